@@ -1,0 +1,12 @@
+#pragma once
+/// Sub-commands of the `xasforge` program. Each add_*_command() registers one CLI11 sub-command
+/// whose callback does the work; errors propagate as xasforge::Error to main().
+namespace CLI {
+class App;
+}
+
+namespace xasforge::cli {
+
+void add_info_command(CLI::App& app);
+
+}  // namespace xasforge::cli
