@@ -1,0 +1,126 @@
+#pragma once
+/// A campaign described in YAML (schema: campaign_schema.cpp; reference: docs/campaign.md).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace xasforge::workflows {
+
+struct DebyeWallerSettings {
+  std::string model = "correlated_debye";
+  double temperature_K = 300.0;
+  double debye_temperature_K = 300.0;
+  double einstein_temperature_K = 300.0;
+  double sigma2_A2 = 0.003;
+};
+
+struct ScatteringSettings {
+  double rmax_A = 6.0;
+  int max_legs = 4;
+  double cluster_radius_A = 8.0;
+  std::string phases = "feff8l";
+  double s02 = 1.0;
+  double k_max_invA = 20.0;
+  double k_step_invA = 0.05;
+  DebyeWallerSettings debye_waller;
+};
+
+struct EnsembleSettings {
+  std::string kind = "none";  ///< none | md | trajectory | rmc
+  int members = 1;
+  double md_temperature_K = 300.0;
+  double md_timestep_fs = 1.0;
+  long long md_equilibration_steps = 1000;
+  long long md_sample_every = 100;
+  double md_supercell_min_A = 12.0;
+  std::string trajectory_file;  ///< resolved against the YAML folder
+  int trajectory_stride = 1;
+  std::string rmc_target;       ///< resolved against the YAML folder
+  long long rmc_moves = 10000;
+  double rmc_max_step_A = 0.1;
+};
+
+struct FeatureSettings {
+  double k_min_invA = 3.0, k_max_invA = 12.0;
+  double dk_invA = 1.0;
+  int kweight = 2;
+  std::string window = "hanning";
+  double r_min_A = 0.0, r_max_A = 6.0;
+  double r_step_A = 0.03;
+};
+
+struct RdfSettings {
+  double r_max_A = 6.0;
+  double bin_width_A = 0.1;
+};
+
+struct SoapSettings {
+  double r_cut_A = 5.0;
+  int n_max = 6;
+  int l_max = 4;
+  double sigma_A = 0.5;
+};
+
+struct TrainSettings {
+  bool requested = false;  ///< the `train` section is present
+  std::string model = "random_forest";
+  std::string target = "cn";
+  std::string input = "chir_mag";
+  int trees = 500;
+  int max_depth = 0;
+  int cv_folds = 5;
+  std::string normalization = "minmax";
+  std::uint64_t seed = 42;
+};
+
+struct OutputSettings {
+  std::string file;                      ///< as resolved (default results/<campaign>.h5)
+  double checkpoint_every_s = 60.0;      ///< 0 if checkpoints are counted in items
+  std::int64_t checkpoint_every_items = 0;
+  double progress_every_s = 10.0;
+};
+
+struct SchedulerSettings {
+  double item_time_limit_s = 0.0;  ///< 0: none
+  double batch_seconds = 0.5;
+  int master_computes = -1;        ///< -1 auto, 0 no, 1 yes
+};
+
+struct CampaignConfig {
+  std::string name;
+  std::string source;                    ///< the YAML file path
+  std::string text;                      ///< the YAML text as read
+  /// Hex hash (FNV-1a 64) of the resolved configuration: every key that changes results, with
+  /// defaults filled in and numbers canonicalised, independent of formatting, comments and key
+  /// order. The `output` and `scheduler` sections are excluded (moving the file or checkpointing
+  /// more often is the same campaign).
+  std::string hash;
+  std::uint64_t seed = 42;
+  std::vector<std::string> structure_globs;  ///< resolved against the YAML folder
+  int max_sites = 500;
+  std::vector<std::string> absorber_elements;
+  std::vector<std::string> edges;
+  ScatteringSettings scattering;
+  EnsembleSettings ensemble;
+  FeatureSettings features;
+  std::vector<std::string> labels;
+  RdfSettings rdf;
+  std::vector<std::string> descriptors;
+  SoapSettings soap;
+  TrainSettings train;
+  OutputSettings output;
+  SchedulerSettings scheduler;
+
+  bool wants_label(const std::string& l) const;
+  bool wants_descriptor(const std::string& d) const;
+};
+
+/// Parses and validates YAML text; `source` names the file in messages and is the folder relative
+/// paths are resolved against. Throws InputError "<file>:<line>: <key>: <what>; allowed: ...".
+CampaignConfig parse_campaign(const std::string& text, const std::filesystem::path& source);
+
+/// Reads and parses a campaign file.
+CampaignConfig load_campaign(const std::filesystem::path& path);
+
+}  // namespace xasforge::workflows

@@ -1,0 +1,240 @@
+#include "workflows/campaign_runner.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+
+#include "core/error.hpp"
+#include "core/structure/readers.hpp"
+#include "mpi/results_file.hpp"
+#include "workflows/campaign_config.hpp"
+#include "workflows/campaign_plan.hpp"
+#include "workflows/progress_printer.hpp"
+#include "workflows/stages/pipeline.hpp"
+
+#ifndef XASFORGE_VERSION
+#define XASFORGE_VERSION "unknown"
+#endif
+
+namespace xasforge::workflows {
+namespace {
+
+/// What rank 0 decides and every rank needs.
+struct Prepared {
+  std::string error;          ///< non-empty: every rank throws InputError(error)
+  std::string yaml_text;
+  std::string output;
+  bool resumed = false;
+  std::int64_t already_done = 0;
+  std::vector<std::string> structure_paths;
+  std::vector<std::int32_t> structure, site, z, multiplicity, member;
+  std::vector<std::string> edge, key, plan_error;
+  std::vector<std::int64_t> todo;
+  template <class Archive>
+  void serialize(Archive& ar, unsigned) {
+    ar & error & yaml_text & output & resumed & already_done & structure_paths & structure & site & z & multiplicity &
+        member & edge & key & plan_error & todo;
+  }
+};
+
+std::string utc_now_iso() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::uint64_t item_seed(std::uint64_t campaign_seed, std::int64_t item) {
+  // splitmix64 of (seed, item): streams keyed by item id, never by rank.
+  std::uint64_t x = campaign_seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(item);
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+void fill_items(Prepared& p, const std::vector<mpi::StructureEntry>& structures, const std::vector<mpi::ItemEntry>& items) {
+  for (const auto& s : structures) p.structure_paths.push_back(s.path);
+  for (const auto& it : items) {
+    p.structure.push_back(it.structure);
+    p.site.push_back(it.site);
+    p.z.push_back(it.z);
+    p.multiplicity.push_back(it.multiplicity);
+    p.member.push_back(it.member);
+    p.edge.push_back(it.edge);
+    p.key.push_back(it.key);
+    p.plan_error.push_back(it.error);
+  }
+}
+
+std::string join_paths(const std::vector<mpi::BlockSpec>& blocks) {
+  std::string s;
+  for (const auto& b : blocks) s += (s.empty() ? "" : ", ") + b.path;
+  return s;
+}
+
+/// Rank 0: plan a new results file or pick up an existing one.
+void prepare_on_root(const RunOptions& options, Prepared& p) {
+  p.yaml_text = structure::read_text_file(options.campaign_file);
+  const CampaignConfig config = parse_campaign(p.yaml_text, options.campaign_file);
+  const Pipeline pipeline(config);
+  p.output = options.output.empty() ? config.output.file : options.output;
+  const std::filesystem::path out(p.output);
+  if (std::filesystem::exists(out)) {
+    const mpi::ResultsContent existing = mpi::read_results_file(out);
+    std::vector<std::string> want;
+    for (const auto& b : pipeline.blocks()) want.push_back(b.path);
+    std::string why;
+    if (existing.meta.config_hash != config.hash)
+      why = p.output + " holds campaign '" + existing.meta.name + "' (hash " + existing.meta.config_hash +
+            ", created " + existing.meta.created + "), not this one (hash " + config.hash + ")";
+    else if (existing.block_paths != want)
+      why = p.output + " was written by a build with other stages (blocks: " +
+            [&] { std::string s; for (const auto& b : existing.block_paths) s += (s.empty() ? "" : ", ") + b; return s; }() +
+            "; this build: " + join_paths(pipeline.blocks()) + ")";
+    if (!why.empty() && !options.force) {
+      p.error = why + "; use --force to start it over (the file is replaced) or --output to write elsewhere";
+      return;
+    }
+    if (why.empty()) {
+      p.resumed = true;
+      std::vector<mpi::StructureEntry> structures = existing.structures;
+      fill_items(p, structures, existing.items);
+      for (std::size_t i = 0; i < existing.items.size(); ++i) {
+        const auto& it = existing.items[i];
+        const bool retry = options.retry_failed && it.status == mpi::ItemStatus::kFailed && it.site >= 0;
+        if (it.status == mpi::ItemStatus::kPending || retry)
+          p.todo.push_back(static_cast<std::int64_t>(i));
+        else
+          ++p.already_done;
+      }
+      return;
+    }
+    std::filesystem::remove(out);  // --force
+  }
+  const CampaignPlan plan = plan_campaign(config);
+  mpi::CampaignMeta meta{config.name, p.yaml_text, config.hash, code_version(), utc_now_iso()};
+  mpi::create_results_file(out, meta, plan.structures, plan.items, pipeline.blocks());
+  fill_items(p, plan.structures, plan.items);
+  for (std::size_t i = 0; i < plan.items.size(); ++i) {
+    if (plan.items[i].status == mpi::ItemStatus::kPending)
+      p.todo.push_back(static_cast<std::int64_t>(i));
+    else
+      ++p.already_done;
+  }
+}
+
+/// The most recently used structure, per rank (items come in structure order).
+class StructureCache {
+ public:
+  const structure::Structure& get(std::int32_t index, const std::string& path) {
+    if (index != index_) {
+      current_.reset();
+      index_ = index;
+      current_ = std::make_shared<structure::Structure>(structure::read_structure(path));
+    }
+    return *current_;
+  }
+
+ private:
+  std::int32_t index_ = -1;
+  std::shared_ptr<structure::Structure> current_;
+};
+
+}  // namespace
+
+std::string code_version() { return std::string("xasforge ") + XASFORGE_VERSION; }
+
+RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicator& comm) {
+  Prepared p;
+  if (comm.rank() == 0) {
+    try {
+      prepare_on_root(options, p);
+    } catch (const std::exception& e) {
+      p.error = e.what();
+    }
+  }
+  boost::mpi::broadcast(comm, p, 0);
+  if (!p.error.empty()) throw InputError(p.error);
+
+  const CampaignConfig config = parse_campaign(p.yaml_text, options.campaign_file);
+  const Pipeline pipeline(config);
+  RunSummary summary;
+  summary.output = p.output;
+  summary.resumed = p.resumed;
+  summary.n_items = static_cast<std::int64_t>(p.key.size());
+  summary.already_done = p.already_done;
+  summary.to_do = static_cast<std::int64_t>(p.todo.size());
+
+  if (comm.rank() == 0) {
+    std::printf("%s %s: %lld items (%lld finished before, %lld to run) on %d rank%s -> %s\n",
+                p.resumed ? "resuming" : "campaign", config.name.c_str(), static_cast<long long>(summary.n_items),
+                static_cast<long long>(summary.already_done), static_cast<long long>(summary.to_do), comm.size(),
+                comm.size() == 1 ? "" : "s", p.output.c_str());
+    for (const auto& note : pipeline.notes()) std::printf("note: %s\n", note.c_str());
+    std::fflush(stdout);
+  }
+
+  // From here on a failure on one rank cannot be agreed on: report it and abort the job (the
+  // results file stays consistent; rerunning resumes).
+  try {
+    mpi::ResultsWriter writer(p.output, MPI_Comm(comm), pipeline.blocks());
+    StructureCache cache;
+    int delay_ms = 0;
+    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_DELAY_MS")) delay_ms = std::atoi(env);  // test hook
+    const mpi::StageFunction stage = [&](std::int64_t id) {
+      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      const auto i = static_cast<std::size_t>(id);
+      if (p.site[i] < 0) throw InputError(p.plan_error[i]);
+      mpi::ItemEntry item;
+      item.structure = p.structure[i];
+      item.site = p.site[i];
+      item.z = p.z[i];
+      item.multiplicity = p.multiplicity[i];
+      item.edge = p.edge[i];
+      item.member = p.member[i];
+      item.key = p.key[i];
+      const auto& s = cache.get(item.structure, p.structure_paths.at(static_cast<std::size_t>(item.structure)));
+      const StageContext context{config, id, item, s, item_seed(config.seed, id)};
+      try {
+        return pipeline.run(context);
+      } catch (const std::exception& e) {
+        throw Error(std::string(e.what()) + " (item " + std::to_string(id) + ", " + item.key + ")");
+      }
+    };
+    const mpi::CheckpointFunction checkpoint = [&](const std::vector<mpi::FinishedRow>& rows) {
+      writer.write_checkpoint(rows);
+    };
+    mpi::SchedulerOptions so;
+    so.checkpoint_every_s = config.output.checkpoint_every_s;
+    so.checkpoint_every_items = config.output.checkpoint_every_items;
+    so.item_time_limit_s = config.scheduler.item_time_limit_s;
+    so.target_batch_s = config.scheduler.batch_seconds;
+    so.master_computes = config.scheduler.master_computes;
+    std::unique_ptr<ProgressPrinter> printer;
+    mpi::ProgressFunction progress;
+    if (comm.rank() == 0) {
+      printer = std::make_unique<ProgressPrinter>(stderr, p.already_done, summary.n_items);
+      so.progress_every_s = printer->is_tty() ? 0.25 : config.output.progress_every_s;
+      progress = [&](const mpi::Progress& pr) { (*printer)(pr); };
+    }
+    mpi::Scheduler scheduler(comm, so);
+    summary.scheduler = scheduler.run(p.todo, stage, checkpoint, progress);
+    writer.close();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "xasforge: rank %d: error: %s\n", comm.rank(), e.what());
+    std::fflush(stderr);
+    comm.abort(3);
+  }
+  return summary;
+}
+
+}  // namespace xasforge::workflows
