@@ -234,7 +234,7 @@ class Validator {
       const std::string dotted = prefix.empty() ? child.key : prefix + "." + child.key;
       if (child.required) {
         if (!prefix.empty() && !out_.lines.count(prefix)) out_.lines[prefix] = 0;
-        out_.fail(prefix.empty() ? child.key : prefix, "missing required key '" + child.key + "' (" + child.doc + ")");
+        out_.fail(prefix.empty() ? "(top level)" : prefix, "missing required key '" + child.key + "' (" + child.doc + ")");
       }
       out_.lines[dotted] = 0;
       if (child.kind == ValueKind::kMap)

@@ -1,0 +1,281 @@
+// Campaign YAML: defaults, hash, malformed files; planning; structure-info stages; progress text.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/structure/readers.hpp"
+#include "tests/test_paths.hpp"
+#include "workflows/campaign_config.hpp"
+#include "workflows/campaign_plan.hpp"
+#include "workflows/campaign_schema.hpp"
+#include "workflows/progress_printer.hpp"
+#include "workflows/stages/pipeline.hpp"
+#include "workflows/stages/structure_info_stages.hpp"
+
+using namespace xasforge;
+using namespace xasforge::workflows;
+using Catch::Matchers::Contains;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+const std::string kMinimal =
+    "structures:\n  paths: [structures/*.json]\nabsorbers:\n  elements: [Fe]\n";
+
+std::string error_of(const std::string& text, const std::filesystem::path& source = "c.yaml") {
+  try {
+    parse_campaign(text, source);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::filesystem::path temp_dir(const std::string& name) {
+  auto d = std::filesystem::temp_directory_path() / ("xasforge_test_campaign_" + name);
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("a minimal campaign gets the documented defaults", "[campaign][config]") {
+  const auto c = parse_campaign(kMinimal, "/tmp/x/my_run.yaml");
+  CHECK(c.name == "my_run");
+  CHECK(c.seed == 42);
+  CHECK(c.structure_globs == std::vector<std::string>{"/tmp/x/structures/*.json"});
+  CHECK(c.max_sites == 500);
+  CHECK(c.edges == std::vector<std::string>{"K"});
+  CHECK(c.scattering.rmax_A == 6.0);
+  CHECK(c.scattering.max_legs == 4);
+  CHECK(c.scattering.cluster_radius_A == 8.0);
+  CHECK(c.scattering.phases == "feff8l");
+  CHECK(c.scattering.debye_waller.model == "correlated_debye");
+  CHECK(c.scattering.debye_waller.temperature_K == 300.0);
+  CHECK(c.ensemble.kind == "none");
+  CHECK(c.ensemble.members == 1);
+  CHECK(c.features.k_min_invA == 3.0);
+  CHECK(c.features.k_max_invA == 12.0);
+  CHECK(c.features.kweight == 2);
+  CHECK(c.features.window == "hanning");
+  CHECK(c.labels == std::vector<std::string>{"cn", "rdf"});
+  CHECK(c.descriptors.empty());
+  CHECK_FALSE(c.train.requested);
+  CHECK(c.train.seed == 42);
+  CHECK(c.output.file == "results/my_run.h5");
+  CHECK(c.output.checkpoint_every_s == 60.0);
+  CHECK(c.output.checkpoint_every_items == 0);
+  CHECK(c.scheduler.item_time_limit_s == 0.0);
+  CHECK(c.scheduler.master_computes == -1);
+}
+
+TEST_CASE("every documented key is read", "[campaign][config]") {
+  const auto c = load_campaign(test::source_dir() / "examples" / "quick.yaml");
+  CHECK(c.name == "quick");
+  CHECK(c.seed == 7);
+  CHECK(c.absorber_elements == std::vector<std::string>{"Fe", "Cu", "Zn"});
+  CHECK(c.scattering.rmax_A == 5.0);
+  CHECK(c.scattering.debye_waller.debye_temperature_K == 350.0);
+  CHECK(c.train.requested);
+  CHECK(c.train.trees == 100);
+  CHECK(c.train.cv_folds == 3);
+  CHECK(c.output.checkpoint_every_items == 10);
+  const auto t = parse_campaign("structures: {paths: [a.json]}\n"
+                                    "ensemble: {kind: md, members: 8, md: {temperature: 500, timestep_fs: 2}}\n"
+                                    "output: {checkpoint_every: 5min, progress_every: 30s}\n"
+                                    "scheduler: {item_time_limit: 2h, master_computes: no}\n"
+                                    "absorbers: {elements: Fe, edge: [K, L3]}\n",
+                                "t.yaml");
+  CHECK(t.ensemble.kind == "md");
+  CHECK(t.ensemble.members == 8);
+  CHECK(t.ensemble.md_temperature_K == 500.0);
+  CHECK(t.ensemble.md_timestep_fs == 2.0);
+  CHECK(t.output.checkpoint_every_s == 300.0);
+  CHECK(t.output.progress_every_s == 30.0);
+  CHECK(t.scheduler.item_time_limit_s == 7200.0);
+  CHECK(t.scheduler.master_computes == 0);
+  CHECK(t.edges == std::vector<std::string>{"K", "L3"});
+}
+
+TEST_CASE("the campaign hash ignores formatting, defaults and output settings but not physics",
+          "[campaign][config]") {
+  const auto a = parse_campaign(kMinimal, "c.yaml");
+  const auto same = parse_campaign(
+      "# a comment\nabsorbers: {elements: [Fe], edge: K}\nstructures: {paths: structures/*.json}\n"
+      "scattering: {rmax: 6, max_legs: 4}\noutput: {file: elsewhere.h5, checkpoint_every: 3 items}\n"
+      "scheduler: {item_time_limit: 10s}\n",
+      "c.yaml");
+  CHECK(a.hash == same.hash);
+  CHECK(a.hash.size() == 16);
+  CHECK(parse_campaign(kMinimal + "scattering: {rmax: 6.5}\n", "c.yaml").hash != a.hash);
+  CHECK(parse_campaign(kMinimal + "labels: [cn]\n", "c.yaml").hash != a.hash);
+  CHECK(parse_campaign(kMinimal + "train: {}\n", "c.yaml").hash != a.hash);
+}
+
+TEST_CASE("every malformed campaign file gives its specific error", "[campaign][config][malformed]") {
+  const auto dir = test::reference_dir() / "campaign" / "malformed";
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++n;
+    std::ifstream in(entry.path());
+    std::string l1, l2;
+    std::getline(in, l1);
+    std::getline(in, l2);
+    REQUIRE(l1.rfind("# expect: ", 0) == 0);
+    REQUIRE(l2.rfind("# expect-line: ", 0) == 0);
+    const std::string expect = l1.substr(10);
+    const int line = std::stoi(l2.substr(15));
+    const std::string file = entry.path().string();
+    std::string message = "(no error)";
+    try {
+      load_campaign(entry.path());
+    } catch (const InputError& e) {
+      message = e.what();
+    }
+    INFO(entry.path().filename().string() << ": " << message);
+    CHECK_THAT(message, Contains(expect));
+    CHECK_THAT(message, Contains(line > 0 ? file + ":" + std::to_string(line) + ": " : file + ": "));
+  }
+  CHECK(n >= 15);
+}
+
+TEST_CASE("did-you-mean suggestions use the edit distance", "[campaign][config]") {
+  CHECK(edit_distance("rmaxx", "rmax") == 1);
+  CHECK(edit_distance("scatering", "scattering") == 1);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK_THAT(error_of(kMinimal + "lables: [cn]\n"), Contains("did you mean 'labels'?"));
+  // Nothing close: no suggestion, but the allowed keys.
+  const auto far = error_of(kMinimal + "zzzzzzzz: 1\n");
+  CHECK_THAT(far, !Contains("did you mean"));
+  CHECK_THAT(far, Contains("allowed keys: campaign, seed, structures"));
+}
+
+TEST_CASE("the schema reference documents every key", "[campaign][config]") {
+  const auto md = schema_reference_markdown();
+  for (const char* key : {"`structures.paths`", "`scattering.debye_waller.debye_temperature`", "`ensemble.md.timestep_fs`",
+                          "`features.window`", "`train.cv_folds`", "`output.checkpoint_every`", "`scheduler.item_time_limit`"})
+    CHECK_THAT(md, Contains(key));
+}
+
+TEST_CASE("planning expands structure x absorber class x edge x member in a stable order", "[campaign][plan]") {
+  const auto yaml = test::source_dir() / "examples" / "quick.yaml";
+  auto c = load_campaign(yaml);
+  c.edges = {"K", "L3"};
+  c.ensemble.kind = "md";
+  c.ensemble.members = 2;
+  const auto plan = plan_campaign(c);
+  const auto files = expand_structure_globs(c);
+  REQUIRE(plan.structures.size() == files.size());
+  // Independent count: every Fe/Cu/Zn site of every file, times 2 edges, times 2 members.
+  std::size_t expected = 0;
+  for (const auto& f : files) {
+    const auto s = structure::read_structure(f);
+    for (const auto& site : s.sites()) expected += (site.z == 26 || site.z == 29 || site.z == 30) ? 4 : 0;
+  }
+  REQUIRE(plan.items.size() == expected);
+  // Order: structure, element, site, edge, member; keys unique.
+  for (std::size_t i = 1; i < plan.items.size(); ++i) {
+    const auto& a = plan.items[i - 1];
+    const auto& b = plan.items[i];
+    CHECK(a.structure <= b.structure);
+    CHECK(a.key != b.key);
+    if (a.structure == b.structure && a.z == b.z && a.site == b.site && a.edge == b.edge) CHECK(b.member == a.member + 1);
+  }
+  CHECK(plan.items[0].edge == "K");
+  CHECK(plan.items[1].edge == "K");
+  CHECK(plan.items[2].edge == "L3");
+  // Deterministic.
+  const auto again = plan_campaign(c);
+  for (std::size_t i = 0; i < plan.items.size(); ++i) CHECK(again.items[i].key == plan.items[i].key);
+}
+
+TEST_CASE("planning turns unreadable and oversized structures into failed items", "[campaign][plan]") {
+  const auto dir = temp_dir("plan");
+  std::filesystem::copy_file(test::source_dir() / "examples/structures/mp-13.json", dir / "a_good.json");
+  std::filesystem::copy_file(test::source_dir() / "examples/structures/Fe3O4_227_1.json", dir / "b_big.json");
+  std::ofstream(dir / "c_truncated.json") << R"({"@module": "pymatgen.core.structure", "lattice": {"matrix": [[1,0)";
+  auto c = parse_campaign("structures: {paths: [" + (dir / "*.json").string() + "], max_sites: 10}\n"
+                          "absorbers: {elements: [Fe]}\n", dir / "c.yaml");
+  const auto plan = plan_campaign(c);
+  REQUIRE(plan.structures.size() == 3);
+  REQUIRE(plan.items.size() == 3);  // bcc Fe: 1 site; the other two: one failed item each
+  CHECK(plan.items[0].status == mpi::ItemStatus::kPending);
+  CHECK(plan.items[1].status == mpi::ItemStatus::kFailed);
+  CHECK_THAT(plan.items[1].error, Contains("more than structures.max_sites = 10"));
+  CHECK(plan.items[2].status == mpi::ItemStatus::kFailed);
+  CHECK_THAT(plan.items[2].error, Contains("c_truncated.json"));
+  CHECK_THAT(plan.structures[2].error, Contains("c_truncated.json"));
+  // A glob matching nothing is a configuration error.
+  c.structure_globs = {(dir / "*.cif").string()};
+  CHECK_THROWS_WITH(plan_campaign(c), Contains("matches no file"));
+}
+
+TEST_CASE("the neighbour-shell stage finds the first shells of fcc Cu and bcc Fe", "[campaign][stages]") {
+  const auto c = parse_campaign(kMinimal, "c.yaml");
+  const NeighbourShellStage stage(c);
+  mpi::ItemEntry item;
+  item.site = 0;
+  for (const auto& [file, cn, shell_over_a] :
+       {std::tuple{"mp-30.json", 12.0, 1.0 / std::numbers::sqrt2}, std::tuple{"mp-13.json", 8.0, std::sqrt(3.0) / 2.0}}) {
+    const auto s = structure::read_structure(test::source_dir() / "examples/structures" / file);
+    // Conventional cubic a from the primitive cell volume: fcc 4 atoms, bcc 2 atoms per cube.
+    const double atoms_per_cube = cn == 12.0 ? 4.0 : 2.0;
+    const double a_A = std::cbrt(s.lattice().volume_A3() / static_cast<double>(s.size()) * atoms_per_cube);
+    RowValues row;
+    stage.run({c, 0, item, s, 1}, row);
+    INFO(file);
+    CHECK(row.at("/labels/cn")[0] == cn);
+    // Geometry of the ideal lattice; the MP cells are relaxed and stored with ~6 significant
+    // digits (mp-13 is cubic to 1e-6), so 1e-5 relative.
+    CHECK_THAT(row.at("/labels/first_shell_distance")[0], WithinRel(a_A * shell_over_a, 1e-5));
+  }
+}
+
+TEST_CASE("the radial distribution integrates back to the neighbour count", "[campaign][stages]") {
+  const auto c = parse_campaign(kMinimal + "rdf: {r_max: 5.0, bin_width: 0.05}\n", "c.yaml");
+  const RadialDistributionStage stage(c);
+  const auto blocks = stage.blocks();
+  REQUIRE(blocks.size() == 1);
+  REQUIRE(blocks[0].n_cols == 100);
+  CHECK_THAT(blocks[0].axis[0], WithinAbs(0.025, 1e-12));  // bin centre, exact arithmetic
+  const auto s = structure::read_structure(test::source_dir() / "examples/structures/mp-30.json");
+  mpi::ItemEntry item;
+  item.site = 0;
+  RowValues row;
+  stage.run({c, 0, item, s, 1}, row);
+  const auto& n = row.at("/labels/rdf");
+  double count = 0;
+  for (std::size_t b = 0; b < n.size(); ++b) {
+    const double r = blocks[0].axis[b];
+    count += n[b] * 4.0 * std::numbers::pi * r * r * 0.05;
+  }
+  // fcc within 5 Å, a = 3.62 Å: shells at a/sqrt2 (12), a (6), a*sqrt(3/2) = 4.44 Å (24); the next,
+  // a*sqrt2 = 5.12 Å, is outside. Summing back is exact up to round-off.
+  CHECK_THAT(count, WithinAbs(42.0, 1e-9));
+}
+
+TEST_CASE("the pipeline reports what this build cannot compute", "[campaign][stages]") {
+  const auto c = parse_campaign(kMinimal + "descriptors: [soap]\nlabels: [rdf]\n", "c.yaml");
+  const Pipeline p(c);
+  CHECK(p.stage_names() == std::vector<std::string>{"radial_distribution"});
+  REQUIRE(p.blocks().size() == 1);
+  bool soap_note = false;
+  for (const auto& n : p.notes()) soap_note |= n.find("soap") != std::string::npos;
+  CHECK(soap_note);
+}
+
+TEST_CASE("progress lines and durations", "[campaign][progress]") {
+  CHECK(format_duration(0) == "0:00");
+  CHECK(format_duration(83) == "1:23");
+  CHECK(format_duration(3723) == "1:02:03");
+  CHECK(format_duration(-1) == "?");
+  CHECK(ProgressPrinter::format_line(45, 2, 120, 3.2, 23) == "done 45/120 (2 failed) | 3.2 items/s | ETA 0:23");
+}
