@@ -7,6 +7,10 @@
 #include <memory>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <boost/mpi/collectives.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
@@ -81,13 +85,40 @@ std::string join_paths(const std::vector<mpi::BlockSpec>& blocks) {
   return s;
 }
 
+/// An exclusive flock on "<results>.lock", held by rank 0 for the whole run, so that two runs
+/// never write one results file. The kernel drops it when the process dies, even by SIGKILL.
+class RunLock {
+ public:
+  RunLock() = default;
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  /// Returns false if another process holds the lock.
+  bool acquire(const std::filesystem::path& results) {
+    if (results.has_parent_path()) std::filesystem::create_directories(results.parent_path());
+    const std::string path = results.string() + ".lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw InputError(path + ": cannot create the lock file");
+    return ::flock(fd_, LOCK_EX | LOCK_NB) == 0;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 /// Rank 0: plan a new results file or pick up an existing one.
-void prepare_on_root(const RunOptions& options, Prepared& p) {
+void prepare_on_root(const RunOptions& options, Prepared& p, RunLock& lock) {
   p.yaml_text = structure::read_text_file(options.campaign_file);
   const CampaignConfig config = parse_campaign(p.yaml_text, options.campaign_file);
   const Pipeline pipeline(config);
   p.output = options.output.empty() ? config.output.file : options.output;
   const std::filesystem::path out(p.output);
+  if (!lock.acquire(out)) {
+    p.error = p.output + " is being written by another xasforge run (it holds " + p.output + ".lock)";
+    return;
+  }
   if (std::filesystem::exists(out)) {
     const mpi::ResultsContent existing = mpi::read_results_file(out);
     std::vector<std::string> want;
@@ -155,9 +186,10 @@ std::string code_version() { return std::string("xasforge ") + XASFORGE_VERSION;
 
 RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicator& comm) {
   Prepared p;
+  RunLock lock;
   if (comm.rank() == 0) {
     try {
-      prepare_on_root(options, p);
+      prepare_on_root(options, p, lock);
     } catch (const std::exception& e) {
       p.error = e.what();
     }

@@ -1,0 +1,381 @@
+#!/usr/bin/python3
+"""End-to-end campaign tests: the xasforge executable, with and without mpiexec.
+
+Modes (one ctest entry each, see tests/campaign/CMakeLists.txt):
+  ranks    identical results datasets for 1 rank (no mpiexec), -n 2 and -n 3
+  kill     SIGKILL at >= 10 moments (random times, and inside checkpoint writes through the
+           XASFORGE_TEST_KILL_AT_WRITE hook), resume each time with 1-3 ranks: the final data equals
+           an uninterrupted run's and no item finished before a resume is handed out again
+  corrupt  corrupted structure files: the campaign finishes, their items fail with reasons, the
+           others are done; `xasforge status` groups the reasons
+  cli      validate, resume of a finished campaign, another campaign in the same file (error,
+           --force), --output, progress lines, per-item time limit
+Uses Debian's python3 with h5py and numpy.
+"""
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import json
+
+import h5py
+import numpy as np
+
+TIMING = {"/items/wall_seconds", "/items/rank", "/items/finished_at"}
+FAILURES = []
+
+
+def check(cond, what):
+    if cond:
+        print("  ok:", what)
+    else:
+        print("  FAILED:", what)
+        FAILURES.append(what)
+    return cond
+
+
+class Env:
+    def __init__(self, args):
+        self.xasforge = args.xasforge
+        self.mpiexec = args.mpiexec
+        self.source = os.path.abspath(args.source)
+        self.work = os.path.abspath(args.work)
+        shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+        self.structures = os.path.join(self.source, "examples", "structures")
+
+    def command(self, args, n):
+        cmd = [self.xasforge] + args
+        return cmd if n is None else [self.mpiexec, "-n", str(n)] + cmd
+
+    def run(self, args, n=None, env=None, timeout=120):
+        e = dict(os.environ)
+        e.update(env or {})
+        p = subprocess.run(self.command(args, n), cwd=self.work, env=e, capture_output=True, text=True,
+                           timeout=timeout)
+        return p.returncode, p.stdout, p.stderr
+
+    def write_campaign(self, name, body):
+        path = os.path.join(self.work, name + ".yaml")
+        with open(path, "w") as f:
+            f.write(body)
+        return path
+
+
+def campaign_yaml(name, structures_glob, elements, extra=""):
+    return (f"campaign: {name}\nseed: 11\nstructures:\n  paths: [{structures_glob}]\n"
+            f"absorbers:\n  elements: [{', '.join(elements)}]\n  edge: K\n"
+            f"scattering: {{rmax: 5.0}}\nlabels: [cn, rdf]\nrdf: {{r_max: 5.0, bin_width: 0.1}}\n" + extra)
+
+
+def read_all(path):
+    """Every dataset except the timing columns, plus the campaign hash."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and "/" + name not in TIMING:
+                out["/" + name] = obj[()]
+        f.visititems(visit)
+        out["hash"] = f["campaign"].attrs["config_hash"]
+    return out
+
+
+def same_data(a, b):
+    if set(a) != set(b):
+        print("    datasets differ:", sorted(set(a) ^ set(b)))
+        return False
+    ok = True
+    for k in sorted(a):
+        x, y = np.asarray(a[k]), np.asarray(b[k])
+        if x.dtype.kind == "f":
+            eq = x.shape == y.shape and np.array_equal(x, y, equal_nan=True)  # bitwise-identical values
+        else:
+            eq = x.shape == y.shape and np.array_equal(x, y)
+        if not eq:
+            print("    differs:", k)
+            ok = False
+    return ok
+
+
+def kill_session(sid):
+    """SIGKILL every process of the job's session: mpiexec puts each rank in its own process group,
+    so killpg would leave the ranks running (a batch system kills them all; so do we)."""
+    victims = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) == sid and fields[0] not in ("Z", "X"):  # session id; zombies are dead already
+                victims.append(int(d))
+        except (OSError, IndexError, ValueError):
+            pass
+    for pid in victims:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return len(victims)
+
+
+def status_of(path):
+    try:
+        with h5py.File(path, "r") as f:
+            return f["items/status"][()]
+    except (OSError, KeyError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+
+def mode_ranks(env):
+    glob = os.path.join(env.structures, "*.json")
+    yaml = env.write_campaign("ranks", campaign_yaml("ranks", glob, ["Fe", "Cu", "Zn", "O"],
+                                                     "output: {checkpoint_every: 4 items}\n"))
+    results = {}
+    for n in (None, 2, 3):
+        out = os.path.join(env.work, f"r{n or 1}.h5")
+        rc, so, se = env.run(["run", yaml, "--output", out], n=n)
+        check(rc == 0, f"run with {n or 1} rank(s){' (no mpiexec)' if n is None else ''} exits 0")
+        if rc != 0:
+            print(so, se)
+            continue
+        results[n or 1] = read_all(out)
+    st = results[1]["/items/status"]
+    check(len(st) > 40 and np.all(st == 1), f"all {len(st)} items done")
+    check(not np.any(np.isnan(results[1]["/labels/cn"])), "every item has a coordination number")
+    check(same_data(results[1], results[2]), "-n 1 and -n 2 give identical datasets")
+    check(same_data(results[1], results[3]), "-n 1 and -n 3 give identical datasets")
+
+
+def mode_kill(env):
+    glob = os.path.join(env.structures, "*.json")
+    body = campaign_yaml("kill", glob, ["Fe", "Cu", "Zn", "O", "Mn", "Se", "Sr", "Ti"],
+                         "output: {checkpoint_every: 3 items}\n")
+    yaml = env.write_campaign("kill", body)
+    base = os.path.join(env.work, "base.h5")
+    rc, so, se = env.run(["run", yaml, "--output", base], n=2)
+    if not check(rc == 0, "uninterrupted baseline run"):
+        print(so, se)
+        return
+    baseline = read_all(base)
+    n_items = len(baseline["/items/status"])
+    print(f"  baseline: {n_items} items")
+
+    rng = random.Random(20261121)  # fixed seed: the "random" moments are reproducible
+    plan = [("hook", "1:data"), ("time", None), ("hook", "2:status"), ("time", None), ("hook", "1:flush"),
+            ("time", None), ("hook", "3:data"), ("time", None), ("hook", "2:flush"), ("time", None),
+            ("hook", "1:status"), ("time", None), ("hook", "4:data"), ("time", None)]
+    ranks = [2, 3, 1, 2, 3, 2, 1, 3, 2, 2, 3, 1, 2, 3]
+    target = os.path.join(env.work, "killed.h5")
+    log = os.path.join(env.work, "dispatch.log")
+    kills = 0
+    campaigns_completed = 0
+    delay = {"XASFORGE_TEST_ITEM_DELAY_MS": "25"}
+
+    def finish_and_compare(tag):
+        nonlocal campaigns_completed
+        st = status_of(target)
+        check(st is not None and np.all(st == 1), f"{tag}: every item done")
+        check(same_data(read_all(target), baseline), f"{tag}: data equal to the uninterrupted run")
+        campaigns_completed += 1
+
+    for seg, ((kind, spec), n) in enumerate(zip(plan, ranks)):
+        before = status_of(target)
+        done_before = set(np.nonzero(before == 1)[0].tolist()) if before is not None else set()
+        if os.path.exists(log):
+            os.remove(log)
+        e = dict(os.environ)
+        e.update(delay)
+        e["XASFORGE_TEST_DISPATCH_LOG"] = log
+        if kind == "hook":
+            e["XASFORGE_TEST_KILL_AT_WRITE"] = spec
+        p = subprocess.Popen(env.command(["run", yaml, "--output", target], n), cwd=env.work, env=e,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        how = ""
+        if kind == "time":
+            t = rng.uniform(0.5, 2.5)
+            how = f"SIGKILL to the whole job after {t:.2f} s"
+            try:
+                p.wait(timeout=t)
+            except subprocess.TimeoutExpired:
+                kill_session(p.pid)
+        else:
+            how = f"rank 0 SIGKILLs itself at checkpoint write {spec}"
+        try:
+            out, _ = p.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            kill_session(p.pid)
+            out, _ = p.communicate()
+            check(False, f"segment {seg} hung")
+        time.sleep(0.2)
+        check(kill_session(p.pid) == 0, f"segment {seg}: no rank outlived the job")
+        killed = p.returncode != 0
+        kills += killed
+        after = status_of(target)
+        n_done = int(np.sum(after == 1)) if after is not None else 0
+        print(f"  segment {seg}: {n} rank(s), {how}: {'killed' if killed else 'finished first'}, "
+              f"{len(done_before)} -> {n_done}/{n_items} done")
+        dispatched = set()
+        if os.path.exists(log):
+            with open(log) as f:
+                dispatched = {int(x) for x in f.read().split()}
+        check(not (dispatched & done_before),
+              f"segment {seg}: no item done before the resume was handed out again ({len(dispatched)} dispatched)")
+        if after is not None:
+            newly_done = set(np.nonzero(after == 1)[0].tolist()) - done_before
+            check(newly_done <= dispatched, f"segment {seg}: every newly done item was handed out in this run")
+        if after is not None:
+            check(set(np.unique(after).tolist()) <= {0, 1}, f"segment {seg}: file readable, statuses 0/1 only")
+            check(set(np.nonzero(after == 1)[0].tolist()) >= done_before, f"segment {seg}: no done item lost")
+        if not killed:
+            check("Traceback" not in out.decode(errors="replace"), f"segment {seg}: clean exit")
+        if after is not None and np.all(after == 1):
+            finish_and_compare(f"campaign {campaigns_completed + 1} (after segment {seg})")
+            os.remove(target)
+    # Resume whatever is left, uninterrupted.
+    if os.path.exists(target) or kills == 0:
+        rc, so, se = env.run(["run", yaml, "--output", target], n=2)
+        check(rc == 0, "final resume exits 0")
+        finish_and_compare("final campaign")
+    check(kills >= 10, f"{kills} runs were killed (at least 10)")
+    check(campaigns_completed >= 1, f"{campaigns_completed} killed-and-resumed campaign(s) completed")
+
+
+def mode_corrupt(env):
+    d = os.path.join(env.work, "structures")
+    os.makedirs(d)
+    for f in ("mp-30.json", "mp-13.json", "mp-2133.json"):
+        shutil.copy(os.path.join(env.structures, f), d)
+    with open(os.path.join(env.structures, "mp-1692.json")) as f:
+        text = f.read()
+    with open(os.path.join(d, "bad_truncated.json"), "w") as f:
+        f.write(text[:len(text) // 2])
+    with open(os.path.join(d, "bad_empty.json"), "w") as f:
+        pass
+    with open(os.path.join(d, "bad_not_a_structure.json"), "w") as f:
+        f.write('{"hello": [1, 2, 3]}')
+    doc = json.loads(open(os.path.join(env.structures, "mp-1190.json")).read())
+    s = doc.get("structure", doc)
+    for site in s["sites"]:
+        for sp in site["species"]:
+            sp["element"] = "Xq" if sp["element"] == "Se" else sp["element"]
+        site["label"] = "Xq" if site.get("label") == "Se" else site.get("label")
+    with open(os.path.join(d, "bad_unknown_element.json"), "w") as f:
+        json.dump(doc, f)
+    doc = json.loads(open(os.path.join(env.structures, "mp-2133.json")).read())
+    s = doc.get("structure", doc)
+    s["sites"][1]["abc"] = [x + 1e-4 for x in s["sites"][0]["abc"]]  # put site 1 on top of site 0
+    s["sites"][1].pop("xyz", None)
+    with open(os.path.join(d, "bad_overlap.json"), "w") as f:
+        json.dump(doc, f)
+    bad = ["bad_truncated", "bad_empty", "bad_not_a_structure", "bad_unknown_element", "bad_overlap"]
+
+    yaml = env.write_campaign("corrupt", campaign_yaml("corrupt", "structures/*.json", ["Zn", "Cu", "Fe", "Se"],
+                                                       "output: {checkpoint_every: 2 items}\n"))
+    rc, so, se = env.run(["run", yaml, "--output", "corrupt.h5"], n=2)
+    check(rc == 0, "a campaign with corrupted structure files finishes (exit 0)")
+    print(so, se)
+    path = os.path.join(env.work, "corrupt.h5")
+    with h5py.File(path, "r") as f:
+        st = f["items/status"][()]
+        keys = [k.decode() for k in f["items/key"][()]]
+        err = [e.decode() for e in f["items/error"][()]]
+        sidx = f["items/structure"][()]
+        names = [x.decode() for x in f["structures/name"][()]]
+    check(len(names) == 8, "all 8 files are listed in /structures")
+    for b in bad:
+        rows = [i for i, s in enumerate(sidx) if names[s] == b]
+        check(len(rows) >= 1, f"{b}: has item(s)")
+        failed = [i for i in rows if st[i] == 2]
+        check(len(failed) >= 1 and all(b in err[i] for i in failed),
+              f"{b}: failed with a reason naming the file: {err[failed[0]] if failed else '-'}")
+        if b != "bad_overlap":
+            check(all(st[i] == 2 for i in rows), f"{b}: all its items failed")
+    overlap = [i for i, s in enumerate(sidx) if names[s] == "bad_overlap" and st[i] == 2]
+    check(all("overlap" in err[i] for i in overlap), "bad_overlap: the reason says the atoms overlap")
+    good = [i for i, s in enumerate(sidx) if not names[s].startswith("bad_")]
+    check(len(good) > 0 and all(st[i] == 1 for i in good), f"all {len(good)} items of good files done")
+    check(all(e == "" for i, e in enumerate(err) if st[i] == 1), "done items carry no error text")
+    rc, so, se = env.run(["status", "corrupt.h5"])
+    print(so)
+    check(rc == 0 and "failures by reason" in so, "status groups the failure reasons")
+    check(all(b in so for b in bad), "status names every corrupted file")
+    n_failed = int(np.sum(st == 2))
+    check(f"{int(np.sum(st == 1))} done, {n_failed} failed, 0 pending" in so, "status counts done/failed/pending")
+
+
+def mode_cli(env):
+    glob = os.path.join(env.structures, "*.json")
+    a = env.write_campaign("a", campaign_yaml("a", glob, ["Fe"], "output: {file: out/a.h5}\n"))
+    b = env.write_campaign("b", campaign_yaml("b", glob, ["Fe"], "output: {file: out/a.h5}\n").replace(
+        "rmax: 5.0", "rmax: 5.5"))
+    rc, so, se = env.run(["validate", os.path.join(env.source, "examples", "quick.yaml"), "--plan"])
+    check(rc == 0 and "valid campaign 'quick'" in so and "items" in so, "validate examples/quick.yaml")
+    rc, so, se = env.run(["validate", os.path.join(env.source, "tests/reference/campaign/malformed/02_misspelled_nested_key.yaml")])
+    check(rc == 2 and "did you mean 'rmax'?" in se, "validate reports a misspelled key with exit code 2")
+    rc, so, se = env.run(["validate", "--schema"])
+    check(rc == 0 and "`scattering.rmax`" in so, "validate --schema prints the key reference")
+
+    rc, so, se = env.run(["run", a], n=2)
+    check(rc == 0 and "finished:" in so and os.path.exists(os.path.join(env.work, "out/a.h5")),
+          "run writes output.file")
+    check("progress: done" in se, "plain progress lines when stderr is not a terminal")
+    rc, so, se = env.run(["run", a], n=2)
+    check(rc == 0 and "resuming a:" in so and "0 to run" in so, "rerunning a finished campaign resumes with nothing to do")
+    rc, so, se = env.run(["run", b], n=2)
+    check(rc != 0 and "holds campaign 'a'" in se and "--force" in se, "another campaign in the file is an error")
+    check(se.count("holds campaign") == 1, "the error is printed once, by rank 0")
+    rc, so, se = env.run(["run", b, "--force"], n=2)
+    check(rc == 0, "--force starts it over")
+    with h5py.File(os.path.join(env.work, "out/a.h5"), "r") as f:
+        check(f["campaign"].attrs["name"] == b"b", "the file now holds campaign b")
+        check(b"rmax: 5.5" in f["campaign"].attrs["config"], "the YAML text is stored")
+        check(f["labels/first_shell_distance"].attrs["units"] == b"angstrom", "units are attributes")
+    rc, so, se = env.run(["run", a, "--output", "other.h5"])
+    check(rc == 0 and os.path.exists(os.path.join(env.work, "other.h5")), "--output overrides output.file")
+    rc, so, se = env.run(["status", "other.h5"])
+    check(rc == 0 and "0 failed, 0 pending" in so and "throughput" in so, "status of a finished campaign")
+    rc, so, se = env.run(["status", a])
+    check(rc != 0 and "not an HDF5 file" in se, "status of a non-results file is a clear error")
+
+    one = os.path.join(env.work, "one")
+    os.makedirs(one)
+    shutil.copy(os.path.join(env.structures, "mp-13.json"), one)
+    c = env.write_campaign("slow", campaign_yaml("slow", "one/*.json", ["Fe"],
+                                                 "scheduler: {item_time_limit: 1s}\n"))
+    t0 = time.time()
+    rc, so, se = env.run(["run", c, "--output", "slow.h5"], n=2, env={"XASFORGE_TEST_ITEM_DELAY_MS": "20000"})
+    took = time.time() - t0
+    with h5py.File(os.path.join(env.work, "slow.h5"), "r") as f:
+        err = f["items/error"][0].decode()
+        st = f["items/status"][0]
+    check(rc == 0 and st == 2 and "exceeded the time limit of 1 s" in err and took < 15,
+          f"a stuck item is killed at the time limit and recorded ({took:.1f} s): {err}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["ranks", "kill", "corrupt", "cli"])
+    ap.add_argument("--xasforge", required=True)
+    ap.add_argument("--mpiexec", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    env = Env(args)
+    print(f"campaign_e2e {args.mode}")
+    globals()["mode_" + args.mode](env)
+    if FAILURES:
+        print(f"{len(FAILURES)} check(s) failed")
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
