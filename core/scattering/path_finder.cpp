@@ -407,29 +407,32 @@ PlaneWaveTables make_plane_wave_tables(const PhaseShifts& phases) {
   constexpr int nb = PlaneWaveTables::kNBeta;
   t.fbeta.assign(t.n_pot * 81 * t.n_energy, 0.0f);
   std::vector<double> pl;
+  std::vector<std::complex<double>> tl;
   for (std::size_t ip = 0; ip < t.n_pot; ++ip) {
     const auto& pot = phases.potentials[ip];
     if (pot.ipot != static_cast<int>(ip))
       throw InputError("path finder: phase shifts potential " + std::to_string(ip) + " has ipot " + std::to_string(pot.ipot));
     if (pot.delta.size() < t.n_energy)
       throw InputError("path finder: potential " + std::to_string(ip) + " has fewer energies than the grid");
-    for (int ibeta = -nb; ibeta <= nb; ++ibeta) {
-      double x = 0.025 * ibeta;
-      if (ibeta == -nb) x = -1.0;
-      if (ibeta == nb) x = 1.0;
-      for (std::size_t ie = 0; ie < t.n_energy; ++ie) {
-        const auto& dl = pot.delta[ie];
-        pl.assign(dl.size() + 1, 0.0);
+    for (std::size_t ie = 0; ie < t.n_energy; ++ie) {
+      const auto& dl = pot.delta[ie];
+      // (2l+1) t_l, t_l = (e^{2iδ_l} - 1)/(2i)
+      tl.resize(dl.size());
+      for (std::size_t l = 0; l < dl.size(); ++l)
+        tl[l] = (2.0 * static_cast<double>(l) + 1.0) *
+                (std::exp(2.0 * std::complex<double>(0, 1) * dl[l]) - 1.0) / std::complex<double>(0, 2);
+      pl.assign(dl.size() + 2, 0.0);
+      for (int ibeta = -nb; ibeta <= nb; ++ibeta) {
+        double x = 0.025 * ibeta;
+        if (ibeta == -nb) x = -1.0;  // ends set exactly (FEFF prcrit)
+        if (ibeta == nb) x = 1.0;
         pl[0] = 1.0;
-        if (dl.size() > 1) pl[1] = x;
+        pl[1] = x;
         for (std::size_t l = 2; l < dl.size(); ++l)
-          pl[l] = ((2.0 * l - 1.0) * x * pl[l - 1] - (l - 1.0) * pl[l - 2]) / static_cast<double>(l);
+          pl[l] = ((2.0 * static_cast<double>(l) - 1.0) * x * pl[l - 1] - (static_cast<double>(l) - 1.0) * pl[l - 2]) /
+                  static_cast<double>(l);
         std::complex<double> f = 0.0;
-        for (std::size_t l = 0; l < dl.size(); ++l) {
-          const std::complex<double> tl = (std::exp(2.0 * std::complex<double>(0, 1) * dl[l]) - 1.0) /
-                                          std::complex<double>(0, 2);
-          f += tl * pl[l] * (2.0 * static_cast<double>(l) + 1.0);
-        }
+        for (std::size_t l = 0; l < dl.size(); ++l) f += tl[l] * pl[l];
         t.fbeta[(ip * 81 + static_cast<std::size_t>(ibeta + nb)) * t.n_energy + ie] = static_cast<float>(std::abs(f));
       }
     }
