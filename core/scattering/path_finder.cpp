@@ -80,6 +80,24 @@ std::vector<std::size_t> heapsort_index(const std::vector<double>& key) {
   return {idx.begin() + 1, idx.end()};
 }
 
+/// FEFF phash factors 16.12345678**(j-1) and 8.57654321**(j-1), single precision.
+const std::array<double, kMaxScatterers> kPow1 = [] {
+  std::array<double, kMaxScatterers> a{};
+  for (int j = 0; j < kMaxScatterers; ++j) a[static_cast<std::size_t>(j)] = powi_f(16.12345678f, j);
+  return a;
+}();
+const std::array<double, kMaxScatterers> kPow2 = [] {
+  std::array<double, kMaxScatterers> a{};
+  for (int j = 0; j < kMaxScatterers; ++j) a[static_cast<std::size_t>(j)] = powi_f(8.57654321f, j);
+  return a;
+}();
+
+/// Fortran NINT of a REAL (round half away from zero), returned as float.
+inline float nint(float x) {
+  const double v = static_cast<double>(x);  // exact; v +- 0.5 is exact in double
+  return static_cast<float>(static_cast<long long>(v >= 0 ? v + 0.5 : v - 0.5));
+}
+
 class Finder {
  public:
   Finder(const std::vector<PathAtom>& atoms, const PhaseShifts& phases, const PathFinderOptions& opt)
@@ -121,6 +139,7 @@ class Finder {
       if (r <= opt.rmax_A * (1 + 1e-6) + 1e-6) add(i);  // farther atoms cannot be on a path (L >= 2r)
     }
     n_ = posf_.size();
+    for (std::size_t i = 0; i < n_; ++i) rel_.push_back((posf_[i] - posf_[0]).cast<double>());
     dist_.resize(n_ * n_);
     for (std::size_t i = 0; i < n_; ++i)
       for (std::size_t j = 0; j < n_; ++j) {
@@ -128,12 +147,17 @@ class Finder {
         dist_[i * n_ + j] = d.cast<double>().norm();
       }
     rows_.resize(n_);
+    std::vector<double> key;
     for (std::size_t i = 0; i < n_; ++i) {
       auto& row = rows_[i];
-      for (std::size_t j = 0; j < n_; ++j)
+      key.resize(n_);
+      for (std::size_t j = 0; j < n_; ++j) {
+        key[j] = d(i, j) + d(j, 0);
         if (j != i) row.push_back(static_cast<std::int32_t>(j));
-      std::stable_sort(row.begin(), row.end(), [&](std::int32_t a, std::int32_t b) {
-        return d(i, a) + d(a, 0) < d(i, b) + d(b, 0);
+      }
+      std::sort(row.begin(), row.end(), [&](std::int32_t a, std::int32_t b) {
+        return key[static_cast<std::size_t>(a)] < key[static_cast<std::size_t>(b)] ||
+               (key[static_cast<std::size_t>(a)] == key[static_cast<std::size_t>(b)] && a < b);
       });
     }
   }
@@ -227,10 +251,7 @@ class Finder {
   /// FEFF mpprmp (polarization average) + phash for one orientation.
   void frame_of(const std::int32_t* seq, int n, Frame& f) const {
     std::array<Eigen::Vector3d, kMaxScatterers> ri;
-    for (int j = 0; j < n; ++j) {
-      const Eigen::Vector3f df = posf_[static_cast<std::size_t>(seq[j])] - posf_[0];
-      ri[static_cast<std::size_t>(j)] = df.cast<double>();
-    }
+    for (int j = 0; j < n; ++j) ri[static_cast<std::size_t>(j)] = rel_[static_cast<std::size_t>(seq[j])];
     const Eigen::Vector3d zvec = ri[0] / ri[0].norm();
     std::array<double, kMaxScatterers> xp{}, yp{}, zp{};
     for (int j = 0; j < n; ++j) zp[static_cast<std::size_t>(j)] = zvec.dot(ri[static_cast<std::size_t>(j)]);
@@ -261,14 +282,14 @@ class Finder {
       f.x[u] = static_cast<float>(xp[u]);
       f.y[u] = static_cast<float>(yp[u]);
       f.z[u] = static_cast<float>(zp[u]);
-      const float ix = static_cast<float>(std::lround(f.x[u] * 1000.0f));
-      const float iy = static_cast<float>(std::lround(f.y[u] * 1000.0f));
-      const float iz = static_cast<float>(std::lround(f.z[u] * 1000.0f));
+      const float ix = nint(f.x[u] * 1000.0f);
+      const float iy = nint(f.y[u] * 1000.0f);
+      const float iz = nint(f.z[u] * 1000.0f);
       const float inner = (ix + iy * 0.894375f) + iz * 0.573498f;
-      h += static_cast<double>(powi_f(16.12345678f, j)) * static_cast<double>(inner);
+      h += kPow1[u] * static_cast<double>(inner);
     }
     for (int j = 0; j < n; ++j)
-      h += static_cast<double>(powi_f(8.57654321f, j)) * 1000.0 * ipot_[static_cast<std::size_t>(seq[j])];
+      h += kPow2[static_cast<std::size_t>(j)] * 1000.0 * ipot_[static_cast<std::size_t>(seq[j])];
     h += n * 40000000.0;
     f.hash = h;
   }
@@ -368,6 +389,7 @@ class Finder {
   PlaneWaveTables tables_;
   std::size_t n_ = 0;
   std::vector<Eigen::Vector3f> posf_;
+  std::vector<Eigen::Vector3d> rel_;  // single-precision difference to the absorber, as double
   std::vector<Eigen::Vector3d> pos_;  // relative to the absorber, double precision (output)
   std::vector<int> ipot_, z_, input_index_;
   std::vector<double> mass_;
@@ -406,8 +428,23 @@ PlaneWaveTables make_plane_wave_tables(const PhaseShifts& phases) {
   }
   constexpr int nb = PlaneWaveTables::kNBeta;
   t.fbeta.assign(t.n_pot * 81 * t.n_energy, 0.0f);
-  std::vector<double> pl;
-  std::vector<std::complex<double>> tl;
+  // Legendre polynomials on the 81-point cos β grid (ends set exactly to ±1, FEFF prcrit)
+  std::size_t lcount = 1;
+  for (const auto& pot : phases.potentials)
+    for (const auto& dl : pot.delta) lcount = std::max(lcount, dl.size());
+  std::vector<double> pl(81 * lcount, 0.0);
+  for (int ibeta = -nb; ibeta <= nb; ++ibeta) {
+    double x = 0.025 * ibeta;
+    if (ibeta == -nb) x = -1.0;
+    if (ibeta == nb) x = 1.0;
+    double* p = &pl[static_cast<std::size_t>(ibeta + nb) * lcount];
+    p[0] = 1.0;
+    if (lcount > 1) p[1] = x;
+    for (std::size_t l = 2; l < lcount; ++l)
+      p[l] = ((2.0 * static_cast<double>(l) - 1.0) * x * p[l - 1] - (static_cast<double>(l) - 1.0) * p[l - 2]) /
+             static_cast<double>(l);
+  }
+  std::vector<double> tre, tim;
   for (std::size_t ip = 0; ip < t.n_pot; ++ip) {
     const auto& pot = phases.potentials[ip];
     if (pot.ipot != static_cast<int>(ip))
@@ -417,23 +454,24 @@ PlaneWaveTables make_plane_wave_tables(const PhaseShifts& phases) {
     for (std::size_t ie = 0; ie < t.n_energy; ++ie) {
       const auto& dl = pot.delta[ie];
       // (2l+1) t_l, t_l = (e^{2iδ_l} - 1)/(2i)
-      tl.resize(dl.size());
-      for (std::size_t l = 0; l < dl.size(); ++l)
-        tl[l] = (2.0 * static_cast<double>(l) + 1.0) *
-                (std::exp(2.0 * std::complex<double>(0, 1) * dl[l]) - 1.0) / std::complex<double>(0, 2);
-      pl.assign(dl.size() + 2, 0.0);
+      tre.resize(dl.size());
+      tim.resize(dl.size());
+      for (std::size_t l = 0; l < dl.size(); ++l) {
+        const std::complex<double> tl = (2.0 * static_cast<double>(l) + 1.0) *
+                                        (std::exp(2.0 * std::complex<double>(0, 1) * dl[l]) - 1.0) /
+                                        std::complex<double>(0, 2);
+        tre[l] = tl.real();
+        tim[l] = tl.imag();
+      }
       for (int ibeta = -nb; ibeta <= nb; ++ibeta) {
-        double x = 0.025 * ibeta;
-        if (ibeta == -nb) x = -1.0;  // ends set exactly (FEFF prcrit)
-        if (ibeta == nb) x = 1.0;
-        pl[0] = 1.0;
-        pl[1] = x;
-        for (std::size_t l = 2; l < dl.size(); ++l)
-          pl[l] = ((2.0 * static_cast<double>(l) - 1.0) * x * pl[l - 1] - (static_cast<double>(l) - 1.0) * pl[l - 2]) /
-                  static_cast<double>(l);
-        std::complex<double> f = 0.0;
-        for (std::size_t l = 0; l < dl.size(); ++l) f += tl[l] * pl[l];
-        t.fbeta[(ip * 81 + static_cast<std::size_t>(ibeta + nb)) * t.n_energy + ie] = static_cast<float>(std::abs(f));
+        const double* p = &pl[static_cast<std::size_t>(ibeta + nb) * lcount];
+        double fr = 0.0, fi = 0.0;
+        for (std::size_t l = 0; l < dl.size(); ++l) {
+          fr += tre[l] * p[l];
+          fi += tim[l] * p[l];
+        }
+        t.fbeta[(ip * 81 + static_cast<std::size_t>(ibeta + nb)) * t.n_energy + ie] =
+            static_cast<float>(std::sqrt(fr * fr + fi * fi));
       }
     }
   }

@@ -6,6 +6,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/scattering/feff_files.hpp"
@@ -143,4 +146,30 @@ TEST_CASE("cos beta grid index follows FEFF's rounding", "[paths]") {
   CHECK(cos_beta_index(0.0124) == 0);
   CHECK(cos_beta_index(0.0126) == 1);
   CHECK(cos_beta_index(-0.7071) == -28);
+}
+
+// Timing driver for benchmarks/scattering_paths.sh (hidden: not part of the test run).
+TEST_CASE("path finder timing per fixture case", "[.bench_paths]") {
+  const char* env = std::getenv("XASFORGE_BENCH_CASES");
+  std::string list = env ? env : "cu_ref cu_fcc fe_bcc nio zno cuo cu_disordered256";
+  std::istringstream is(list);
+  std::string name;
+  while (is >> name) {
+    const auto in = feff::read_feff_inp(case_dir(name) / "feff.inp");
+    const PhaseShifts ps = feff::read_phase_shifts(case_dir(name));
+    PathFinderOptions opt;
+    opt.rmax_A = in.rpath_A.value();
+    opt.max_legs = in.nleg.value();
+    const auto atoms = atoms_of(in);
+    int reps = 0;
+    std::size_t npaths = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    double el = 0;
+    do {
+      npaths = find_paths(atoms, ps, opt).size();
+      ++reps;
+      el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    } while (el < 1.0 && reps < 1000);
+    std::printf("BENCH %s paths=%zu ms_per_run=%.3f reps=%d\n", name.c_str(), npaths, 1e3 * el / reps, reps);
+  }
 }
