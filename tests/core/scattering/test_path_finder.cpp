@@ -109,6 +109,15 @@ TEST_CASE("path finder = FEFF: disordered 256-atom Cu cluster RPATH 6 NLEG 4", "
   CHECK(r.stats.total_degeneracy_kept == 468);  // "Unique paths 281, total paths 468"
 }
 
+TEST_CASE("path finder = FEFF on deep paths: Cu fcc RPATH 6.5 NLEG 6 with critpw 0", "[paths]") {
+  // every degeneracy group is printed (CRITERIA 4 0), including 48 five-leg groups
+  compare_with_feff("cu_nleg6");
+  const Run r = run_case("cu_nleg6");
+  CHECK(r.stats.paths_enumerated == 9926);  // FEFF log: "Paths found 9926"
+  CHECK(r.stats.unique_paths == 140);       // "Unique paths 140, total paths 9926"
+  CHECK(r.stats.total_degeneracy_kept == 9926);
+}
+
 TEST_CASE("path finder input errors", "[paths]") {
   const auto in = feff::read_feff_inp(case_dir("cu_ref") / "feff.inp");
   const PhaseShifts ps = feff::read_phase_shifts(case_dir("cu_ref"));
