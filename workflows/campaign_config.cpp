@@ -52,6 +52,8 @@ std::string hash_resolved(const ResolvedCampaign& r) {
       value = canonical_number(node.as<double>());
     } else if (kind == ValueKind::kRange) {
       value = "[" + canonical_number(node[0].as<double>()) + "," + canonical_number(node[1].as<double>()) + "]";
+    } else if (kind == ValueKind::kBool) {
+      value = node.as<bool>() ? "true" : "false";
     } else if (kind == ValueKind::kInt) {
       value = std::to_string(node.as<long long>());
     } else if (node.IsSequence()) {
@@ -137,6 +139,7 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
   c.edges = list("absorbers.edge");
 
   auto& s = c.scattering;
+  s.enabled = v.at("scattering.enabled").as<bool>();
   s.rmax_A = real("scattering.rmax");
   s.max_legs = static_cast<int>(integer("scattering.max_legs"));
   s.cluster_radius_A = real("scattering.cluster_radius");

@@ -16,6 +16,7 @@ struct DebyeWallerSettings {
 };
 
 struct ScatteringSettings {
+  bool enabled = true;  ///< run the spectrum stage
   double rmax_A = 6.0;
   int max_legs = 4;
   double cluster_radius_A = 8.0;

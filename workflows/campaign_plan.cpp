@@ -33,13 +33,22 @@ std::vector<std::string> expand_structure_globs(const CampaignConfig& config) {
   return files;
 }
 
-std::vector<AbsorberClass> absorber_classes(const structure::Structure& s, int z) {
-  // TODO(foundation): group symmetry-equivalent sites with core/structure/symmetry.hpp (spglib
-  // equivalent_atoms) once it lands; the item order stays "by representative site".
-  std::vector<AbsorberClass> classes;
-  for (std::size_t i = 0; i < s.size(); ++i)
-    if (s.site(i).z == z) classes.push_back({static_cast<int>(i), {static_cast<int>(i)}});
-  return classes;
+std::vector<structure::AbsorberClass> absorber_classes_of(const structure::Structure& s, int z) {
+  std::vector<structure::AbsorberClass> all;
+  try {
+    all = structure::absorber_classes(s);
+  } catch (const InputError&) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      structure::AbsorberClass c;
+      c.z = s.site(i).z;
+      c.sites = {i};
+      all.push_back(c);
+    }
+  }
+  std::vector<structure::AbsorberClass> out;
+  for (auto& c : all)
+    if (c.z == z) out.push_back(std::move(c));
+  return out;
 }
 
 CampaignPlan plan_campaign(const CampaignConfig& config) {
@@ -85,17 +94,18 @@ CampaignPlan plan_campaign(const CampaignConfig& config) {
     }
     for (std::size_t ei = 0; ei < absorber_z.size(); ++ei) {
       const int z = absorber_z[ei];
-      for (const auto& cls : absorber_classes(s, z)) {
+      for (const auto& cls : absorber_classes_of(s, z)) {
+        const auto rep = static_cast<std::int32_t>(cls.sites.front());
         for (const auto& edge : config.edges) {
           for (int m = 0; m < members; ++m) {
             mpi::ItemEntry item;
             item.structure = static_cast<std::int32_t>(si);
-            item.site = cls.representative;
+            item.site = rep;
             item.z = z;
             item.multiplicity = static_cast<std::int32_t>(cls.sites.size());
             item.edge = edge;
             item.member = m;
-            item.key = entry.name + "/" + config.absorber_elements[ei] + std::to_string(cls.representative) + "/" +
+            item.key = entry.name + "/" + config.absorber_elements[ei] + std::to_string(rep) + "/" +
                        edge + "/" + std::to_string(m);
             plan.items.push_back(item);
           }

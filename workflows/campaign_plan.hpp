@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/structure/structure.hpp"
+#include "core/structure/symmetry.hpp"
 #include "mpi/results_file.hpp"
 #include "workflows/campaign_config.hpp"
 
@@ -20,16 +21,10 @@ struct CampaignPlan {
 /// InputError naming it (a campaign over no files is almost always a typo in the path).
 std::vector<std::string> expand_structure_globs(const CampaignConfig& config);
 
-/// One absorber class: the sites of one element that are equivalent, represented by the lowest
-/// site index.
-struct AbsorberClass {
-  int representative = 0;
-  std::vector<int> sites;
-};
-
-/// Absorber classes of element z in a structure, ordered by representative site.
-/// Until core/structure/symmetry.hpp lands (branch foundation) every site is its own class.
-std::vector<AbsorberClass> absorber_classes(const structure::Structure& s, int z);
+/// Classes of symmetry-equivalent sites of element z (core/structure/symmetry.hpp, spglib as
+/// pymatgen calls it), ordered by representative (lowest) site. If spglib cannot analyse a
+/// structure, every site is its own class (correct, only slower).
+std::vector<structure::AbsorberClass> absorber_classes_of(const structure::Structure& s, int z);
 
 /// Order: structures by path; absorber elements in the YAML's order; classes by representative
 /// site; edges in the YAML's order; ensemble members 0..members-1. A structure that cannot be

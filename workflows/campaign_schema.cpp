@@ -72,6 +72,7 @@ SchemaNode build_schema() {
       choice("edge", K::kEnumList, "K", {"K", "L1", "L2", "L3"}, "Absorption edge(s); a list gives one item per edge."),
     }, true),
     section("scattering", "Multiple-scattering path expansion.", {
+      leaf("enabled", K::kBool, "true", "Compute chi(k) (the spectrum stage: FEFF 8.5L phase shifts, paths, path sum); false: labels only."),
       number("rmax", K::kReal, "6.0", 1.0, 15.0, "Å", "Longest half path length."),
       number("max_legs", K::kInt, "4", 2, 8, "", "Most legs per scattering path."),
       number("cluster_radius", K::kReal, "8.0", 1.0, 20.0, "Å",

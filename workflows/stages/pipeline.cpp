@@ -1,6 +1,7 @@
 #include "workflows/stages/pipeline.hpp"
 
 #include "core/error.hpp"
+#include "workflows/stages/spectrum_stage.hpp"
 #include "workflows/stages/structure_info_stages.hpp"
 
 namespace xasforge::workflows {
@@ -10,8 +11,10 @@ Pipeline::Pipeline(const CampaignConfig& config) {
   //   spectrum (core/scattering compute_spectrum) -> /spectra/chi
   //   xftf (core/xafs)                            -> /features/chir_mag
   //   crystalnn, rdf, soap (core/features)        -> /labels/cn, /labels/rdf, /descriptors/soap
-  notes_.push_back("spectrum stage (/spectra/chi) not in this build yet: chi(k) is not computed");
-  notes_.push_back("xftf stage (/features/chir_mag) not in this build yet: |chi(R)| is not computed");
+  if (config.scattering.enabled) {
+    stages_.push_back(std::make_unique<SpectrumStage>(config));
+    notes_.push_back("xftf stage (/features/chir_mag) not in this build yet: |chi(R)| is not computed");
+  }
   if (config.wants_label("cn")) stages_.push_back(std::make_unique<NeighbourShellStage>(config));
   if (config.wants_label("rdf")) stages_.push_back(std::make_unique<RadialDistributionStage>(config));
   if (config.wants_descriptor("soap"))

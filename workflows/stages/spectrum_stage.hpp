@@ -1,0 +1,30 @@
+#pragma once
+/// chi(k) of one absorber class by the path expansion (core/scattering): FEFF 8.5L phase shifts
+/// (cached per structure and absorber class on each rank), the path finder, Rehr–Albers F_eff,
+/// the campaign's Debye–Waller model, and the path sum in FEFF's ff2x convention, interpolated
+/// onto the campaign's shared k grid (/spectra/k). Points beyond the phase-shift grid are NaN.
+#include <memory>
+
+#include "core/scattering/feff_phase_provider.hpp"
+#include "workflows/stages/stage.hpp"
+
+namespace xasforge::workflows {
+
+class SpectrumStage : public Stage {
+ public:
+  explicit SpectrumStage(const CampaignConfig& config);
+  std::string name() const override { return "spectrum"; }
+  std::vector<mpi::BlockSpec> blocks() const override;
+  void run(const StageContext& context, RowValues& row) const override;
+  /// The shared grid 0, k_step, ..., k_max (Å⁻¹).
+  const std::vector<double>& k_grid_invA() const { return k_invA_; }
+
+ private:
+  std::vector<double> k_invA_;
+  std::unique_ptr<scattering::FeffPhaseProvider> provider_;  // owns a cache: one per rank
+};
+
+/// YAML Debye–Waller model name (scattering.debye_waller.model) -> core/scattering factory name.
+std::string core_debye_waller_name(const std::string& yaml_name);
+
+}  // namespace xasforge::workflows
