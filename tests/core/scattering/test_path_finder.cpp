@@ -160,7 +160,7 @@ TEST_CASE("cos beta grid index follows FEFF's rounding", "[paths]") {
 // Timing driver for benchmarks/scattering_paths.sh (hidden: not part of the test run).
 TEST_CASE("path finder timing per fixture case", "[.bench_paths]") {
   const char* env = std::getenv("XASFORGE_BENCH_CASES");
-  std::string list = env ? env : "cu_ref cu_fcc fe_bcc nio zno cuo cu_disordered256";
+  std::string list = env ? env : "cu_ref cu_fcc fe_bcc nio zno cuo cu_disordered256 cu_nleg6";
   std::istringstream is(list);
   std::string name;
   while (is >> name) {
@@ -169,6 +169,7 @@ TEST_CASE("path finder timing per fixture case", "[.bench_paths]") {
     PathFinderOptions opt;
     opt.rmax_A = in.rpath_A.value();
     opt.max_legs = in.nleg.value();
+    opt.critpw = in.critpw.value_or(2.5);
     const auto atoms = atoms_of(in);
     int reps = 0;
     std::size_t npaths = 0;
