@@ -63,6 +63,15 @@ struct AutobkFunctor {
 
 AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<double>& mu, double e0,
                     double edge_step, const AutobkOptions& o) {
+  if (o.nfft < 4) throw InputError("autobk: nfft must be >= 4");
+  return autobk(energy_in, mu, e0, edge_step, o, Fft(o.nfft));
+}
+
+AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<double>& mu, double e0,
+                    double edge_step, const AutobkOptions& o, const Fft& fft) {
+  if (fft.size() != o.nfft)
+    throw InputError("autobk: the FFT is planned for " + std::to_string(fft.size()) + " points but nfft = " +
+                     std::to_string(o.nfft));
   if (energy_in.size() != mu.size())
     throw InputError("autobk: energy has " + std::to_string(energy_in.size()) + " points but mu has " +
                      std::to_string(mu.size()));
@@ -137,7 +146,7 @@ AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<doub
   auto ft_head = [&](const std::vector<double>& chi_k) {
     std::vector<double> weighted(nkout);
     for (std::size_t i = 0; i < nkout; ++i) weighted[i] = chi_k[i] * ftwin[i];
-    const std::vector<std::complex<double>> chir = xftf_fast(weighted, nfft, 0.05);
+    const std::vector<std::complex<double>> chir = xftf_fast(weighted, fft, 0.05);
     Eigen::VectorXd v(nout);
     for (Eigen::Index j = 0; j < irbkg; ++j) {
       v(2 * j) = chir[static_cast<std::size_t>(j)].real();

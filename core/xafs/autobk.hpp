@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/xafs/fft.hpp"
 #include "core/xafs/ft_window.hpp"
 
 namespace xasforge::xafs {
@@ -42,5 +43,8 @@ struct AutobkResult {
 /// fewer points than knots), PhysicsError when the fit fails.
 AutobkResult autobk(const std::vector<double>& energy_eV, const std::vector<double>& mu, double e0_eV,
                     double edge_step, const AutobkOptions& options = {});
+/// Same, reusing a planned FFT of length options.nfft.
+AutobkResult autobk(const std::vector<double>& energy_eV, const std::vector<double>& mu, double e0_eV,
+                    double edge_step, const AutobkOptions& options, const Fft& fft);
 
 }  // namespace xasforge::xafs

@@ -62,9 +62,14 @@ std::vector<double> ChiR::imag() const {
 
 std::vector<std::complex<double>> xftf_fast(const std::vector<double>& weighted_chi, std::size_t nfft,
                                             double kstep_invA) {
+  return xftf_fast(weighted_chi, Fft(nfft), kstep_invA);
+}
+
+std::vector<std::complex<double>> xftf_fast(const std::vector<double>& weighted_chi, const Fft& fft,
+                                            double kstep_invA) {
+  const std::size_t nfft = fft.size();
   std::vector<std::complex<double>> buffer(nfft, {0.0, 0.0});
   for (std::size_t i = 0; i < std::min(nfft, weighted_chi.size()); ++i) buffer[i] = weighted_chi[i];
-  Fft fft(nfft);
   fft.forward(buffer);
   const double scale = kstep_invA / std::sqrt(std::numbers::pi);
   buffer.resize(nfft / 2);
@@ -73,6 +78,15 @@ std::vector<std::complex<double>> xftf_fast(const std::vector<double>& weighted_
 }
 
 ChiR xftf(const std::vector<double>& k_invA, const std::vector<double>& chi, const XftfOptions& o) {
+  if (o.nfft < 4) throw InputError("xftf: nfft must be >= 4");
+  return xftf(k_invA, chi, o, Fft(o.nfft));
+}
+
+ChiR xftf(const std::vector<double>& k_invA, const std::vector<double>& chi, const XftfOptions& o,
+          const Fft& fft) {
+  if (fft.size() != o.nfft)
+    throw InputError("xftf: the FFT is planned for " + std::to_string(fft.size()) + " points but nfft = " +
+                     std::to_string(o.nfft));
   if (k_invA.size() != chi.size())
     throw InputError("xftf: k has " + std::to_string(k_invA.size()) + " points but chi has " +
                      std::to_string(chi.size()));
@@ -92,7 +106,7 @@ ChiR xftf(const std::vector<double>& k_invA, const std::vector<double>& chi, con
   std::vector<double> weighted(ndata);
   for (std::size_t i = 0; i < ndata; ++i)
     weighted[i] = (chi_grid[i] * pow_weight(kgrid[i], o.kweight)) * win[i];
-  std::vector<std::complex<double>> out = xftf_fast(weighted, o.nfft, o.kstep_invA);
+  std::vector<std::complex<double>> out = xftf_fast(weighted, fft, o.kstep_invA);
 
   const double rstep = std::numbers::pi / (o.kstep_invA * static_cast<double>(o.nfft));
   const auto irmax = static_cast<std::size_t>(

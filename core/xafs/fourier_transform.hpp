@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "core/xafs/fft.hpp"
 #include "core/xafs/ft_window.hpp"
 
 namespace xasforge::xafs {
@@ -34,9 +35,15 @@ struct ChiR {
 /// Forward transform of chi(k) given on any increasing k grid (linearly interpolated onto
 /// n·kstep like numpy.interp). Throws InputError for mismatched or too-short arrays.
 ChiR xftf(const std::vector<double>& k_invA, const std::vector<double>& chi, const XftfOptions& options);
+/// Same, reusing a planned FFT of length options.nfft (planning dominates a single transform).
+ChiR xftf(const std::vector<double>& k_invA, const std::vector<double>& chi, const XftfOptions& options,
+          const Fft& fft);
 
 /// Larch's xftf_fast: (kstep/√π)·FFT_nfft(zero-padded weighted chi)[0 : nfft/2].
 std::vector<std::complex<double>> xftf_fast(const std::vector<double>& weighted_chi, std::size_t nfft,
+                                            double kstep_invA);
+/// Same with a planned FFT; nfft = fft.size().
+std::vector<std::complex<double>> xftf_fast(const std::vector<double>& weighted_chi, const Fft& fft,
                                             double kstep_invA);
 
 /// Larch's xftr arguments (defaults are Larch's).

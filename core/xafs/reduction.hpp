@@ -33,7 +33,24 @@ struct ReductionResult {
   ChiR chir;
 };
 
-/// Runs the chain on (energy, mu). Throws what the steps throw.
+/// Service running the chain with fixed options; it holds the planned FFTs so that many spectra
+/// are reduced without re-planning. reduce() is const and may be called from several threads
+/// (FFTW executes a plan on distinct arrays thread-safely).
+class SpectrumReducer {
+ public:
+  explicit SpectrumReducer(ReductionOptions options);
+  ReductionResult reduce(const std::vector<double>& energy_eV, const std::vector<double>& mu) const;
+  /// Errors are rethrown as InputError prefixed with the spectrum's file name.
+  ReductionResult reduce(const MeasuredSpectrum& spectrum) const;
+  const ReductionOptions& options() const { return options_; }
+
+ private:
+  ReductionOptions options_;
+  Fft autobk_fft_;
+  Fft xftf_fft_;
+};
+
+/// Runs the chain on (energy, mu) (a SpectrumReducer for one spectrum). Throws what the steps throw.
 ReductionResult reduce_spectrum(const std::vector<double>& energy_eV, const std::vector<double>& mu,
                                 const ReductionOptions& options = {});
 

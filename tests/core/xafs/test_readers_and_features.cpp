@@ -40,7 +40,7 @@ std::string error_of(const std::function<void()>& f) {
 TEST_CASE("XDI reader: version, fields, labels, comments", "[xafs][readers]") {
   const ColumnFile f = read_column_file(experimental("V_foil.xdi"));
   CHECK(f.is_xdi);
-  CHECK(f.xdi_version == "1.1");  // "# XDI/1.1 GSE/1.0"
+  CHECK(f.xdi_version == "1.1");  // "#XDI/1.1  Epics StepScan File / 2.0"
   REQUIRE(f.labels.size() == 4);
   CHECK(f.labels[0] == "energy");
   CHECK(f.labels[2] == "i0");
