@@ -8,6 +8,14 @@
 
 namespace xasforge::xafs {
 
+namespace {
+double integer_power(double x, int p) {
+  double v = 1.0;
+  for (int i = 0; i < p; ++i) v *= x;
+  return v;
+}
+}  // namespace
+
 PolynomialFit::PolynomialFit(const std::vector<double>& x, const std::vector<double>& y,
                              const std::vector<int>& powers)
     : powers_(powers) {
@@ -41,8 +49,8 @@ PolynomialFit::PolynomialFit(const std::vector<double>& x, const std::vector<dou
     const double xi = xs[static_cast<std::size_t>(i)];
     const double t = (xi - centre_) / scale_;
     for (Eigen::Index j = 0; j < m; ++j)
-      a(i, j) = contiguous ? std::pow(t, powers[static_cast<std::size_t>(j)])
-                           : std::pow(xi / scale_, powers[static_cast<std::size_t>(j)]);
+      a(i, j) = contiguous ? integer_power(t, powers[static_cast<std::size_t>(j)])
+                           : integer_power(xi / scale_, powers[static_cast<std::size_t>(j)]);
     b(i) = ys[static_cast<std::size_t>(i)];
   }
   if (!contiguous) centre_ = 0.0;
@@ -53,7 +61,7 @@ PolynomialFit::PolynomialFit(const std::vector<double>& x, const std::vector<dou
 double PolynomialFit::operator()(double x) const {
   const double t = (x - centre_) / scale_;
   double v = 0.0;
-  for (std::size_t j = 0; j < powers_.size(); ++j) v += coefficients_[j] * std::pow(t, powers_[j]);
+  for (std::size_t j = 0; j < powers_.size(); ++j) v += coefficients_[j] * integer_power(t, powers_[j]);
   return v;
 }
 

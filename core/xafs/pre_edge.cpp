@@ -114,10 +114,11 @@ PreEdgeResult pre_edge(const std::vector<double>& energy_in, const std::vector<d
   // Pre-edge line through mu·E^nvict.
   auto [q1, q2] = fit_window(energy, e0, pre1, pre2);
   std::vector<double> omu(n);
-  for (std::size_t i = 0; i < n; ++i) omu[i] = mu[i] * std::pow(energy[i], options.nvict);
+  for (std::size_t i = 0; i < n; ++i) omu[i] = options.nvict == 0.0 ? mu[i] : mu[i] * std::pow(energy[i], options.nvict);
   const PolynomialFit pre_line(slice(energy, q1, q2), slice(omu, q1, q2), {0, 1});
   r.pre_edge.resize(n);
-  for (std::size_t i = 0; i < n; ++i) r.pre_edge[i] = pre_line(energy[i]) * std::pow(energy[i], -options.nvict);
+  for (std::size_t i = 0; i < n; ++i)
+    r.pre_edge[i] = options.nvict == 0.0 ? pre_line(energy[i]) : pre_line(energy[i]) * std::pow(energy[i], -options.nvict);
 
   // Post-edge polynomial of degree nnorm through mu − pre_edge.
   auto [p1, p2] = fit_window(energy, e0, norm1, norm2);
