@@ -83,6 +83,47 @@ def spectra():
         print("wrote", out, "e0 = %.3f nspl = %d irbkg = %d" % (g.e0, ad.nspl, ad.irbkg))
 
 
+# Non-default arguments, to exercise the other branches (extrapolated background beyond kmax,
+# kmin > 0, clamps at both ends, nvict, user ranges, kaiser window in autobk).
+OPTION_CASES = [
+    ("cu_foil_options", "Cu_Foil_rt_2016Foils.xdi", "col1", "ln(col3/col2)",
+     dict(pre1=-150, pre2=-40, norm1=120, norm2=700, nnorm=2, nvict=1),
+     dict(rbkg=1.2, kmin=0.5, kmax=13.0, kweight=1, dk=0.5, win="kaiser", nclamp=2, clamp_lo=1, clamp_hi=2),
+     dict(kmin=2.5, kmax=11.5, dk=2, window="welch", kweight=3)),
+    ("zno_options", "ZnO.xdi", "col1", "ln(col2/col3)",
+     dict(e0=9662.0, nnorm=1),
+     dict(rbkg=0.9, kmax=10.0, kweight=3, nknots=12),
+     dict(kmin=2, kmax=9.5, dk=1, window="parzen", kweight=1)),
+]
+
+
+def option_cases():
+    os.makedirs(os.path.join(OUT, "options"), exist_ok=True)
+    for name, fname, ecol, muexpr, pre_kws, bkg_kws, ft_kws in OPTION_CASES:
+        dat = read_ascii(os.path.join(EXPDIR, fname))
+        cols = [dat.data[i] for i in range(dat.data.shape[0])]
+        energy = eval_mu(ecol, cols)
+        mu = eval_mu(muexpr, cols)
+        g = Group()
+        pre_edge(energy, mu, group=g, **pre_kws)
+        autobk(energy, mu, group=g, **bkg_kws)
+        xftf(g.k, g.chi, group=g, **ft_kws)
+        d = g.pre_edge_details
+        ad = g.autobk_details
+        with open(os.path.join(OUT, "options", name + ".csv"), "w") as fh:
+            fh.write("# Larch %s: %s; pre_edge %r; autobk %r; xftf %r\n" % (larch.__version__, fname, pre_kws,
+                                                                            bkg_kws, ft_kws))
+            fh.write("# scalars\n")
+            for key, val in (("e0", g.e0), ("edge_step", g.edge_step), ("pre1", d.pre1), ("pre2", d.pre2),
+                             ("norm1", d.norm1), ("norm2", d.norm2), ("nnorm", d.nnorm), ("nspl", ad.nspl),
+                             ("irbkg", ad.irbkg)):
+                fh.write("%s,%s\n" % (key, fmt(val)))
+            write_block(fh, "energy", ["energy", "norm", "flat", "bkg"], [energy, g.norm, g.flat, g.bkg])
+            write_block(fh, "chi", ["k", "chi"], [g.k, g.chi])
+            write_block(fh, "chir", ["r", "chir_re", "chir_im"], [g.r, g.chir_re, g.chir_im])
+        print("wrote option case", name, "e0 = %.3f nspl = %d irbkg = %d" % (g.e0, ad.nspl, ad.irbkg))
+
+
 def transforms():
     """xftf/xftr for every window on an irregular synthetic chi(k); a Cauchy wavelet case."""
     tdir = os.path.join(OUT, "transforms")
@@ -133,6 +174,7 @@ def transforms():
 
 if __name__ == "__main__":
     spectra()
+    option_cases()
     transforms()
     with open(os.path.join(OUT, "SOURCE.md"), "w") as fh:
         fh.write("""# Larch reference for core/xafs
@@ -144,6 +186,8 @@ if __name__ == "__main__":
   read with `larch.io.read_ascii`; the transform cases are synthetic (formulas in the script).
 - Settings: `pre_edge(energy, mu)` defaults; `autobk(energy, mu, rbkg=1, kweight=2)`;
   `xftf(k, chi, kmin=3, kmax=12, dk=1, window='hanning', kweight=2)`.
+- Non-default arguments: `options/<case>.csv` (the arguments are in each file's first line and in
+  OPTION_CASES of the script).
 - Files: `spectra/<file stem>.csv` (scalars, energy block with mu/norm/flat/bkg, chi(k), chi(R));
   `transforms/ft_<window>.csv` (xftf window, chi(R), xftr chi(q)); `transforms/cauchy.csv`
   (Cauchy wavelet on a sub-grid). Values are written with 17 significant digits.

@@ -37,7 +37,7 @@ std::string error_of(const std::function<void()>& f) {
 }
 }  // namespace
 
-TEST_CASE("XDI reader: version, fields, labels, comments", "[xafs][readers]") {
+TEST_CASE("XDI reader: version; fields; labels; comments", "[xafs][readers]") {
   const ColumnFile f = read_column_file(experimental("V_foil.xdi"));
   CHECK(f.is_xdi);
   CHECK(f.xdi_version == "1.1");  // "#XDI/1.1  Epics StepScan File / 2.0"
@@ -57,7 +57,7 @@ TEST_CASE("XDI reader: version, fields, labels, comments", "[xafs][readers]") {
   CHECK_FALSE(cu.comments.empty());  // this file carries user comments after "///"
 }
 
-TEST_CASE("plain column files: free header, label line, spaces in names", "[xafs][readers]") {
+TEST_CASE("plain column files: free header; label line; spaces in names", "[xafs][readers]") {
   const ColumnFile aps = read_column_file(experimental("APS10BM_2019.dat"));
   CHECK_FALSE(aps.is_xdi);
   REQUIRE(aps.labels.size() == 5);
@@ -125,7 +125,7 @@ TEST_CASE("remove_duplicates follows Larch's remove_dups", "[xafs][analytic]") {
   CHECK(out[5] == out[4] + std::max(1e-7, 1e-6 * std::abs(3.0 - 3.3)));  // decreasing: pushed above 3.3
 }
 
-TEST_CASE("features: Larch R grid, k grid, wavelet, normalisations", "[xafs][features]") {
+TEST_CASE("features: Larch R grid; k grid; wavelet; normalisations", "[xafs][features]") {
   const MeasuredSpectrum s = load_measured_spectrum(experimental("Cu_Foil_rt_2016Foils.xdi"), "col1", "ln(col3/col2)");
   const ReductionResult r = reduce_spectrum(s);
   const auto f = chir_magnitude_features(r.chir);
