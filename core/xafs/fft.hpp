@@ -20,6 +20,7 @@ class Fft {
   Fft& operator=(const Fft&) = delete;
 
   std::size_t size() const { return n_; }
+  /// The plan's buffers are shared: one Fft object must not be used by two threads at once.
   /// In-place forward transform of data (data.size() must equal size()).
   void forward(std::vector<std::complex<double>>& data) const;
   /// In-place inverse transform, scaled by 1/N like numpy.fft.ifft.
@@ -27,6 +28,7 @@ class Fft {
 
  private:
   struct Plans;
+  void execute(void* plan, std::vector<std::complex<double>>& data) const;
   std::size_t n_ = 0;
   std::unique_ptr<Plans> plans_;
 };

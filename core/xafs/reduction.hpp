@@ -34,8 +34,8 @@ struct ReductionResult {
 };
 
 /// Service running the chain with fixed options; it holds the planned FFTs so that many spectra
-/// are reduced without re-planning. reduce() is const and may be called from several threads
-/// (FFTW executes a plan on distinct arrays thread-safely).
+/// are reduced without re-planning. Use one SpectrumReducer per thread (the plans' work buffers
+/// are shared by its calls).
 class SpectrumReducer {
  public:
   explicit SpectrumReducer(ReductionOptions options);

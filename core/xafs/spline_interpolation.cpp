@@ -59,13 +59,20 @@ std::vector<double> SplineInterpolation::coefficients(const std::vector<double>&
     throw InputError("spline interpolation: " + std::to_string(y.size()) + " ordinates for " +
                      std::to_string(n) + " abscissae");
   std::vector<double> c = y;
-  for (std::size_t i = 0; i < n; ++i) {  // forward: L has unit diagonal
+  double* cv = c.data();
+  for (std::size_t i = 1; i < n; ++i) {  // forward: L has unit diagonal
     const std::size_t from = i > kBand ? i - kBand : 0;
-    for (std::size_t k = from; k < i; ++k) c[i] -= lu_[i][k + kBand - i] * c[k];
+    const double* row = lu_[i].data();  // row[k + kBand - i] = L[i][k]
+    double sum = cv[i];
+    for (std::size_t k = from; k < i; ++k) sum -= row[k + kBand - i] * cv[k];
+    cv[i] = sum;
   }
   for (std::size_t ii = n; ii-- > 0;) {  // backward
-    for (std::size_t j = ii + 1; j < std::min(n, ii + kBand + 1); ++j) c[ii] -= lu_[ii][j + kBand - ii] * c[j];
-    c[ii] /= lu_[ii][kBand];
+    const std::size_t to = std::min(n, ii + kBand + 1);
+    const double* row = lu_[ii].data();  // row[j + kBand - ii] = U[ii][j]
+    double sum = cv[ii];
+    for (std::size_t j = ii + 1; j < to; ++j) sum -= row[j + kBand - ii] * cv[j];
+    cv[ii] = sum / row[kBand];
   }
   return c;
 }
