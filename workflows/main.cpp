@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   xasforge::cli::add_info_command(app);
   xasforge::cli::add_spectrum_command(app);
   xasforge::cli::add_reduce_command(app);
+  xasforge::cli::add_cn_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
