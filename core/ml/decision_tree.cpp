@@ -96,7 +96,7 @@ class Grower {
       stack.pop_back();
       Split s = split_node(p.begin, p.end, p.depth);
       if (s.feature < 0) {
-        make_leaf(p.node, p.begin, p.end);
+        make_leaf(p.node);
         continue;
       }
       const std::uint8_t* col = set_.bins->column(static_cast<std::size_t>(s.feature));
@@ -192,11 +192,20 @@ class Grower {
     const std::size_t n = end - begin;
     double sum_sq = 0.0;
     const double total = node_stats(begin, end, sum_sq);
+    node_total_ = total;
     const double imp = impurity(stat_, total, sum_sq);
     if ((opt_.max_depth > 0 && depth >= opt_.max_depth) || n < opt_.min_samples_split || n < 2 * opt_.min_samples_leaf)
       return best;
     if (classification() ? imp <= 0.0 : imp <= 1e-14 * (sum_sq / total / static_cast<double>(k_)) + 1e-300) return best;
     parent_ = stat_;
+    node_w_.resize(n);
+    node_bin_.resize(n);
+    if (classification()) node_class_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t r = idx_[begin + i];
+      node_w_[i] = w_[r];
+      if (classification()) node_class_[i] = set_.class_index[r];
+    }
     double best_proxy = -std::numeric_limits<double>::infinity();
     std::size_t visited = 0, tried = 0;
     const std::size_t p = features_.size();
@@ -205,31 +214,34 @@ class Grower {
       std::swap(features_[visited], features_[j]);
       const std::uint32_t f = features_[visited++];
       const std::uint8_t* col = set_.bins->column(f);
-      // Histogram of this node over f's bins.
-      unsigned lo = 255, hi = 0;
-      for (std::size_t i = begin; i < end; ++i) {
-        const unsigned b = col[idx_[i]];
-        lo = std::min(lo, b);
-        hi = std::max(hi, b);
+      // Gather this node's bins once (contiguous), find the occupied range, clear only that.
+      std::uint8_t* nb = node_bin_.data();
+      for (std::size_t i = 0; i < n; ++i) nb[i] = col[idx_[begin + i]];
+      std::uint8_t lo8 = 255, hi8 = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        lo8 = std::min(lo8, nb[i]);
+        hi8 = std::max(hi8, nb[i]);
       }
+      const unsigned lo = lo8, hi = hi8;
       if (lo == hi) continue;  // constant in this node: does not count against max_features
       ++tried;
-      std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(lo * k_), hist_.begin() + static_cast<std::ptrdiff_t>((hi + 1) * k_), 0.0);
-      std::fill(wbin_.begin() + lo, wbin_.begin() + hi + 1, 0.0);
-      std::fill(cnt_.begin() + lo, cnt_.begin() + hi + 1, 0u);
+      // hist_, wbin_ and cnt_ are all zero here: they are cleaned after each feature (below).
+      // node_w_ / node_y_ hold weight and class (or target row) of idx_[begin + i], packed
+      // contiguously, so the loop below touches one scattered byte (the bin) per row.
+      const double* nw = node_w_.data();
       if (classification()) {
-        for (std::size_t i = begin; i < end; ++i) {
-          const std::uint32_t r = idx_[i];
-          const unsigned b = col[r];
-          hist_[b * k_ + set_.class_index[r]] += w_[r];
-          wbin_[b] += w_[r];
+        const std::uint16_t* nc = node_class_.data();
+        for (std::size_t i = 0; i < n; ++i) {
+          const unsigned b = nb[i];
+          hist_[b * k_ + nc[i]] += nw[i];
+          wbin_[b] += nw[i];
           ++cnt_[b];
         }
       } else {
-        for (std::size_t i = begin; i < end; ++i) {
-          const std::uint32_t r = idx_[i];
-          const unsigned b = col[r];
-          const double w = w_[r];
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::uint32_t r = idx_[begin + i];
+          const unsigned b = nb[i];
+          const double w = nw[i];
           const double* y = set_.targets + static_cast<std::size_t>(r) * k_;
           double* h = hist_.data() + b * k_;
           for (std::size_t t = 0; t < k_; ++t) h[t] += w * y[t];
@@ -240,43 +252,65 @@ class Grower {
       std::fill(left_.begin(), left_.end(), 0.0);
       double wl = 0.0;
       std::size_t nl = 0;
-      for (unsigned b = lo; b < hi; ++b) {
+      // Candidate thresholds are the occupied bins below the highest one. A small node spread over
+      // many bins lists its occupied bins (sorted) instead of stepping through the empty ones.
+      auto consider = [&](unsigned b) {
         const double* h = hist_.data() + b * k_;
         for (std::size_t t = 0; t < k_; ++t) left_[t] += h[t];
         wl += wbin_[b];
         nl += cnt_[b];
-        if (cnt_[b] == 0) continue;  // same partition as the previous bin
-        if (nl < opt_.min_samples_leaf) continue;
-        if (n - nl < opt_.min_samples_leaf) break;
+        if (nl < opt_.min_samples_leaf) return true;
+        if (n - nl < opt_.min_samples_leaf) return false;
         const double wr = total - wl;
-        if (wl <= 0.0 || wr <= 0.0) continue;
+        if (wl <= 0.0 || wr <= 0.0) return true;
         for (std::size_t t = 0; t < k_; ++t) right_[t] = parent_[t] - left_[t];
         const double v = proxy(left_, wl, right_, wr);
         if (v > best_proxy) {
           best_proxy = v;
           best.feature = static_cast<std::int32_t>(f);
           best.bin = static_cast<std::uint8_t>(b);
+          best_left_ = left_;
+          best_wl_ = wl;
         }
+        return true;
+      };
+      if (n * 4 < hi - lo) {
+        occupied_.assign(nb, nb + n);
+        std::sort(occupied_.begin(), occupied_.end());
+        occupied_.erase(std::unique(occupied_.begin(), occupied_.end()), occupied_.end());
+        for (std::size_t i = 0; i + 1 < occupied_.size(); ++i)
+          if (!consider(occupied_[i])) break;
+      } else {
+        for (unsigned b = lo; b < hi; ++b) {
+          if (cnt_[b] == 0) continue;  // same partition as the previous bin
+          if (!consider(b)) break;
+        }
+      }
+      // Clean the histogram: by the node's own bins when it has fewer rows than the bin range.
+      if (n * 2 < hi - lo + 1) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const unsigned b = nb[i];
+          std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(b * k_), hist_.begin() + static_cast<std::ptrdiff_t>((b + 1) * k_), 0.0);
+          wbin_[b] = 0.0;
+          cnt_[b] = 0;
+        }
+      } else {
+        std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(lo * k_), hist_.begin() + static_cast<std::ptrdiff_t>((hi + 1) * k_), 0.0);
+        std::fill(wbin_.begin() + lo, wbin_.begin() + hi + 1, 0.0);
+        std::fill(cnt_.begin() + lo, cnt_.begin() + hi + 1, 0u);
       }
     }
     if (best.feature < 0) return best;
     // Exact impurity decrease of the chosen split; no gain means a leaf.
-    const std::uint8_t* col = set_.bins->column(static_cast<std::size_t>(best.feature));
-    std::vector<double> l(k_, 0.0);
-    double wl = 0.0, sql = 0.0;
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::uint32_t r = idx_[i];
-      if (col[r] > best.bin) continue;
-      const double w = w_[r];
-      wl += w;
-      if (classification()) {
-        l[set_.class_index[r]] += w;
-      } else {
+    std::vector<double> l = best_left_;
+    double wl = best_wl_, sql = 0.0;
+    if (!classification()) {  // the sum of squares on the left is not in the histogram
+      const std::uint8_t* col = set_.bins->column(static_cast<std::size_t>(best.feature));
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::uint32_t r = idx_[i];
+        if (col[r] > best.bin) continue;
         const double* y = set_.targets + static_cast<std::size_t>(r) * k_;
-        for (std::size_t t = 0; t < k_; ++t) {
-          l[t] += w * y[t];
-          sql += w * y[t] * y[t];
-        }
+        for (std::size_t t = 0; t < k_; ++t) sql += w_[r] * y[t] * y[t];
       }
     }
     std::vector<double> r(k_);
@@ -291,9 +325,9 @@ class Grower {
     return best;
   }
 
-  void make_leaf(std::int32_t node, std::size_t begin, std::size_t end) {
-    double sum_sq = 0.0;
-    const double total = node_stats(begin, end, sum_sq);
+  /// Called right after split_node() declined to split: stat_ and node_total_ still hold this node.
+  void make_leaf(std::int32_t node) {
+    const double total = node_total_;
     TreeNode& leaf = tree_.nodes[static_cast<std::size_t>(node)];
     leaf.value_offset = static_cast<std::uint32_t>(tree_.values.size());
     for (std::size_t t = 0; t < k_; ++t) tree_.values.push_back(stat_[t] / total);
@@ -307,6 +341,12 @@ class Grower {
   std::vector<std::uint32_t> idx_, features_;
   std::vector<double> hist_, wbin_, stat_, parent_, left_, right_;
   std::vector<std::uint32_t> cnt_;
+  std::vector<double> node_w_;
+  std::vector<std::uint16_t> node_class_;
+  std::vector<std::uint8_t> node_bin_;
+  std::vector<double> best_left_;
+  std::vector<std::uint8_t> occupied_;
+  double best_wl_ = 0.0, node_total_ = 0.0;
   DecisionTree tree_;
 };
 

@@ -8,5 +8,7 @@ class App;
 namespace xasforge::cli {
 
 void add_info_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 
 }  // namespace xasforge::cli
