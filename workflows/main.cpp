@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   xasforge::cli::add_spectrum_command(app);
   xasforge::cli::add_reduce_command(app);
   xasforge::cli::add_cn_command(app);
+  xasforge::cli::add_train_command(app);
+  xasforge::cli::add_predict_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
