@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
 exe="$build/tests/core/scattering/test_paths"
 [ -x "$exe" ] || { echo "build test_paths first: cmake --build $build --target test_paths" >&2; exit 1; }
-cases="cu_ref cu_fcc fe_bcc nio zno cuo cu_disordered256"
+cases="cu_ref cu_fcc fe_bcc nio zno cuo cu_disordered256 cu_nleg6"
 nrep=${NREP:-7}
 scratch="$(mktemp -d -t xasforge-bench-paths-XXXXXX)"
 trap 'rm -rf "$scratch"' EXIT

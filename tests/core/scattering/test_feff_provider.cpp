@@ -13,6 +13,7 @@
 #include "core/scattering/feff_phase_provider.hpp"
 #include "core/scattering/path_finder.hpp"
 #include "core/structure/lattice.hpp"
+#include "core/structure/readers.hpp"
 #include "tests/test_paths.hpp"
 
 using namespace xasforge;
@@ -195,4 +196,29 @@ TEST_CASE("FEFF provider errors name the module and quote FEFF", "[feff_provider
   }
   fs::remove_all(fake);
   CHECK(provider.feff_runs() == 0);
+}
+
+TEST_CASE("FEFF provider on a three-potential oxide (CuO mp-1692) reproduces the fixture", "[feff_provider]") {
+  const auto cuo = structure::read_structure(test::structures_dir() / "mp-1692.json");
+  std::size_t site = 0;
+  while (cuo.site(site).z != 29) ++site;
+  const auto cl = feff::make_feff_cluster(cuo, site, 7.0);
+  const auto fixture = feff::read_feff_inp(case_dir("cuo") / "feff.inp");
+  REQUIRE(cl.atoms.size() == fixture.atoms.size());
+  REQUIRE(cl.z_of_ipot == std::vector<int>{29, 29, 8});
+  FeffPhaseProvider provider;
+  PhaseSettings set;
+  set.cluster_radius_A = 7.0;
+  const PhaseShifts live = provider.compute(cuo, site, set);
+  const PhaseShifts ref = feff::read_phase_shifts(case_dir("cuo"));
+  REQUIRE(live.potentials.size() == 3);
+  double max_dd = 0;
+  for (std::size_t ip = 0; ip < 3; ++ip)
+    for (std::size_t ie = 0; ie < ref.k_invA.size(); ++ie)
+      for (std::size_t l = 0; l < ref.potentials[ip].delta[ie].size(); ++l)
+        max_dd = std::max(max_dd, std::abs(live.potentials[ip].delta[ie][l] - ref.potentials[ip].delta[ie][l]));
+  // same atoms (5-decimal coordinates in both feff.inp) -> same FEFF output to print precision
+  CHECK(max_dd <= 1e-6);
+  CHECK(live.rnorm_avg_A == Approx(ref.rnorm_avg_A).epsilon(1e-7));
+  CHECK(live.mu_eV == Approx(ref.mu_eV).epsilon(1e-6));
 }
