@@ -201,6 +201,9 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
   c.rdf.bin_width_A = real("rdf.bin_width");
   if (c.rdf.bin_width_A >= c.rdf.r_max_A) r.fail("rdf.bin_width", "bin_width must be smaller than r_max");
   c.descriptors = list("descriptors");
+  if (v.count("soap.species")) c.soap.species = list("soap.species");
+  if (c.wants_descriptor("soap") && c.soap.species.empty())
+    r.fail("descriptors", "soap needs soap.species: every element the structures contain (e.g. [O, Fe, Co])");
   c.soap.r_cut_A = real("soap.r_cut");
   c.soap.n_max = static_cast<int>(integer("soap.n_max"));
   c.soap.l_max = static_cast<int>(integer("soap.l_max"));

@@ -57,6 +57,7 @@ struct RdfSettings {
 };
 
 struct SoapSettings {
+  std::vector<std::string> species;  ///< element symbols; fixes the descriptor length
   double r_cut_A = 5.0;
   int n_max = 6;
   int l_max = 4;

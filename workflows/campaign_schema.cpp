@@ -127,7 +127,8 @@ SchemaNode build_schema() {
       number("bin_width", K::kReal, "0.1", 0.005, 2.0, "Å", "Histogram bin width."),
     }),
     choice("descriptors", K::kEnumList, "[]", {"soap"}, "Structure descriptors per item."),
-    section("soap", "SOAP descriptor settings.", {
+    section("soap", "SOAP descriptor settings (descriptors: [soap]).", {
+      leaf("species", K::kElementList, "", "Every element the structures contain (fixes the descriptor length); required for soap."),
       number("r_cut", K::kReal, "5.0", 1.0, 15.0, "Å", "Cut-off radius."),
       number("n_max", K::kInt, "6", 1, 20, "", "Radial basis size."),
       number("l_max", K::kInt, "4", 0, 12, "", "Largest angular momentum."),

@@ -185,6 +185,12 @@ def mode_ranks(env):
     amp = np.max(np.abs(k[band] ** 2 * chi[:, band]), axis=1)
     check(np.all((amp > 0.05) & (amp < 20)), f"k^2 chi amplitudes {amp} are EXAFS-like")
     check(np.all(s1["/spectra/n_paths"] >= 1), "paths were summed")
+    r = s1["/features/r"]
+    mag = s1["/features/chir_mag"]
+    peak = r[np.argmax(mag, axis=1)]
+    # First-shell peak of |chi(R)|: the bond length (2.48 A bcc Fe, 2.55 A fcc Cu) minus the usual
+    # 0.2-0.5 A phase shift.
+    check(np.all((peak > 1.8) & (peak < 2.6)), f"|chi(R)| peaks at the first shell: {peak} A")
     check(same_data(spectra[1], spectra[2]), "spectra identical for 1 and 2 ranks")
 
 

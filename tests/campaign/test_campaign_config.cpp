@@ -238,7 +238,7 @@ TEST_CASE("the neighbour-shell stage finds the first shells of fcc Cu and bcc Fe
     RowValues row;
     stage.run({c, 0, item, s, 1}, row);
     INFO(file);
-    CHECK(row.at("/labels/cn")[0] == cn);
+    CHECK(row.at("/labels/first_shell_cn")[0] == cn);
     // Geometry of the ideal lattice; the MP cells are relaxed and stored with ~6 significant
     // digits (mp-13 is cubic to 1e-6), so 1e-5 relative.
     CHECK_THAT(row.at("/labels/first_shell_distance")[0], WithinRel(a_A * shell_over_a, 1e-5));
@@ -259,27 +259,28 @@ TEST_CASE("the radial distribution integrates back to the neighbour count", "[ca
   stage.run({c, 0, item, s, 1}, row);
   const auto& n = row.at("/labels/rdf");
   double count = 0;
-  for (std::size_t b = 0; b < n.size(); ++b) {
-    const double r = blocks[0].axis[b];
-    count += n[b] * 4.0 * std::numbers::pi * r * r * 0.05;
-  }
+  for (std::size_t b = 0; b < n.size(); ++b) count += n[b] * 0.05;  // n(R) is neighbours per Å
   // fcc within 5 Å, a = 3.62 Å: shells at a/sqrt2 (12), a (6), a*sqrt(3/2) = 4.44 Å (24); the next,
   // a*sqrt2 = 5.12 Å, is outside. Summing back is exact up to round-off.
   CHECK_THAT(count, WithinAbs(42.0, 1e-9));
 }
 
-TEST_CASE("the pipeline reports what this build cannot compute", "[campaign][stages]") {
-  const auto c = parse_campaign(kMinimal + "descriptors: [soap]\nlabels: [rdf]\nscattering: {enabled: false}\n", "c.yaml");
+TEST_CASE("the pipeline has the stages the campaign asks for, in order", "[campaign][stages]") {
+  const auto c = parse_campaign(
+      kMinimal + "descriptors: [soap]\nsoap: {species: [Fe], n_max: 2, l_max: 1}\nlabels: [rdf]\nscattering: {enabled: false}\n",
+      "c.yaml");
   const Pipeline p(c);
-  CHECK(p.stage_names() == std::vector<std::string>{"radial_distribution"});
-  REQUIRE(p.blocks().size() == 1);
+  CHECK(p.stage_names() == std::vector<std::string>{"radial_distribution", "soap"});
+  REQUIRE(p.blocks().size() == 2);
+  CHECK(p.blocks()[1].path == "/descriptors/soap");
+  CHECK(p.blocks()[1].n_cols == 1 * 2 * 3 / 2 * 2);  // S n(n+1)/2 (l+1) with S = 1, n = 2, l = 1
   const Pipeline full(parse_campaign(kMinimal, "c.yaml"));
-  CHECK(full.stage_names() == std::vector<std::string>{"spectrum", "neighbour_shell", "radial_distribution"});
+  CHECK(full.stage_names() ==
+        std::vector<std::string>{"spectrum", "xftf", "crystalnn", "neighbour_shell", "radial_distribution"});
   CHECK(full.blocks().front().path == "/spectra/chi");
   CHECK(full.blocks().front().n_cols == 401);  // 0..20 Å⁻¹ in 0.05 steps
-  bool soap_note = false;
-  for (const auto& n : p.notes()) soap_note |= n.find("soap") != std::string::npos;
-  CHECK(soap_note);
+  CHECK(full.blocks()[2].path == "/features/chir_mag");
+  CHECK(full.blocks()[2].n_cols == 201);       // 0..6 Å in 0.03 steps
 }
 
 TEST_CASE("progress lines and durations", "[campaign][progress]") {

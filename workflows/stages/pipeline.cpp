@@ -1,24 +1,26 @@
 #include "workflows/stages/pipeline.hpp"
 
 #include "core/error.hpp"
+#include "workflows/stages/feature_label_stages.hpp"
 #include "workflows/stages/spectrum_stage.hpp"
+#include "workflows/stages/xftf_stage.hpp"
 #include "workflows/stages/structure_info_stages.hpp"
 
 namespace xasforge::workflows {
 
 Pipeline::Pipeline(const CampaignConfig& config) {
-  // Physics stages plug in here as their areas land (docs/campaign.md, "Adding a stage"):
-  //   spectrum (core/scattering compute_spectrum) -> /spectra/chi
-  //   xftf (core/xafs)                            -> /features/chir_mag
-  //   crystalnn, rdf, soap (core/features)        -> /labels/cn, /labels/rdf, /descriptors/soap
+  // The one place that lists the stages (docs/campaign.md, "Adding a stage"); order matters:
+  // xftf reads the spectrum stage's /spectra/chi.
   if (config.scattering.enabled) {
-    stages_.push_back(std::make_unique<SpectrumStage>(config));
-    notes_.push_back("xftf stage (/features/chir_mag) not in this build yet: |chi(R)| is not computed");
+    stages_.push_back(std::make_unique<SpectrumStage>(config));  // core/scattering compute_spectrum
+    stages_.push_back(std::make_unique<XftfStage>(config));      // core/xafs xftf
   }
-  if (config.wants_label("cn")) stages_.push_back(std::make_unique<NeighbourShellStage>(config));
+  if (config.wants_label("cn")) {
+    stages_.push_back(std::make_unique<CrystalNNStage>(config));      // core/features CrystalNN
+    stages_.push_back(std::make_unique<NeighbourShellStage>(config)); // geometric first shell
+  }
   if (config.wants_label("rdf")) stages_.push_back(std::make_unique<RadialDistributionStage>(config));
-  if (config.wants_descriptor("soap"))
-    notes_.push_back("soap stage (/descriptors/soap) not in this build yet: descriptors.soap is ignored");
+  if (config.wants_descriptor("soap")) stages_.push_back(std::make_unique<SoapStage>(config));
   if (config.ensemble.kind != "none")
     notes_.push_back("ensemble kind '" + config.ensemble.kind +
                      "' not in this build yet: every member is computed from the static structure");

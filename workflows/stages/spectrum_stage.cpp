@@ -2,15 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <complex>
 #include <limits>
 
 #include "core/error.hpp"
-#include "core/scattering/chi_sum.hpp"
-#include "core/scattering/debye_waller.hpp"
-#include "core/scattering/feff_input.hpp"
-#include "core/scattering/path_finder.hpp"
-#include "core/scattering/rehr_albers.hpp"
+#include "core/scattering/spectrum.hpp"
 
 namespace xasforge::workflows {
 namespace {
@@ -31,12 +26,16 @@ std::string core_debye_waller_name(const std::string& yaml_name) {
   return yaml_name;  // constant, none
 }
 
-SpectrumStage::SpectrumStage(const CampaignConfig& config)
-    : provider_(std::make_unique<scattering::FeffPhaseProvider>()) {
+std::vector<double> shared_k_grid_invA(const CampaignConfig& config) {
   const double step = config.scattering.k_step_invA;
   const auto n = static_cast<std::size_t>(std::floor(config.scattering.k_max_invA / step + 1e-9)) + 1;
-  for (std::size_t i = 0; i < n; ++i) k_invA_.push_back(static_cast<double>(i) * step);
+  std::vector<double> k(n);
+  for (std::size_t i = 0; i < n; ++i) k[i] = static_cast<double>(i) * step;
+  return k;
 }
+
+SpectrumStage::SpectrumStage(const CampaignConfig& config)
+    : k_invA_(shared_k_grid_invA(config)), provider_(std::make_unique<scattering::FeffPhaseProvider>()) {}
 
 std::vector<mpi::BlockSpec> SpectrumStage::blocks() const {
   return {{"/spectra/chi", k_invA_.size(), "", "chi(k), FEFF ff2x convention, on the shared k grid", "/spectra/k",
@@ -46,41 +45,21 @@ std::vector<mpi::BlockSpec> SpectrumStage::blocks() const {
 
 void SpectrumStage::run(const StageContext& context, RowValues& row) const {
   const auto& cfg = context.config.scattering;
-  const auto& s = context.structure;
-  const auto site = static_cast<std::size_t>(context.item.site);
-
-  scattering::PhaseSettings ps;
-  ps.edge = edge_of(context.item.edge);
-  ps.cluster_radius_A = cfg.cluster_radius_A;
-  const scattering::PhaseShifts phases = provider_->compute(s, site, ps);
-
-  const auto cluster = scattering::feff::make_feff_cluster(s, site, cfg.cluster_radius_A);  // same cluster as the phases: same ipot
-  scattering::PathFinderOptions po;
-  po.rmax_A = cfg.rmax_A;
-  po.max_legs = cfg.max_legs;
-  const auto paths = scattering::find_paths(scattering::feff::path_atoms(cluster), phases, po);
-  if (paths.empty()) throw PhysicsError(s.source + ": no scattering path within rmax = " + std::to_string(cfg.rmax_A) + " Å");
-
-  scattering::RehrAlbersCalculator calculator(phases);
-  std::vector<std::vector<std::complex<double>>> chi_tilde(paths.size(),
-                                                           std::vector<std::complex<double>>(calculator.n_energies()));
-  for (std::size_t i = 0; i < paths.size(); ++i) calculator.chi_tilde(paths[i], chi_tilde[i]);
-
-  scattering::DebyeWallerSettings dw;
-  dw.temperature_K = cfg.debye_waller.temperature_K;
-  dw.debye_temperature_K = cfg.debye_waller.debye_temperature_K;
-  dw.einstein_temperature_K = cfg.debye_waller.einstein_temperature_K;
-  dw.sigma2_A2 = cfg.debye_waller.sigma2_A2;
-  dw.rnorm_avg_A = phases.rnorm_avg_A;
-  const auto model = scattering::make_debye_waller_model(core_debye_waller_name(cfg.debye_waller.model), dw);
-  std::vector<scattering::PathParameters> params(paths.size());
-  for (std::size_t i = 0; i < paths.size(); ++i) params[i].sigma2_A2 = model->sigma2_A2(paths[i], context.item.z);
-
-  scattering::ChiSumSettings cs;
-  cs.s02 = cfg.s02;
-  cs.k_step_invA = cfg.k_step_invA;
-  cs.k_max_invA = cfg.k_max_invA;
-  const auto spectrum = scattering::sum_paths(phases, paths, chi_tilde, params, cs);
+  scattering::SpectrumSettings st;
+  st.phase.edge = edge_of(context.item.edge);
+  st.phase.cluster_radius_A = cfg.cluster_radius_A;
+  st.paths.rmax_A = cfg.rmax_A;
+  st.paths.max_legs = cfg.max_legs;
+  st.sigma2_model = core_debye_waller_name(cfg.debye_waller.model);
+  st.debye_waller.temperature_K = cfg.debye_waller.temperature_K;
+  st.debye_waller.debye_temperature_K = cfg.debye_waller.debye_temperature_K;
+  st.debye_waller.einstein_temperature_K = cfg.debye_waller.einstein_temperature_K;
+  st.debye_waller.sigma2_A2 = cfg.debye_waller.sigma2_A2;
+  st.chi.s02 = cfg.s02;
+  st.chi.k_step_invA = cfg.k_step_invA;
+  st.chi.k_max_invA = cfg.k_max_invA;
+  const auto spectrum = scattering::compute_spectrum(context.structure, static_cast<std::size_t>(context.item.site),
+                                                     st, *provider_);
 
   // Linear interpolation onto the shared grid (the path sum uses the same step, so this is
   // normally a copy); NaN where the phase-shift grid ends.
@@ -90,8 +69,8 @@ void SpectrumStage::run(const StageContext& context, RowValues& row) const {
     const double x = k_invA_[i];
     if (x < k.front() - 1e-9 || x > k.back() + 1e-9) continue;
     while (j + 2 < k.size() && k[j + 1] < x) ++j;
-    const double t = (x - k[j]) / (k[j + 1] - k[j]);
-    chi[i] = spectrum.chi[j] + std::clamp(t, 0.0, 1.0) * (spectrum.chi[j + 1] - spectrum.chi[j]);
+    const double t = std::clamp((x - k[j]) / (k[j + 1] - k[j]), 0.0, 1.0);
+    chi[i] = spectrum.chi[j] + t * (spectrum.chi[j + 1] - spectrum.chi[j]);
   }
   double n_included = 0;
   for (const auto& p : spectrum.paths) n_included += p.included ? 1.0 : 0.0;

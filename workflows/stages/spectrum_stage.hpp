@@ -24,6 +24,9 @@ class SpectrumStage : public Stage {
   std::unique_ptr<scattering::FeffPhaseProvider> provider_;  // owns a cache: one per rank
 };
 
+/// The campaign's shared k grid 0, k_step, ..., k_max (Å⁻¹) of /spectra/k.
+std::vector<double> shared_k_grid_invA(const CampaignConfig& config);
+
 /// YAML Debye–Waller model name (scattering.debye_waller.model) -> core/scattering factory name.
 std::string core_debye_waller_name(const std::string& yaml_name);
 

@@ -1,0 +1,20 @@
+#pragma once
+/// |chi(R)| of the item's chi(k) (from the spectrum stage) by Larch's xftf (core/xafs), with the
+/// campaign's features settings, linearly interpolated onto the R grid /features/r.
+#include "workflows/stages/stage.hpp"
+
+namespace xasforge::workflows {
+
+class XftfStage : public Stage {
+ public:
+  explicit XftfStage(const CampaignConfig& config);
+  std::string name() const override { return "xftf"; }
+  std::vector<mpi::BlockSpec> blocks() const override;
+  void run(const StageContext& context, RowValues& row) const override;
+
+ private:
+  std::vector<double> k_invA_;  ///< the spectrum stage's shared grid
+  std::vector<double> r_A_;
+};
+
+}  // namespace xasforge::workflows
