@@ -185,6 +185,7 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
 }
 
 std::string format_number(double x) {
+  if (x == std::floor(x) && std::abs(x) < 1e15) return std::to_string(static_cast<long long>(x));
   std::ostringstream o;
   o << x;
   return o.str();
