@@ -125,6 +125,9 @@ StageValues run_in_child(std::int64_t item, const StageFunction& stage, double l
   }
   if (pid == 0) {  // child: compute, send, _exit (no MPI, no HDF5, no atexit handlers)
     ::close(fds[0]);
+    // A crash must kill the child so the parent can report it, whatever handlers the parent
+    // installed (MPI libraries, test frameworks).
+    for (int sig : {SIGSEGV, SIGABRT, SIGFPE, SIGILL, SIGBUS}) std::signal(sig, SIG_DFL);
     std::string msg;
     try {
       msg = encode(stage(item));

@@ -36,14 +36,15 @@ struct Prepared {
   std::string yaml_text;
   std::string output;
   bool resumed = false;
-  std::int64_t already_done = 0;
+  std::int64_t already_done = 0;    ///< finished (done or failed) before this run
+  std::int64_t already_failed = 0;  ///< of which failed
   std::vector<std::string> structure_paths;
   std::vector<std::int32_t> structure, site, z, multiplicity, member;
   std::vector<std::string> edge, key, plan_error;
   std::vector<std::int64_t> todo;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar & error & yaml_text & output & resumed & already_done & structure_paths & structure & site & z & multiplicity &
+    ar & error & yaml_text & output & resumed & already_done & already_failed & structure_paths & structure & site & z & multiplicity &
         member & edge & key & plan_error & todo;
   }
 };
@@ -142,10 +143,12 @@ void prepare_on_root(const RunOptions& options, Prepared& p, RunLock& lock) {
       for (std::size_t i = 0; i < existing.items.size(); ++i) {
         const auto& it = existing.items[i];
         const bool retry = options.retry_failed && it.status == mpi::ItemStatus::kFailed && it.site >= 0;
-        if (it.status == mpi::ItemStatus::kPending || retry)
+        if (it.status == mpi::ItemStatus::kPending || retry) {
           p.todo.push_back(static_cast<std::int64_t>(i));
-        else
+        } else {
           ++p.already_done;
+          p.already_failed += it.status == mpi::ItemStatus::kFailed ? 1 : 0;
+        }
       }
       return;
     }
@@ -156,10 +159,12 @@ void prepare_on_root(const RunOptions& options, Prepared& p, RunLock& lock) {
   mpi::create_results_file(out, meta, plan.structures, plan.items, pipeline.blocks());
   fill_items(p, plan.structures, plan.items);
   for (std::size_t i = 0; i < plan.items.size(); ++i) {
-    if (plan.items[i].status == mpi::ItemStatus::kPending)
+    if (plan.items[i].status == mpi::ItemStatus::kPending) {
       p.todo.push_back(static_cast<std::int64_t>(i));
-    else
+    } else {
       ++p.already_done;
+      ++p.already_failed;  // failed at planning
+    }
   }
 }
 
@@ -254,7 +259,7 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
     std::unique_ptr<ProgressPrinter> printer;
     mpi::ProgressFunction progress;
     if (comm.rank() == 0) {
-      printer = std::make_unique<ProgressPrinter>(stderr, p.already_done, summary.n_items);
+      printer = std::make_unique<ProgressPrinter>(stderr, p.already_done, p.already_failed, summary.n_items);
       so.progress_every_s = printer->is_tty() ? 0.25 : config.output.progress_every_s;
       progress = [&](const mpi::Progress& pr) { (*printer)(pr); };
     }

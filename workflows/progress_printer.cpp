@@ -17,8 +17,13 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-ProgressPrinter::ProgressPrinter(std::FILE* out, std::int64_t already_done, std::int64_t n_items)
-    : out_(out), already_done_(already_done), n_items_(n_items), tty_(::isatty(::fileno(out)) == 1) {}
+ProgressPrinter::ProgressPrinter(std::FILE* out, std::int64_t already_done, std::int64_t already_failed,
+                                 std::int64_t n_items)
+    : out_(out),
+      already_done_(already_done),
+      already_failed_(already_failed),
+      n_items_(n_items),
+      tty_(::isatty(::fileno(out)) == 1) {}
 
 std::string ProgressPrinter::format_line(std::int64_t done, std::int64_t failed, std::int64_t n_items,
                                          double rate_per_s, double eta_s) {
@@ -31,7 +36,8 @@ std::string ProgressPrinter::format_line(std::int64_t done, std::int64_t failed,
 
 void ProgressPrinter::operator()(const mpi::Progress& p) {
   const std::int64_t finished = already_done_ + p.done + p.failed;
-  const std::string line = format_line(finished, p.failed, n_items_, p.rate_per_s, p.is_final ? 0.0 : p.eta_s);
+  const std::string line =
+      format_line(finished, already_failed_ + p.failed, n_items_, p.rate_per_s, p.is_final ? 0.0 : p.eta_s);
   if (tty_) {
     constexpr int kWidth = 30;
     const double frac = n_items_ > 0 ? static_cast<double>(finished) / static_cast<double>(n_items_) : 1.0;

@@ -10,8 +10,9 @@ namespace xasforge::workflows {
 
 class ProgressPrinter {
  public:
-  /// `already_done` items were finished by earlier runs of the campaign; `n_items` is its size.
-  ProgressPrinter(std::FILE* out, std::int64_t already_done, std::int64_t n_items);
+  /// `already_done` items were finished (done or failed; `already_failed` of them failed) before
+  /// this run, by earlier runs or at planning; `n_items` is the campaign's size.
+  ProgressPrinter(std::FILE* out, std::int64_t already_done, std::int64_t already_failed, std::int64_t n_items);
   bool is_tty() const { return tty_; }
   void operator()(const mpi::Progress& p);
   /// "done 45/120 (2 failed) | 3.2 items/s | ETA 0:23"
@@ -21,6 +22,7 @@ class ProgressPrinter {
  private:
   std::FILE* out_;
   std::int64_t already_done_;
+  std::int64_t already_failed_;
   std::int64_t n_items_;
   bool tty_;
 };
