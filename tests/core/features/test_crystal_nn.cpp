@@ -250,3 +250,35 @@ TEST_CASE("CrystalNN agrees with pymatgen on every symmetry-unique site of every
   // No documented mismatch exists on this set; any difference is a regression.
   CHECK(differ.empty());
 }
+
+TEST_CASE("CrystalNN probabilities and weighted CN equal pymatgen's", "[features][crystal_nn][labels]") {
+  // tests/reference/features/crystalnn/pymatgen_weights.csv: for the first 300 labelled sites,
+  // pymatgen's P(CN) of the chosen CN and its weighted-mode CN (Σ over neighbours of Σ P of the
+  // sets holding them). Both follow from the same 3-decimal weights, so they agree to the
+  // round-off of a few dozen additions: 1e-12.
+  std::ifstream in(test::reference_dir() / "features" / "crystalnn" / "pymatgen_weights.csv");
+  REQUIRE(in);
+  std::string line;
+  std::getline(in, line);
+  std::map<std::string, structure::Structure> cache;
+  int n = 0;
+  features::CrystalNNOptions weighted;
+  weighted.weighted_cn = true;
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string f[5];
+    for (auto& x : f) std::getline(ss, x, ',');
+    auto it = cache.find(f[0]);
+    if (it == cache.end()) {
+      cache.clear();
+      it = cache.emplace(f[0], structure::read_structure(test::structures_dir() / (f[0] + ".json"))).first;
+    }
+    const auto r = features::crystal_nn(it->second, std::stoul(f[1]), weighted);
+    INFO(line);
+    CHECK(r.cn == std::stoi(f[2]));
+    CHECK_THAT(r.cn_probabilities.at(r.cn), WithinAbs(std::stod(f[3]), 1e-12));
+    CHECK_THAT(r.cn_weighted, WithinAbs(std::stod(f[4]), 1e-12));
+    ++n;
+  }
+  CHECK(n == 300);
+}
