@@ -164,14 +164,32 @@ AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<doub
     return v;
   };
 
+  // chi_u for the data (column 0) and for each background basis function (columns 1..nspl),
+  // interpolated together: one banded solve with nspl + 1 right-hand sides.
+  const std::size_t ncols = static_cast<std::size_t>(nspl) + 1;
+  std::vector<double> block(nfit * ncols, 0.0);
+  for (std::size_t i = 0; i < nfit; ++i) {
+    block[i * ncols] = mufit[i];
+    const std::size_t first = bkg_at_data.first_basis(i);
+    const auto& w = bkg_at_data.weights(i);
+    for (std::size_t m = 0; m < 4; ++m)
+      if (first + m < static_cast<std::size_t>(nspl)) block[i * ncols + 1 + first + m] = w[m];
+  }
+  const std::vector<double> block_coefs = data_spline.coefficients_block(std::move(block), ncols);
+  auto column_at_kout = [&](std::size_t r) {
+    std::vector<double> coef(nfit);
+    for (std::size_t i = 0; i < nfit; ++i) coef[i] = block_coefs[i * ncols + r];
+    return chi_at_kout(coef);
+  };
+
   ResidualModel model;
-  const std::vector<double> chi0 = interpolate_to_kout(mufit);
+  const std::vector<double> chi0 = column_at_kout(0);
   model.out0 = ft_head(chi0);
   model.clamp0 = clamp_points(chi0);
   model.m.resize(nout, nspl);
   model.clamp_g.resize(static_cast<Eigen::Index>(2 * nclamp), nspl);
   for (int j = 0; j < nspl; ++j) {
-    const std::vector<double> g = interpolate_to_kout(bkg_at_data.basis_column(static_cast<std::size_t>(j)));
+    const std::vector<double> g = column_at_kout(static_cast<std::size_t>(j) + 1);
     model.m.col(j) = ft_head(g);
     model.clamp_g.col(j) = clamp_points(g);
   }
