@@ -145,6 +145,13 @@ TEST_CASE("features: Larch R grid; k grid; wavelet; normalisations", "[xafs][fea
   CHECK(parse_feature_normalization("min-max") == FeatureNormalization::min_max);
   CHECK_THROWS_AS(parse_feature_normalization("zscore"), InputError);
 
+  // On Larch's own grid the interpolation returns the values; between points it interpolates.
+  const auto on_grid = chir_magnitude_on_grid(r.chir, {r.chir.r_A[10], r.chir.r_A[200], 0.5 * (r.chir.r_A[5] + r.chir.r_A[6])});
+  CHECK(on_grid[0] == f[10]);
+  CHECK(on_grid[1] == f[200]);
+  CHECK_THAT(on_grid[2], Catch::Matchers::WithinRel(0.5 * (f[5] + f[6]), 1e-12));  // midpoint: the mean, up to round-off
+  CHECK_THROWS_AS(chir_magnitude_on_grid(r.chir, {12.0}), InputError);
+
   const auto kf = chi_k_features(r.autobk.k_invA, r.autobk.chi, 2.0, 12.0, 0.05, 2.0);
   REQUIRE(kf.size() == 201);
   // On the autobk grid itself the interpolation is exact: k = 5.0 is point 100 of the chi grid.
