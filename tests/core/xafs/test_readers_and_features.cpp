@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/xafs/column_file.hpp"
@@ -160,4 +161,27 @@ TEST_CASE("features: Larch R grid; k grid; wavelet; normalisations", "[xafs][fea
   const CauchyWavelet w = cauchy_wavelet(r.autobk.k_invA, r.autobk.chi, 2.0, 6.0);
   const auto wf = wavelet_features(w, FeatureNormalization::min_max);
   CHECK(wf.size() == w.r_A.size() + w.k_invA.size());
+}
+
+TEST_CASE("XDI defaults from column labels give the manifest's mu", "[xafs][readers]") {
+  // Every XDI file in the manifest: energy and mu chosen from the labels equal those formed
+  // from the manifest's colN expression (the same numbers through the same operations: exact).
+  std::ifstream in(test::shared_dir() / "data" / "experimental" / "manifest.csv");
+  std::string line;
+  std::getline(in, line);
+  int n_xdi = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> items;
+    std::stringstream ss(line);
+    std::string item;
+    for (int i = 0; i < 7 && std::getline(ss, item, ','); ++i) items.push_back(item);
+    if (items.size() < 7 || items[0].size() < 4 || items[0].substr(items[0].size() - 4) != ".xdi") continue;
+    INFO(items[0]);
+    const MeasuredSpectrum by_label = load_measured_spectrum(experimental(items[0]));
+    const MeasuredSpectrum by_column = load_measured_spectrum(experimental(items[0]), items[5], items[6]);
+    CHECK(by_label.energy_eV == by_column.energy_eV);
+    CHECK(by_label.mu == by_column.mu);
+    ++n_xdi;
+  }
+  CHECK(n_xdi == 14);
 }
