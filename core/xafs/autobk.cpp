@@ -183,7 +183,14 @@ AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<doub
   };
 
   ResidualModel model;
-  const std::vector<double> chi0 = column_at_kout(0);
+  std::vector<double> chi0 = column_at_kout(0);
+  if (!o.chi_std.empty()) {
+    if (o.chi_std.size() != o.k_std_invA.size() || o.chi_std.size() < 2)
+      throw InputError("autobk: k_std and chi_std must have the same length >= 2 (got " +
+                       std::to_string(o.k_std_invA.size()) + " and " + std::to_string(o.chi_std.size()) + ")");
+    const std::vector<double> std_on_kout = linear_interpolate(kout, o.k_std_invA, o.chi_std);
+    for (std::size_t i = 0; i < nkout; ++i) chi0[i] -= std_on_kout[i];
+  }
   model.out0 = ft_head(chi0);
   model.clamp0 = clamp_points(chi0);
   model.m.resize(nout, nspl);

@@ -23,6 +23,10 @@ struct AutobkOptions {
   int nclamp = 3;
   double clamp_lo = 0.0;
   double clamp_hi = 1.0;
+  /// Optional standard chi(k) (e.g. a model), linearly interpolated onto the output k grid and
+  /// subtracted from chi before the chi(R) minimisation and the clamps (Larch's k_std, chi_std).
+  std::vector<double> k_std_invA;
+  std::vector<double> chi_std;
 };
 
 struct AutobkResult {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/error.hpp"
 #include "core/xafs/measured_spectrum.hpp"
 #include "core/xafs/reduction.hpp"
 #include "tests/core/xafs/larch_fixture.hpp"
@@ -179,4 +180,24 @@ TEST_CASE("pre_edge + autobk + xftf with non-default arguments match Larch", "[x
       CHECK(im_diff < 1e-6);
     }
   }
+}
+
+TEST_CASE("autobk with a standard chi(k) matches Larch", "[xafs][reference]") {
+  // Larch subtracts the interpolated standard from chi before the chi(R) minimisation and the
+  // clamps (fixture: options/zno_chi_std.csv; standard = half of ZnO's own chi, every 3rd point).
+  const auto ref = test::read_larch_fixture(test::reference_dir() / "xafs" / "options" / "zno_chi_std.csv");
+  const MeasuredSpectrum s = load_measured_spectrum(test::shared_dir() / "data" / "experimental" / "ZnO.xdi", "col1",
+                                                    "ln(col2/col3)");
+  ReductionOptions o;
+  o.autobk.k_std_invA = ref.column("std", "k");
+  o.autobk.chi_std = ref.column("std", "chi");
+  const ReductionResult r = reduce_spectrum(s, o);
+  const double chi_diff = max_scaled_difference(r.autobk.chi, ref.column("chi", "chi"));
+  std::printf("xafs-chi-std-vs-larch chi %.1e\n", chi_diff);
+  REQUIRE(r.autobk.chi.size() == ref.column("chi", "chi").size());
+  CHECK(chi_diff < 1e-6);  // as for the other autobk comparisons
+
+  ReductionOptions bad = o;
+  bad.autobk.chi_std.pop_back();
+  CHECK_THROWS_AS(reduce_spectrum(s, bad), InputError);
 }
