@@ -111,7 +111,7 @@ TEST_CASE("bad files give errors naming file and line", "[xafs][readers]") {
 
   const auto flat = write_temp("flat.dat", flat_text);
   const MeasuredSpectrum s = load_measured_spectrum(flat, "", "ln(i0/it)");
-  CHECK_THAT(error_of([&] { reduce_spectrum(s); }), Contains("xafs_test_flat.dat") && Contains("no absorption edge"));
+  CHECK_THAT(error_of([&] { reduce_spectrum(s); }), Contains("xafs_test_flat.dat:2-201") && Contains("no absorption edge"));
 
   const auto negative = write_temp("neg.dat", "# energy i0 it\n" + std::string("1 1 -1\n") + flat_text.substr(15));
   CHECK_THAT(error_of([&] { load_measured_spectrum(negative, "", "ln(i0/it)"); }), Contains("xafs_test_neg.dat:2"));
