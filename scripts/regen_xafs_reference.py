@@ -75,9 +75,9 @@ def spectra():
                              ("nnorm", d.nnorm), ("npts", len(energy)), ("nspl", ad.nspl),
                              ("irbkg", ad.irbkg), ("kmax_bkg", ad.kmax)):
                 fh.write("%s,%s\n" % (key, fmt(val)))
-            write_block(fh, "energy", ["energy", "mu", "norm", "flat", "bkg"],
-                        [energy, mu, g.norm, g.flat, g.bkg])
-            write_block(fh, "chi", ["k", "chi"], [g.k, g.chi])
+            write_block(fh, "energy", ["energy", "mu", "norm", "flat", "bkg", "delta_bkg"],
+                        [energy, mu, g.norm, g.flat, g.bkg, g.delta_bkg])
+            write_block(fh, "chi", ["k", "chi", "delta_chi"], [g.k, g.chi, g.delta_chi])
             write_block(fh, "chir", ["r", "chir_mag", "chir_re", "chir_im"],
                         [g.r, g.chir_mag, g.chir_re, g.chir_im])
         print("wrote", out, "e0 = %.3f nspl = %d irbkg = %d" % (g.e0, ad.nspl, ad.irbkg))
