@@ -78,6 +78,7 @@ class Grower {
     wbin_.assign(256, 0.0);
     cnt_.assign(256, 0);
     stat_.resize(k_);
+    best_left_.resize(k_);
     left_.resize(k_);
     right_.resize(k_);
   }
@@ -281,6 +282,8 @@ class Grower {
           if (cnt_[b] != 0) occupied_.push_back(static_cast<std::uint8_t>(b));
       }
       const auto k = static_cast<Eigen::Index>(k_);
+      constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+      std::size_t improved = kNone;
       for (std::size_t c = 0; c + 1 < occupied_.size(); ++c) {  // the highest bin is no threshold
         const unsigned b = occupied_[c];
         Eigen::Map<Eigen::VectorXd>(left_.data(), k) += Eigen::Map<const Eigen::VectorXd>(hist_.data() + b * k_, k);
@@ -295,9 +298,14 @@ class Grower {
           best_proxy = v;
           best.feature = static_cast<std::int32_t>(f);
           best.bin = static_cast<std::uint8_t>(b);
-          best_left_ = left_;
           best_wl_ = wl;
+          improved = c;
         }
+      }
+      if (improved != kNone) {  // left statistics of this feature's best split, from its histogram
+        std::fill(best_left_.begin(), best_left_.end(), 0.0);
+        for (std::size_t c = 0; c <= improved; ++c)
+          Eigen::Map<Eigen::VectorXd>(best_left_.data(), k) += Eigen::Map<const Eigen::VectorXd>(hist_.data() + occupied_[c] * k_, k);
       }
       // Clean the histogram: by the node's own bins when it has fewer rows than the bin range.
       if (n * 2 < hi - lo + 1) {
