@@ -1,0 +1,44 @@
+#pragma once
+/// The interpolating cubic spline of FITPACK with s = 0 (scipy's splrep(x, y, s=0) and
+/// UnivariateSpline(x, y, s=0)) for a fixed set of abscissae: the collocation matrix is
+/// factorised once, so many ordinate vectors can be interpolated cheaply (autobk does this).
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "core/xafs/cubic_bspline.hpp"
+
+namespace xasforge::xafs {
+
+class SplineInterpolation {
+ public:
+  /// x strictly increasing, at least 4 points. Throws InputError otherwise.
+  explicit SplineInterpolation(std::vector<double> x);
+
+  const CubicBSplineBasis& basis() const { return basis_; }
+  /// B-spline coefficients of the spline through (x, y).
+  std::vector<double> coefficients(const std::vector<double>& y) const;
+
+ private:
+  std::vector<double> x_;
+  CubicBSplineBasis basis_;
+  // Banded LU factors (no pivoting: B-spline collocation matrices are totally positive, so
+  // elimination without pivoting is stable; de Boor, A Practical Guide to Splines, ch. XIII).
+  static constexpr std::size_t kBand = 3;
+  std::vector<std::array<double, 2 * kBand + 1>> lu_;
+};
+
+/// Evaluates a spline with given coefficients at many points, reusing interval searches.
+class SplineEvaluator {
+ public:
+  SplineEvaluator(const CubicBSplineBasis& basis, const std::vector<double>& points);
+  std::vector<double> operator()(const std::vector<double>& coefficients) const;
+  /// The value of basis function j at every point (a column of the evaluation matrix).
+  std::vector<double> basis_column(std::size_t j) const;
+
+ private:
+  std::vector<std::size_t> interval_;
+  std::vector<std::array<double, 4>> weights_;
+};
+
+}  // namespace xasforge::xafs
