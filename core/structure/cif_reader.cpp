@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -264,9 +265,7 @@ void parse_component(std::string_view s, int row, SymOp& op, const std::string& 
 }
 
 SymOp parse_symop(const Token& t, const std::string& source) {
-  std::string s = t.text;
-  // Some writers number the operations inside the string: "1 x,y,z" is handled by the caller;
-  // here only the expression remains.
+  const std::string& s = t.text;
   std::vector<std::string> parts;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= s.size(); ++i)
@@ -380,9 +379,7 @@ std::optional<int> element_from_symbol(std::string_view s) {
                     static_cast<char>(std::tolower(static_cast<unsigned char>(letters[1])))};
     if (auto z = elements::atomic_number(two)) return z;
   }
-  std::string one{static_cast<char>(std::toupper(static_cast<unsigned char>(letters[0])))};
-  // A one-letter element only when the symbol is that letter alone or followed by a non-letter
-  // or the 2-letter form is not an element ("O1", "Os" would have matched above).
+  const std::string one{static_cast<char>(std::toupper(static_cast<unsigned char>(letters[0])))};
   return elements::atomic_number(one);
 }
 

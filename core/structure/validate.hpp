@@ -27,7 +27,8 @@ struct SitePair {
 };
 
 /// The closest pair of sites closer than limit_A (periodic images included), or nullopt when no
-/// pair is that close. O(N^2) pairs; clusters and cells of up to a few thousand atoms.
+/// pair is that close (ties: lowest i, then j). A hash grid of cell size limit_A: O(N). Throws
+/// InputError for a cell thinner than limit_A / 1000.
 std::optional<SitePair> closest_pair_within(const Structure& structure, double limit_A);
 
 /// Throws InputError ("<source>: ...") for an empty structure, a non-finite coordinate, a
