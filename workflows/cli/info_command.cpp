@@ -48,6 +48,7 @@ struct Shell {
 
 std::vector<Shell> neighbour_shells(const structure::Structure& s, std::size_t absorber, int n_shells, double width_A) {
   std::vector<Shell> shells;
+  if (n_shells <= 0) return shells;
   // Grow the radius until n_shells are complete (the last shell must not be cut by the radius).
   for (double radius_A = 4.0; radius_A <= 16.0; radius_A *= 1.5) {
     shells.clear();

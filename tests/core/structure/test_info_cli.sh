@@ -30,4 +30,6 @@ err=$(cat /tmp/xasforge_info_err.$$); rm -f /tmp/xasforge_info_err.$$
 [ "$(grep -c '"absorber_classes"' <<<"$out")" -eq 2 ] || fail "the two good files must still be printed"
 grep -q '"error":.*partial occupancy' <<<"$out" || fail "the failure must be reported in the JSON stream"
 grep -q "cif_partial_occupancy.cif:.*partial occupancy" <<<"$err" || fail "stderr must name the file and the problem"
+out=$("$bin" info --json --shells 0 "$ex/mp-13.json") || fail "--shells 0 exited $?"
+grep -q '"shells":\[\]' <<<"$out" || fail "--shells 0 must give empty shell lists"
 echo "PASS"
