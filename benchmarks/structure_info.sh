@@ -25,11 +25,12 @@ for f in sys.argv[1:]:
     e = SpacegroupAnalyzer(s).get_symmetrized_structure().equivalent_indices
 print(time.perf_counter() - t)
 PY
-ours=$(echo "$t1 - $t0" | bc -l)
+ours=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')
 theirs=$(tail -1 /tmp/xasforge_bench_pmg.$$)
 lines=$(grep -c absorber_classes /tmp/xasforge_bench_info.$$)
 rm -f /tmp/xasforge_bench_info.$$ /tmp/xasforge_bench_pmg.$$
 printf 'structures: %d (xasforge printed %d)\n' "$n" "$lines"
-printf 'xasforge info --json: %.2f s  (%.2f ms per structure)\n' "$ours" "$(echo "1000 * $ours / $n" | bc -l)"
-printf 'pymatgen read + SpacegroupAnalyzer: %.2f s  (%.2f ms per structure)\n' "$theirs" "$(echo "1000 * $theirs / $n" | bc -l)"
-printf 'speed-up: %.1fx\n' "$(echo "$theirs / $ours" | bc -l)"
+awk -v o="$ours" -v t="$theirs" -v n="$n" 'BEGIN{
+  printf "xasforge info --json: %.2f s  (%.2f ms per structure)\n", o, 1000 * o / n
+  printf "pymatgen read + SpacegroupAnalyzer: %.2f s  (%.2f ms per structure)\n", t, 1000 * t / n
+  printf "speed-up: %.1fx\n", t / o }'

@@ -13,6 +13,10 @@
 namespace xasforge::structure {
 namespace {
 
+// Positions beyond 1e7 Å are typos (or a mutated file); bounding them keeps the hash grid's
+// integer cell indices far from overflow.
+constexpr double kMaxCoordinate_A = 1e7;
+
 std::string site_name(const Structure& s, std::size_t i) {
   const Site& site = s.site(i);
   std::string out = "site " + std::to_string(i) + " (" + std::string(elements::element(site.z).symbol);
@@ -74,6 +78,11 @@ std::optional<SitePair> closest_pair_within(const Structure& s, double limit_A) 
       return static_cast<std::size_t>(u(k[0]) * 73856093ULL ^ u(k[1]) * 19349663ULL ^ u(k[2]) * 83492791ULL);
     }
   };
+  for (const Point& p : points)
+    if (!(p.r_A.cwiseAbs().maxCoeff() <= 1e6 * kMaxCoordinate_A))
+      throw InputError((s.source.empty() ? s.name : s.source) + ": site " + std::to_string(p.site) +
+                       " has a non-finite or huge coordinate");
+  if (!(limit_A >= 1e-3)) throw InputError("closest_pair_within: the distance limit must be at least 1e-3 Å");
   auto key_of = [limit_A](const Eigen::Vector3d& r) {
     return Key{static_cast<long long>(std::floor(r[0] / limit_A)), static_cast<long long>(std::floor(r[1] / limit_A)),
                static_cast<long long>(std::floor(r[2] / limit_A))};
@@ -111,13 +120,19 @@ std::optional<SitePair> closest_pair_within(const Structure& s, double limit_A) 
 void validate_structure(const Structure& s, const ValidationOptions& options) {
   const std::string where = s.source.empty() ? (s.name.empty() ? std::string("structure") : s.name) : s.source;
   if (s.size() == 0) throw InputError(where + ": structure has no sites (empty structure)");
-  for (std::size_t i = 0; i < s.size(); ++i)
+  for (std::size_t i = 0; i < s.size(); ++i) {
     if (!s.site(i).cartesian_A.allFinite() || !s.site(i).fractional.allFinite())
       throw InputError(where + ": " + site_name(s, i) + " has a non-finite coordinate (NaN or inf)");
+    if (s.site(i).cartesian_A.cwiseAbs().maxCoeff() > kMaxCoordinate_A)
+      throw InputError(where + ": " + site_name(s, i) + " lies " +
+                       fixed(s.site(i).cartesian_A.cwiseAbs().maxCoeff(), 1) + " Å from the origin, beyond the supported " +
+                       fixed(kMaxCoordinate_A, 0) + " Å");
+  }
   if (s.is_periodic() && options.require_right_handed && !s.lattice().is_right_handed())
     throw InputError(where + ": the lattice is left-handed (a · (b × c) = " +
                      fixed(s.lattice().matrix_A().determinant(), 4) +
                      " Å³ < 0); swap two lattice vectors or negate one");
+  if (options.min_distance_A <= 0.0) return;  // distance check switched off
   if (auto p = closest_pair_within(s, options.min_distance_A)) {
     if (p->i == p->j)
       throw InputError(where + ": " + site_name(s, p->i) + " is " + fixed(p->distance_A, 4) +
