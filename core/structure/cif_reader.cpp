@@ -317,11 +317,18 @@ std::vector<SymOp> ops_from_space_group(const Block& b, const std::string& sourc
   }
   for (const char* key : {"_space_group_name_h-m_alt", "_symmetry_space_group_name_h-m"}) {
     if (const Token* t = single(b, key); t && !is_missing(*t)) {
-      const std::string want = squeeze(t->text);
+      // "F d -3 m :2" names the setting (origin choice 1/2, rhombohedral H/R axes); without it the
+      // first setting in spglib's table is taken, origin choice 1 and hexagonal axes, as pymatgen's
+      // SpaceGroup(symbol) does.
+      std::string want = squeeze(t->text), choice;
+      if (const auto colon = want.find(':'); colon != std::string::npos) {
+        choice = want.substr(colon + 1);
+        want.resize(colon);
+      }
       for (int h = 1; h <= 530; ++h) {
         const SpglibSpacegroupType sg = spg_get_spacegroup_type(h);
-        if (squeeze(sg.international_short) == want || squeeze(sg.international_full) == want ||
-            squeeze(sg.international) == want)
+        if (!choice.empty() && squeeze(sg.choice) != choice) continue;
+        if (squeeze(sg.international_short) == want || squeeze(sg.international_full) == want)
           return ops_from_hall_number(h);
       }
       fail_at(source, t->line, "unknown Hermann-Mauguin symbol '" + t->text +
