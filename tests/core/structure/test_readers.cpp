@@ -184,3 +184,16 @@ TEST_CASE("CIF: operations from the space-group name, with an origin-choice suff
   const auto wrong = structure::parse_cif(cell + "_symmetry_space_group_name_H-M 'F d -3 m :2'\n" + site + "Si1 0 0 0\n", "w.cif");
   CHECK(wrong.size() == 16);
 }
+
+TEST_CASE("a UTF-8 byte-order mark and Windows line ends are accepted by every reader", "[structure][cif][poscar]") {
+  std::string cif = std::string("\xEF\xBB\xBF") + kRocksaltCif;
+  std::string crlf;
+  for (char c : cif) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  CHECK(structure::parse_structure(crlf, structure::StructureFormat::kCif, "bom.cif").size() == 8);
+  CHECK(structure::parse_structure("\xEF\xBB\xBFx\r\n1\r\n4 0 0\r\n0 4 0\r\n0 0 4\r\nCu\r\n1\r\nDirect\r\n0 0 0\r\n",
+                                   structure::StructureFormat::kPoscar, "POSCAR").size() == 1);
+  CHECK(structure::parse_structure("\xEF\xBB\xBF" "1\r\n\r\nCu 0 0 0\r\n", structure::StructureFormat::kXyz, "c.xyz").size() == 1);
+}
