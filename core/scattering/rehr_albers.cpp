@@ -129,6 +129,68 @@ double gamma_norm(int l, int amu, int amup) {
   return (amu % 2 == 0 ? 1.0 : -1.0) * (2.0 * l + 1.0) * r;
 }
 
+// Fixed-size chain T = Tr(M F^{(N−1)} ⋯ F^{(1)}) for the common λ sets (K edge: MS 4/6, SS 6/6),
+// so that the compiler unrolls and vectorises the tiny products. fc[j] points at the F-core of
+// scatterer j at this energy (row-major, LX × LX); az[j][a] = e^{−iμ_a η}.
+template <int L0, int LX>
+std::complex<double> chain_trace_fixed(const std::complex<double>* m, const std::complex<double>* const* fc,
+                                       const std::array<std::complex<double>, 16>* az, int n_sc) {
+  double qr[L0][LX], qi[L0][LX];
+  for (int a = 0; a < L0; ++a) {
+    for (int b = 0; b < L0; ++b) {
+      qr[a][b] = m[a * 16 + b].real();
+      qi[a][b] = m[a * 16 + b].imag();
+    }
+  }
+  int qcols = L0;
+  for (int j = n_sc - 1; j >= 1; --j) {
+    const double* f = reinterpret_cast<const double*>(fc[j]);
+    double ar[LX], ai[LX];
+    for (int c = 0; c < LX; ++c) {
+      ar[c] = az[j][static_cast<std::size_t>(c)].real();
+      ai[c] = az[j][static_cast<std::size_t>(c)].imag();
+    }
+    const int cols = LX;
+    double nr[L0][LX], ni[L0][LX];
+    for (int a = 0; a < L0; ++a) {
+      double sr[LX] = {}, si[LX] = {};
+      for (int c = 0; c < qcols; ++c) {
+        const double xr = qr[a][c] * ar[c] - qi[a][c] * ai[c];
+        const double xi = qr[a][c] * ai[c] + qi[a][c] * ar[c];
+        const double* row = f + 2 * c * LX;
+        for (int b = 0; b < cols; ++b) {
+          sr[b] += xr * row[2 * b] - xi * row[2 * b + 1];
+          si[b] += xr * row[2 * b + 1] + xi * row[2 * b];
+        }
+      }
+      for (int b = 0; b < LX; ++b) {
+        nr[a][b] = sr[b];
+        ni[a][b] = si[b];
+      }
+    }
+    for (int a = 0; a < L0; ++a) {
+      for (int b = 0; b < LX; ++b) {
+        qr[a][b] = nr[a][b];
+        qi[a][b] = ni[a][b];
+      }
+    }
+    qcols = LX;
+  }
+  const double* f = reinterpret_cast<const double*>(fc[0]);
+  double tr = 0.0, ti = 0.0;
+  for (int a = 0; a < L0; ++a) {
+    for (int c = 0; c < qcols; ++c) {
+      const double azr = az[0][static_cast<std::size_t>(c)].real(), azi = az[0][static_cast<std::size_t>(c)].imag();
+      const double xr = qr[a][c] * azr - qi[a][c] * azi;
+      const double xi = qr[a][c] * azi + qi[a][c] * azr;
+      const double frr = f[2 * (c * LX + a)], fii = f[2 * (c * LX + a) + 1];
+      tr += xr * frr - xi * fii;
+      ti += xr * fii + xi * frr;
+    }
+  }
+  return {tr, ti};
+}
+
 }  // namespace
 
 double wigner_d(int l, int m, int mp, double beta_rad) {
@@ -340,12 +402,15 @@ void RehrAlbersCalculator::build_entries(const std::vector<Lambda>& lam, std::ve
   }
 }
 
-const std::vector<std::complex<double>>& RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A,
-                                                                             double beta_rad) {
+const std::complex<double>* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A,
+                                                               double beta_rad, int slot) {
   // F-core of one scatterer (§3.5) without the azimuthal phase e^{−iμη}, every energy, full λ×λ:
   // it depends only on (potential, incoming and outgoing leg lengths, β), shared between paths.
   VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
-  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) return it->second;
+  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) return it->second.data();
+  // A vertex is stored only when seen a second time (crystals repeat vertices across paths,
+  // disordered clusters rarely do); a first sighting is computed into per-slot scratch.
+  const bool store = !seen_once_.insert(key).second;
   const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
   const std::vector<Entry>& entries = ss ? entries_ss_ : entries_ms_;
   const std::vector<std::pair<int, int>>& pairs = ss ? pairs_ss_ : pairs_ms_;
@@ -369,14 +434,20 @@ const std::vector<std::complex<double>>& RehrAlbersCalculator::vertex_table(int 
     max_mo = std::max(max_mo, x.nu + std::abs(x.mu));
     max_ni = std::max(max_ni, x.nu);
   }
-  std::vector<cplx> table(ne * nlam * nlam, cplx(0.0, 0.0));
+  std::vector<cplx> stored;
+  std::vector<cplx>& table = store ? stored : vertex_scratch_[static_cast<std::size_t>(slot)];
+  table.resize(ne * nlam * nlam);
   const std::size_t w = static_cast<std::size_t>(nl * mcw);
   double* wre = wre_.data();
   double* wim = wim_.data();
   for (std::size_t ie = 0; ie < ne; ++ie) {
     const std::size_t tix = static_cast<std::size_t>(ip) * ne + ie;
     const int lv = lmax_eff_[tix];
-    if (lv < 0) continue;
+    if (lv < 0) {
+      std::fill(table.begin() + static_cast<std::ptrdiff_t>(ie * nlam * nlam),
+                table.begin() + static_cast<std::ptrdiff_t>((ie + 1) * nlam * nlam), cplx(0.0, 0.0));
+      continue;
+    }
     const cplx* t = &t_[tix * static_cast<std::size_t>(nl)];
     const cplx* cin = cin_t.data() + ie * w;
     const cplx* cout = cout_t.data() + ie * w;
@@ -415,8 +486,9 @@ const std::vector<std::complex<double>>& RehrAlbersCalculator::vertex_table(int 
       f[static_cast<std::size_t>(e.a2) * nlam + static_cast<std::size_t>(e.b2)] = e.sign * sum;
     }
   }
+  if (!store) return table.data();
   vertex_cache_size_ += table.size() * sizeof(cplx);
-  return vertex_cache_.emplace(key, std::move(table)).first->second;
+  return vertex_cache_.emplace(key, std::move(stored)).first->second.data();
 }
 
 void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::complex<double>> chi) {
@@ -443,6 +515,7 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
     vertex_cache_.clear();
     vertex_cache_size_ = 0;
   }
+  if (seen_once_.size() > 1000000) seen_once_.clear();
   const bool ss = n == 2;
   const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
   const int lamx = static_cast<int>(lam.size());
@@ -452,10 +525,10 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
 
   // Per path: the vertex tables (cached across paths), azimuthal phases e^{−iμ_a η_{j+1}} of F^{(j)}
   // (η_1 for M), and the termination's rotation factors (§3.7: t ≡ 1, l = l0, angle β_N).
-  std::array<const std::vector<cplx>*, kMaxLegs> vt{};
+  std::array<const cplx*, kMaxLegs> vt{};
   for (int j = 0; j < n_sc; ++j) {
-    vt[static_cast<std::size_t>(j)] = &vertex_table(path.ipot[static_cast<std::size_t>(j)], ss, geo.leg_A[static_cast<std::size_t>(j)],
-                                                    geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)]);
+    vt[static_cast<std::size_t>(j)] = vertex_table(path.ipot[static_cast<std::size_t>(j)], ss, geo.leg_A[static_cast<std::size_t>(j)],
+                                                    geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)], j);
   }
   std::array<std::array<cplx, kMaxLam>, kMaxLegs> azim{};
   for (int j = 0; j < n; ++j) {
@@ -482,6 +555,8 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
 
   std::array<cplx, kMaxLam * kMaxLam> qa{}, qb{};
   std::array<cplx, kMaxLam> qs{};
+  // 1: MS with the K-edge iorder-2 set (laml0 4, lamx 6); 2: K-edge SS (6, 6); 0: generic.
+  const int fixed_kind = (laml0 == 4 && lamx == 6) ? 1 : (laml0 == 6 && lamx == 6) ? 2 : 0;
   for (std::size_t ie = 0; ie < ne; ++ie) {
     const cplx p = p_[ie];
     if (std::abs(p) < 1e-10) {
@@ -502,43 +577,51 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       }
     }
     int qcols = laml0;
-    // §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{ab} = e^{−iμ_a η_{j+1}} Fcore_ab. Real
-    // arithmetic with independent accumulators over the output column (the products are tiny
-    // and latency-bound otherwise).
-    double tr_re = 0.0, tr_im = 0.0;
-    for (int j = n_sc - 1; j >= 0; --j) {
-      const cplx* fc = vt[static_cast<std::size_t>(j)]->data() + ie * nlam * nlam;
-      const auto& az = azim[static_cast<std::size_t>(j)];
-      const int cols = (j == 0) ? laml0 : lamx;
-      for (int a = 0; a < laml0; ++a) {
-        for (int c = 0; c < qcols; ++c) qs[static_cast<std::size_t>(c)] = q[a * kMaxLam + c] * az[static_cast<std::size_t>(c)];
-        if (j == 0) {
+    cplx trace;
+    if (fixed_kind != 0) {
+      std::array<const cplx*, kMaxLegs> fcp{};
+      for (int j = 0; j < n_sc; ++j) fcp[static_cast<std::size_t>(j)] = vt[static_cast<std::size_t>(j)] + ie * nlam * nlam;
+      trace = fixed_kind == 1 ? chain_trace_fixed<4, 6>(q, fcp.data(), azim.data(), n_sc)
+                              : chain_trace_fixed<6, 6>(q, fcp.data(), azim.data(), n_sc);
+    } else {
+      // §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{ab} = e^{−iμ_a η_{j+1}} Fcore_ab. Real
+      // arithmetic with independent accumulators over the output column (the products are tiny
+      // and latency-bound otherwise).
+      double tr_re = 0.0, tr_im = 0.0;
+      for (int j = n_sc - 1; j >= 0; --j) {
+        const cplx* fc = vt[static_cast<std::size_t>(j)] + ie * nlam * nlam;
+        const auto& az = azim[static_cast<std::size_t>(j)];
+        const int cols = (j == 0) ? laml0 : lamx;
+        for (int a = 0; a < laml0; ++a) {
+          for (int c = 0; c < qcols; ++c) qs[static_cast<std::size_t>(c)] = q[a * kMaxLam + c] * az[static_cast<std::size_t>(c)];
+          if (j == 0) {
+            for (int c = 0; c < qcols; ++c) {
+              const cplx f = fc[static_cast<std::size_t>(c) * nlam + static_cast<std::size_t>(a)];
+              const cplx x = qs[static_cast<std::size_t>(c)];
+              tr_re += x.real() * f.real() - x.imag() * f.imag();
+              tr_im += x.real() * f.imag() + x.imag() * f.real();
+            }
+            continue;
+          }
+          std::array<double, kMaxLam> sr{}, si{};
           for (int c = 0; c < qcols; ++c) {
-            const cplx f = fc[static_cast<std::size_t>(c) * nlam + static_cast<std::size_t>(a)];
-            const cplx x = qs[static_cast<std::size_t>(c)];
-            tr_re += x.real() * f.real() - x.imag() * f.imag();
-            tr_im += x.real() * f.imag() + x.imag() * f.real();
+            const double xr = qs[static_cast<std::size_t>(c)].real(), xi = qs[static_cast<std::size_t>(c)].imag();
+            const double* frow = reinterpret_cast<const double*>(fc + static_cast<std::size_t>(c) * nlam);
+            for (int b = 0; b < cols; ++b) {
+              const double fr = frow[2 * b], fi = frow[2 * b + 1];
+              sr[static_cast<std::size_t>(b)] += xr * fr - xi * fi;
+              si[static_cast<std::size_t>(b)] += xr * fi + xi * fr;
+            }
           }
-          continue;
+          for (int b = 0; b < cols; ++b) q2[a * kMaxLam + b] = cplx(sr[static_cast<std::size_t>(b)], si[static_cast<std::size_t>(b)]);
         }
-        std::array<double, kMaxLam> sr{}, si{};
-        for (int c = 0; c < qcols; ++c) {
-          const double xr = qs[static_cast<std::size_t>(c)].real(), xi = qs[static_cast<std::size_t>(c)].imag();
-          const double* frow = reinterpret_cast<const double*>(fc + static_cast<std::size_t>(c) * nlam);
-          for (int b = 0; b < cols; ++b) {
-            const double fr = frow[2 * b], fi = frow[2 * b + 1];
-            sr[static_cast<std::size_t>(b)] += xr * fr - xi * fi;
-            si[static_cast<std::size_t>(b)] += xr * fi + xi * fr;
-          }
+        if (j > 0) {
+          std::swap(q, q2);
+          qcols = cols;
         }
-        for (int b = 0; b < cols; ++b) q2[a * kMaxLam + b] = cplx(sr[static_cast<std::size_t>(b)], si[static_cast<std::size_t>(b)]);
       }
-      if (j > 0) {
-        std::swap(q, q2);
-        qcols = cols;
-      }
+      trace = cplx(tr_re, tr_im);
     }
-    const cplx trace(tr_re, tr_im);
     // §3.8: χ̃ = e^{2iδ_l0} e^{i(Σρ − 2kR)} / Πρ_j · T/(2l0+1), Σρ = 2pR.
     cplx rho_prod = rprod;
     for (int j = 0; j < n; ++j) rho_prod *= p;

@@ -13,7 +13,9 @@
 #include <complex>
 #include <cstddef>
 #include <span>
+#include <array>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -93,6 +95,7 @@ class RehrAlbersCalculator {
     leg_cache_size_ = 0;
     vertex_cache_.clear();
     vertex_cache_size_ = 0;
+    seen_once_.clear();
   }
 
  private:
@@ -123,7 +126,8 @@ class RehrAlbersCalculator {
   // c̃ for every energy of one leg length (cached)
   const std::vector<std::complex<double>>& leg_table(double leg_A);
   // F-core (no azimuthal phase) of one scatterer for every energy (cached)
-  const std::vector<std::complex<double>>& vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad);
+  // `slot` (the scatterer's position in the path) selects the scratch used when not stored.
+  const std::complex<double>* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad, int slot);
   double gnorm(int l, int am, int amp) const {
     return gnorm_[static_cast<std::size_t>((l * (mm_ + 1) + am) * (mm_ + 1) + amp)];
   }
@@ -148,6 +152,8 @@ class RehrAlbersCalculator {
   std::vector<std::pair<int, int>> pairs_ms_, pairs_ss_;
   std::unordered_map<VertexKey, std::vector<std::complex<double>>, VertexKeyHash> vertex_cache_;
   std::size_t vertex_cache_size_ = 0;
+  std::unordered_set<VertexKey, VertexKeyHash> seen_once_;
+  std::array<std::vector<std::complex<double>>, 10> vertex_scratch_;
   std::unordered_map<long long, std::vector<std::complex<double>>> leg_cache_;
   std::size_t leg_cache_size_ = 0;
   // scratch reused between paths (no allocation once warmed up)
