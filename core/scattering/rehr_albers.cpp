@@ -191,6 +191,72 @@ std::complex<double> chain_trace_fixed(const std::complex<double>* m, const std:
   return {tr, ti};
 }
 
+// The energy-vectorised core of vertex_table (§3.5): for every energy ie (innermost, contiguous),
+//   W_{m,n}[l] = t_l c̃_l^{(m)}(z_out) c̃_l^{(n)}(z_in),   F_ab = Σ_l W_{mo(a),ni(b)}[l] D_{pair(a,b)}[l].
+// Compiled for AVX2/FMA and for the baseline; the loader picks the clone for the CPU.
+__attribute__((target_clones("arch=haswell", "default")))
+void vertex_kernel(int ne, int lvmax, const int* ie_first, int nl, int mcw, int max_mo, int max_ni, const double* tre, const double* tim,
+                   const double* cinr, const double* cini, const double* coutr, const double* couti, double* tcr,
+                   double* tci, double* wr, double* wi, const detail::RehrAlbersEntry* entries, int n_entries,
+                   const double* dmat, int nlam, double* accr, double* acci, std::complex<double>* table) {
+  const int nn_w = max_ni + 1;
+  for (int n = 0; n <= max_ni; ++n) {
+    for (int l = 0; l <= lvmax; ++l) {
+      const double* ar = tre + l * ne;
+      const double* ai = tim + l * ne;
+      const double* br = cinr + (l * mcw + n) * ne;
+      const double* bi = cini + (l * mcw + n) * ne;
+      double* xr = tcr + (n * nl + l) * ne;
+      double* xi = tci + (n * nl + l) * ne;
+      for (int ie = ie_first[l]; ie < ne; ++ie) {
+        xr[ie] = ar[ie] * br[ie] - ai[ie] * bi[ie];
+        xi[ie] = ar[ie] * bi[ie] + ai[ie] * br[ie];
+      }
+    }
+  }
+  for (int m = 0; m <= max_mo; ++m) {
+    for (int n = 0; n <= max_ni; ++n) {
+      for (int l = 0; l <= lvmax; ++l) {
+        const double* ar = coutr + (l * mcw + m) * ne;
+        const double* ai = couti + (l * mcw + m) * ne;
+        const double* br = tcr + (n * nl + l) * ne;
+        const double* bi = tci + (n * nl + l) * ne;
+        double* xr = wr + ((m * nn_w + n) * nl + l) * ne;
+        double* xi = wi + ((m * nn_w + n) * nl + l) * ne;
+        for (int ie = ie_first[l]; ie < ne; ++ie) {
+          xr[ie] = ar[ie] * br[ie] - ai[ie] * bi[ie];
+          xi[ie] = ar[ie] * bi[ie] + ai[ie] * br[ie];
+        }
+      }
+    }
+  }
+  const std::size_t nn2 = static_cast<std::size_t>(nlam) * static_cast<std::size_t>(nlam);
+  for (int k = 0; k < n_entries; ++k) {
+    const detail::RehrAlbersEntry& e = entries[k];
+    const double* d = dmat + e.pair * nl;
+    for (int ie = 0; ie < ne; ++ie) {
+      accr[ie] = 0.0;
+      acci[ie] = 0.0;
+    }
+    for (int l = 0; l <= lvmax; ++l) {
+      const double dl = d[l];
+      if (dl == 0.0) continue;
+      const double* xr = wr + ((e.mo * nn_w + e.ni) * nl + l) * ne;
+      const double* xi = wi + ((e.mo * nn_w + e.ni) * nl + l) * ne;
+      for (int ie = ie_first[l]; ie < ne; ++ie) {
+        accr[ie] += xr[ie] * dl;
+        acci[ie] += xi[ie] * dl;
+      }
+    }
+    const std::size_t o1 = static_cast<std::size_t>(e.a) * static_cast<std::size_t>(nlam) + static_cast<std::size_t>(e.b);
+    const std::size_t o2 = static_cast<std::size_t>(e.a2) * static_cast<std::size_t>(nlam) + static_cast<std::size_t>(e.b2);
+    for (int ie = 0; ie < ne; ++ie) {
+      table[static_cast<std::size_t>(ie) * nn2 + o1] = std::complex<double>(accr[ie], acci[ie]);
+      table[static_cast<std::size_t>(ie) * nn2 + o2] = std::complex<double>(e.sign * accr[ie], e.sign * acci[ie]);
+    }
+  }
+}
+
 }  // namespace
 
 double wigner_d(int l, int m, int mp, double beta_rad) {
@@ -345,17 +411,44 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   }
   build_entries(lam_ms_, entries_ms_, pairs_ms_);
   build_entries(lam_ss_, entries_ss_, pairs_ss_);
+  tre_.assign(np * nl * ne, 0.0);
+  tim_.assign(np * nl * ne, 0.0);
+  lmax_pot_.assign(np, -1);
+  for (std::size_t ip = 0; ip < np; ++ip) {
+    for (std::size_t ie = 0; ie < ne; ++ie) {
+      lmax_pot_[ip] = std::max(lmax_pot_[ip], lmax_eff_[ip * ne + ie]);
+      for (std::size_t l = 0; l < nl; ++l) {
+        tre_[(ip * nl + l) * ne + ie] = t_[(ip * ne + ie) * nl + l].real();
+        tim_[(ip * nl + l) * ne + ie] = t_[(ip * ne + ie) * nl + l].imag();
+      }
+    }
+  }
+  // First energy at which l carries a non-zero phase shift (t_l = 0 before it, so sums can start there).
+  ie_first_.assign(np * nl, static_cast<int>(ne));
+  for (std::size_t ip = 0; ip < np; ++ip) {
+    for (std::size_t ie = ne; ie-- > 0;) {
+      for (int l = 0; l <= lmax_eff_[ip * ne + ie]; ++l) ie_first_[ip * nl + static_cast<std::size_t>(l)] = static_cast<int>(ie);
+    }
+  }
+  const std::size_t wsz = static_cast<std::size_t>((mc_ + 1) * (mc_ + 1)) * nl * ne;
+  tcr_.assign(wsz, 0.0);
+  tci_.assign(wsz, 0.0);
+  vwr_.assign(wsz, 0.0);
+  vwi_.assign(wsz, 0.0);
+  accr_.assign(ne, 0.0);
+  acci_.assign(ne, 0.0);
 }
 
-const std::vector<std::complex<double>>& RehrAlbersCalculator::leg_table(double leg_A) {
+const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_A) {
   const long long key = std::llround(leg_A * 1e8);
   auto it = leg_cache_.find(key);
   if (it != leg_cache_.end()) return it->second;
   const std::size_t ne = k_.size();
   const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
-  std::vector<cplx> table(ne * w);
+  LegData leg;
+  leg.aos.resize(ne * w);
   for (std::size_t ie = 0; ie < ne; ++ie) {
-    std::span<cplx> out(table.data() + ie * w, w);
+    std::span<cplx> out(leg.aos.data() + ie * w, w);
     if (options_.plane_wave) {
       std::fill(out.begin(), out.end(), cplx(0.0, 0.0));
       for (int l = 0; l <= lmax_all_; ++l) out[static_cast<std::size_t>(l * (mc_ + 1))] = 1.0;
@@ -365,8 +458,16 @@ const std::vector<std::complex<double>>& RehrAlbersCalculator::leg_table(double 
       hankel_coefficients(z, lmax_all_, mc_, out);
     }
   }
-  leg_cache_size_ += table.size() * sizeof(cplx);
-  return leg_cache_.emplace(key, std::move(table)).first->second;
+  leg.re.resize(ne * w);
+  leg.im.resize(ne * w);
+  for (std::size_t ie = 0; ie < ne; ++ie) {
+    for (std::size_t x = 0; x < w; ++x) {
+      leg.re[x * ne + ie] = leg.aos[ie * w + x].real();
+      leg.im[x * ne + ie] = leg.aos[ie * w + x].imag();
+    }
+  }
+  leg_cache_size_ += ne * w * 2 * sizeof(cplx);
+  return leg_cache_.emplace(key, std::move(leg)).first->second;
 }
 
 void RehrAlbersCalculator::build_entries(const std::vector<Lambda>& lam, std::vector<Entry>& entries,
@@ -427,8 +528,8 @@ const std::complex<double>* RehrAlbersCalculator::vertex_table(int ip, bool ss, 
       dmat_[p * static_cast<std::size_t>(nl) + static_cast<std::size_t>(l)] = gnorm(l, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l)];
     }
   }
-  const std::vector<cplx>& cin_t = leg_table(rin_A);
-  const std::vector<cplx>& cout_t = leg_table(rout_A);
+  const LegData& cin_t = leg_table(rin_A);
+  const LegData& cout_t = leg_table(rout_A);
   int max_mo = 0, max_ni = 0;
   for (const auto& x : lam) {
     max_mo = std::max(max_mo, x.nu + std::abs(x.mu));
@@ -437,54 +538,15 @@ const std::complex<double>* RehrAlbersCalculator::vertex_table(int ip, bool ss, 
   std::vector<cplx> stored;
   std::vector<cplx>& table = store ? stored : vertex_scratch_[static_cast<std::size_t>(slot)];
   table.resize(ne * nlam * nlam);
-  const std::size_t w = static_cast<std::size_t>(nl * mcw);
-  double* wre = wre_.data();
-  double* wim = wim_.data();
-  for (std::size_t ie = 0; ie < ne; ++ie) {
-    const std::size_t tix = static_cast<std::size_t>(ip) * ne + ie;
-    const int lv = lmax_eff_[tix];
-    if (lv < 0) {
-      std::fill(table.begin() + static_cast<std::ptrdiff_t>(ie * nlam * nlam),
-                table.begin() + static_cast<std::ptrdiff_t>((ie + 1) * nlam * nlam), cplx(0.0, 0.0));
-      continue;
-    }
-    const cplx* t = &t_[tix * static_cast<std::size_t>(nl)];
-    const cplx* cin = cin_t.data() + ie * w;
-    const cplx* cout = cout_t.data() + ie * w;
-    const int stride = lv + 1;
-    // W_{m,n}[l] = t_l c̃_l^{(m)}(z_out) c̃_l^{(n)}(z_in)  (γ and γ̃ of §3.4 without their norms).
-    for (int nn = 0; nn <= max_ni; ++nn) {
-      for (int l = 0; l <= lv; ++l) {
-        const cplx tc = t[l] * cin[l * mcw + nn];
-        for (int m = 0; m <= max_mo; ++m) {
-          const cplx co = cout[l * mcw + m];
-          const std::size_t o = static_cast<std::size_t>((m * (max_ni + 1) + nn) * stride + l);
-          wre[o] = co.real() * tc.real() - co.imag() * tc.imag();
-          wim[o] = co.real() * tc.imag() + co.imag() * tc.real();
-        }
-      }
-    }
-    cplx* f = table.data() + ie * nlam * nlam;
-    for (const Entry& e : entries) {
-      const double* wr = wre + (e.mo * (max_ni + 1) + e.ni) * stride;
-      const double* wi = wim + (e.mo * (max_ni + 1) + e.ni) * stride;
-      const double* d = dmat_.data() + static_cast<std::size_t>(e.pair) * static_cast<std::size_t>(nl);
-      double r0 = 0.0, r1 = 0.0, i0 = 0.0, i1 = 0.0;
-      int l = 0;
-      for (; l + 1 <= lv; l += 2) {
-        r0 += wr[l] * d[l];
-        i0 += wi[l] * d[l];
-        r1 += wr[l + 1] * d[l + 1];
-        i1 += wi[l + 1] * d[l + 1];
-      }
-      if (l <= lv) {
-        r0 += wr[l] * d[l];
-        i0 += wi[l] * d[l];
-      }
-      const cplx sum(r0 + r1, i0 + i1);
-      f[static_cast<std::size_t>(e.a) * nlam + static_cast<std::size_t>(e.b)] = sum;
-      f[static_cast<std::size_t>(e.a2) * nlam + static_cast<std::size_t>(e.b2)] = e.sign * sum;
-    }
+  const int lvmax = lmax_pot_[static_cast<std::size_t>(ip)];
+  if (lvmax < 0) {
+    std::fill(table.begin(), table.end(), cplx(0.0, 0.0));
+  } else {
+    const std::size_t off = static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl) * ne;
+    vertex_kernel(static_cast<int>(ne), lvmax, ie_first_.data() + static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl), nl, mcw, max_mo, max_ni, tre_.data() + off, tim_.data() + off, cin_t.re.data(),
+                  cin_t.im.data(), cout_t.re.data(), cout_t.im.data(), tcr_.data(), tci_.data(), vwr_.data(), vwi_.data(),
+                  entries.data(), static_cast<int>(entries.size()), dmat_.data(), static_cast<int>(nlam), accr_.data(),
+                  acci_.data(), table.data());
   }
   if (!store) return table.data();
   vertex_cache_size_ += table.size() * sizeof(cplx);
@@ -545,8 +607,8 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       mrot[static_cast<std::size_t>(a * kMaxLam + b)] = gnorm(l0_, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l0_)];
     }
   }
-  const std::vector<cplx>& leg1 = leg_table(geo.leg_A[0]);
-  const std::vector<cplx>& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
+  const std::vector<cplx>& leg1 = leg_table(geo.leg_A[0]).aos;
+  const std::vector<cplx>& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]).aos;
 
   double rprod = 1.0;
   for (double r : geo.leg_A) rprod *= r;
