@@ -22,6 +22,7 @@ for f in "$bench" "$xas"; do
 done
 cases="${CASES:-cu_fcc fe_bcc nio zno cuo cu_disordered256}"
 nrep=${NREP:-3}
+nloop=${NLOOP:-5}
 scratch="$(mktemp -d -t xasforge-bench-feff-XXXXXX)"
 trap 'rm -rf "$scratch"' EXIT
 
@@ -57,7 +58,8 @@ while read -r _ name paths cold warm _; do
   printf '%-18s %6s %14s %14s %14s %10s %10s\n' "$name" "$n" "$g" "$cold" "$warm" \
     "$(awk -v a="$g" -v b="$cold" 'BEGIN{printf "%.1fx", a/b}')" "$(awk -v a="$g" -v b="$warm" 'BEGIN{printf "%.1fx", a/b}')"
 done <<< "$out"
-echo "(genfmt: best of $nrep process runs incl. reading phase.pad and writing feff.pad, / paths in paths.dat)"
+echo "(genfmt: CPU of one process run (best of $nrep x $nloop runs) incl. reading phase.pad and writing feff.pad,"
+echo " divided by the paths in paths.dat)"
 
 echo
 echo "== Whole spectrum per structure: feff8l module by module vs xasforge spectrum (same atoms)"
@@ -115,14 +117,15 @@ PY
     cpu=$(awk '/^CPU/{print $2 + $3}' "$scratch/time.txt")
     if awk -v a="$cpu" -v b="$best_cpu" 'BEGIN{exit !(a < b)}'; then
       best_cpu=$cpu
-      stages=$(echo "$res" | awk '/^timing/{printf "%s %s %s %s %s", $7, $9, $11, $13, $15}')
-      ours_rest=$(echo "$res" | awk '/^timing/{printf "%.4f", $9 + $11 + $13 + $15}')
+      stages=$(echo "$res" | awk '/^timing/{printf "%s %s %s %s %s", $10, $12, $14, $16, $18}')
+      ours_rest=$(echo "$res" | awk '/^timing/{printf "%.4f", $12 + $14 + $16 + $18}')
     fi
   done
   printf '%-18s %-52s %-56s %7s %22s\n' "$c" "$fe = $tot" "$stages ($best_cpu)" \
     "$(awk -v a="$tot" -v b="$best_cpu" 'BEGIN{printf "%.1fx", a/b}')" \
     "$(awk -v a="$rest" -v b="$ours_rest" 'BEGIN{printf "%.3f/%.4f s = %.0fx", a, b, a/b}')"
 done
-echo "(FEFF: CPU user+sys per module, best of $nrep; xasforge: stage wall times of the best run and its total CPU"
+echo "(FEFF: CPU user+sys per module, best of $nrep x $nloop; xasforge: stage times of the best run (phases wall, others CPU)"
+echo " and its total CPU"
 echo " incl. the FEFF rdinp/pot/xsph child processes that compute the potentials; ratio = CPU totals;"
 echo " after potentials = FEFF pathfinder+genfmt+ff2x CPU vs xasforge paths+F_eff+sigma2+sum)"
