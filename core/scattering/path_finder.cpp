@@ -176,6 +176,11 @@ class Finder {
     std::vector<std::pair<double, std::size_t>> keyed;
     std::vector<Frame> frames;
     std::vector<double> hashes;
+    struct Group {
+      std::size_t rep = 0;    // index into block
+      std::size_t count = 0;  // degeneracy
+    };
+    std::vector<Group> groups;
     std::vector<Candidate> block;
     std::size_t b0 = 0;
     while (b0 < cands_.size()) {
@@ -192,14 +197,34 @@ class Finder {
         hashes[k] = frames[k].hash;
       }
       for (std::size_t k : heapsort_index(hashes)) keyed.emplace_back(hashes[k], k);
+      // equal-hash runs -> groups (representative = first of the run, FEFF's choice)
+      groups.clear();
       std::size_t g0 = 0;
       while (g0 < keyed.size()) {
         std::size_t g1 = g0 + 1;
         while (g1 < keyed.size() && keyed[g1].first == keyed[g0].first) ++g1;
-        const Candidate& rep = block[keyed[g0].second];
-        const Frame& rf = frames[keyed[g0].second];
-        for (std::size_t m = g0 + 1; m < g1; ++m) check_same(rep, rf, block[keyed[m].second], frames[keyed[m].second]);
-        const double ndeg = static_cast<double>(g1 - g0);
+        const std::size_t r = keyed[g0].second;
+        for (std::size_t m = g0 + 1; m < g1; ++m) check_same(block[r], frames[r], block[keyed[m].second], frames[keyed[m].second]);
+        bool merged = false;
+        if (opt_.robust_degeneracy) {
+          // A group split only by the rounding of a coordinate that sits on a 1e-3 Å rounding
+          // boundary (e.g. a rotated or translated crystal) is merged back into the earlier group
+          // whose standard frame agrees within FEFF's 1e-3 Å (either orientation).
+          for (auto& g : groups) {
+            if (same_within_tolerance(block[g.rep], frames[g.rep], block[r])) {
+              g.count += g1 - g0;
+              merged = true;
+              ++merges_;
+              break;
+            }
+          }
+        }
+        if (!merged) groups.push_back({r, g1 - g0});
+        g0 = g1;
+      }
+      for (const auto& g : groups) {
+        const Candidate& rep = block[g.rep];
+        const double ndeg = static_cast<double>(g.count);
         ++unique;
         const double x = pw_integral(rep);
         if (first_nx < 0) first_nx = ndeg * x;
@@ -214,7 +239,6 @@ class Finder {
           total_deg += ndeg;
           out.push_back(std::move(p));
         }
-        g0 = g1;
       }
       b0 = b1;
     }
@@ -222,6 +246,7 @@ class Finder {
       stats->atoms_used = n_;
       stats->paths_enumerated = cands_.size();
       stats->unique_paths = unique;
+      stats->tolerance_merges = merges_;
       stats->paths_kept = out.size();
       stats->total_degeneracy_kept = total_deg;
     }
@@ -321,6 +346,31 @@ class Finder {
                          "); FEFF stops here too ('hash error')");
   }
 
+  /// True if candidate b (in either orientation) has the same length, potentials and standard
+  /// frame as a within FEFF's 1e-3 Å tolerance.
+  bool same_within_tolerance(const Candidate& a, const Frame& fa, const Candidate& b) const {
+    if (a.n != b.n || std::abs(a.length - b.length) >= kBlockTolerance) return false;
+    for (int orient = 0; orient < 2; ++orient) {
+      Candidate c = b;
+      if (orient == 1)
+        for (int i = 0; i < b.n; ++i) c.seq[static_cast<std::size_t>(i)] = b.seq[static_cast<std::size_t>(b.n - 1 - i)];
+      bool same = true;
+      for (int i = 0; same && i < a.n; ++i)
+        same = ipot_[static_cast<std::size_t>(a.seq[static_cast<std::size_t>(i)])] ==
+               ipot_[static_cast<std::size_t>(c.seq[static_cast<std::size_t>(i)])];
+      if (!same) continue;
+      Frame fc;
+      frame_of(c.seq.data(), c.n, fc);
+      for (int i = 0; same && i < a.n; ++i) {
+        const auto u = static_cast<std::size_t>(i);
+        same = std::abs(fa.x[u] - fc.x[u]) <= kBlockTolerance && std::abs(fa.y[u] - fc.y[u]) <= kBlockTolerance &&
+               std::abs(fa.z[u] - fc.z[u]) <= kBlockTolerance;
+      }
+      if (same) return true;
+    }
+    return false;
+  }
+
   /// Legs R_1..R_{n+1} and cos β at atoms 1..n and at the absorber (FEFF mrb/dotcos).
   void legs_and_angles(const Candidate& c, std::array<double, kMaxScatterers + 1>& r,
                        std::array<double, kMaxScatterers + 1>& cosb) const {
@@ -397,6 +447,7 @@ class Finder {
   std::vector<std::vector<std::int32_t>> rows_;
   std::vector<Candidate> cands_;
   double lmax2_ = 0;
+  std::size_t merges_ = 0;
   int nsc_max_ = 0;
 };
 

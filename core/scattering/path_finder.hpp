@@ -26,6 +26,12 @@ struct PathFinderOptions {
   double rmax_A = 5.0;   ///< maximum half path length (FEFF RPATH)
   int max_legs = 4;      ///< maximum number of legs (FEFF NLEG), 2..9 (at most 8 scatterers)
   double critpw = 2.5;   ///< plane-wave importance cut, % of the first path (FEFF CRITERIA 2nd value)
+  /// FEFF groups paths by a hash of standard-frame coordinates rounded to 1e-3 Å, so equivalent
+  /// paths whose coordinate sits on a rounding boundary (e.g. 2.0885 Å in a translated or rotated
+  /// crystal) can land in different groups and change the pw reference. When true (default), such
+  /// split groups are merged again if their frames agree within FEFF's 1e-3 Å; on FEFF's own
+  /// inputs this changes nothing (all fixtures are reproduced either way). false = FEFF exactly.
+  bool robust_degeneracy = true;
 };
 
 struct PathFinderStats {
@@ -34,6 +40,7 @@ struct PathFinderStats {
   std::size_t unique_paths = 0;      ///< degeneracy groups before the pw filter
   std::size_t paths_kept = 0;        ///< groups that pass critpw (returned)
   double total_degeneracy_kept = 0;  ///< FEFF "total paths"
+  std::size_t tolerance_merges = 0;  ///< groups merged by robust_degeneracy
 };
 
 /// The absorber is the first atom with ipot 0 (positions are returned relative to it). The

@@ -58,6 +58,27 @@ int site_element(const json& site, const std::string& source, std::size_t i) {
   fail(source, where + " has no \"species\"");
 }
 
+// pymatgen Molecule.as_dict(): a finite cluster with Cartesian "xyz" per site.
+Structure parse_molecule(const json& doc, const std::string& source) {
+  if (!doc.contains("sites") || !doc["sites"].is_array()) fail(source, "no \"sites\" list");
+  const json& sites = doc["sites"];
+  if (sites.empty()) fail(source, "molecule has no sites");
+  std::vector<int> z;
+  std::vector<Eigen::Vector3d> xyz;
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    const json& site = sites[i];
+    const std::string where = "sites[" + std::to_string(i) + "]";
+    if (!site.is_object()) fail(source, where + " is not an object");
+    z.push_back(site_element(site, source, i));
+    if (!site.contains("xyz")) fail(source, where + " has no \"xyz\"");
+    xyz.push_back(vec3(site["xyz"], source, where + ".xyz"));
+    labels.push_back(site.contains("label") && site["label"].is_string() ? site["label"].get<std::string>()
+                                                                         : std::string(elements::element(z.back()).symbol));
+  }
+  return Structure::cluster(std::move(z), std::move(xyz), std::move(labels));
+}
+
 }  // namespace
 
 Structure parse_mp_json(std::string_view text, const std::string& source) {
@@ -72,6 +93,7 @@ Structure parse_mp_json(std::string_view text, const std::string& source) {
   }
   if (doc.is_object() && doc.contains("structure") && doc["structure"].is_object()) doc = doc["structure"];
   if (!doc.is_object()) fail(source, "expected a JSON object (pymatgen Structure.as_dict())");
+  if (doc.contains("@class") && doc["@class"] == "Molecule") return parse_molecule(doc, source);
   if (!doc.contains("lattice")) fail(source, "no \"lattice\" key (not a pymatgen Structure)");
   if (!doc.contains("sites") || !doc["sites"].is_array()) fail(source, "no \"sites\" list");
   const json& jl = doc["lattice"];
