@@ -74,8 +74,8 @@ double wigner_d(int l, int m, int mp, double beta_rad);
 /// for l = 0..lmax and m = 0..mmax, written to out[l*(mmax+1)+m] (PHYSICS §3.3).
 void hankel_coefficients(std::complex<double> z, int lmax, int mmax, std::span<std::complex<double>> out);
 
-/// Rehr–Albers F_eff calculator bound to one set of phase shifts. Not thread-safe (it owns a
-/// leg cache); use one per thread or rank.
+/// Rehr–Albers F_eff calculator bound to one set of phase shifts, which must outlive it (it keeps
+/// a pointer). Not thread-safe (it owns leg and vertex caches); use one per thread or rank.
 class RehrAlbersCalculator {
  public:
   /// Validates the phase shifts (grid sizes, l0 of 1 or 2, potentials present) and the options;
