@@ -505,7 +505,9 @@ Structure parse_cif(std::string_view text, const std::string& source) {
       site_labels.push_back(label);
     }
   }
-  return Structure::periodic(std::move(lattice), std::move(z), std::move(frac), std::move(site_labels));
+  Structure s = Structure::periodic(std::move(lattice), std::move(z), std::move(frac), std::move(site_labels));
+  s.source = source;
+  return s;
 }
 
 }  // namespace xasforge::structure

@@ -76,7 +76,9 @@ Structure parse_molecule(const json& doc, const std::string& source) {
     labels.push_back(site.contains("label") && site["label"].is_string() ? site["label"].get<std::string>()
                                                                          : std::string(elements::element(z.back()).symbol));
   }
-  return Structure::cluster(std::move(z), std::move(xyz), std::move(labels));
+  Structure s = Structure::cluster(std::move(z), std::move(xyz), std::move(labels));
+  s.source = source;
+  return s;
 }
 
 }  // namespace
@@ -90,6 +92,8 @@ Structure parse_mp_json(std::string_view text, const std::string& source) {
     std::size_t line = 1;
     for (std::size_t i = 0; i < std::min<std::size_t>(e.byte, text.size()); ++i) line += text[i] == '\n';
     fail(source + ":" + std::to_string(line), std::string("invalid JSON (") + e.what() + ")");
+  } catch (const json::exception& e) {  // e.g. out_of_range for a number such as 1e999
+    fail(source, std::string("invalid JSON (") + e.what() + ")");
   }
   if (doc.is_object() && doc.contains("structure") && doc["structure"].is_object()) doc = doc["structure"];
   if (!doc.is_object()) fail(source, "expected a JSON object (pymatgen Structure.as_dict())");
@@ -131,7 +135,9 @@ Structure parse_mp_json(std::string_view text, const std::string& source) {
     else
       labels.emplace_back(elements::element(z.back()).symbol);
   }
-  return Structure::periodic(std::move(lattice), std::move(z), std::move(frac), std::move(labels));
+  Structure s = Structure::periodic(std::move(lattice), std::move(z), std::move(frac), std::move(labels));
+  s.source = source;
+  return s;
 }
 
 }  // namespace xasforge::structure

@@ -189,7 +189,9 @@ Structure parse_poscar(std::string_view text, const std::string& source) {
       frac.push_back(x);
     }
   }
-  return Structure::periodic(std::move(lattice), std::move(z), std::move(frac));
+  Structure s = Structure::periodic(std::move(lattice), std::move(z), std::move(frac));
+  s.source = source;
+  return s;
 }
 
 }  // namespace xasforge::structure

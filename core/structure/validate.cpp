@@ -42,7 +42,15 @@ std::optional<SitePair> closest_pair_within(const Structure& s, double limit_A) 
   // within limit_A lies within ceil(limit_A / plane spacing) + 1 cells along each axis.
   const Eigen::Matrix3d recip = lat.matrix_A().inverse();
   int n[3];
-  for (int k = 0; k < 3; ++k) n[k] = static_cast<int>(std::ceil(limit_A * recip.col(k).norm())) + 1;
+  for (int k = 0; k < 3; ++k) {
+    const double planes = std::ceil(limit_A * recip.col(k).norm()) + 1;
+    // A lattice plane spacing below limit_A / 1000 would need > 1e9 images; say so instead.
+    if (!(planes <= 1000))
+      throw InputError((s.source.empty() ? s.name : s.source) + ": lattice plane spacing along axis " +
+                       std::to_string(k) + " is " + std::to_string(1.0 / recip.col(k).norm()) +
+                       " Å, too thin for a crystal");
+    n[k] = static_cast<int>(planes);
+  }
   for (std::size_t i = 0; i < s.size(); ++i) {
     for (std::size_t j = i; j < s.size(); ++j) {
       Eigen::Vector3d df = s.site(j).fractional - s.site(i).fractional;

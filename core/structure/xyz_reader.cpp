@@ -163,9 +163,13 @@ Structure parse_xyz(std::string_view text, const std::string& source) {
     std::vector<Eigen::Vector3d> frac;
     frac.reserve(n);
     for (const auto& r : xyz) frac.push_back(lattice->to_fractional(r));
-    return Structure::periodic(*lattice, std::move(z), std::move(frac));
+    Structure s = Structure::periodic(*lattice, std::move(z), std::move(frac));
+    s.source = source;
+    return s;
   }
-  return Structure::cluster(std::move(z), std::move(xyz));
+  Structure s = Structure::cluster(std::move(z), std::move(xyz));
+  s.source = source;
+  return s;
 }
 
 }  // namespace xasforge::structure

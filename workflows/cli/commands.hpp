@@ -9,5 +9,9 @@ namespace xasforge::cli {
 
 void add_info_command(CLI::App& app);
 void add_spectrum_command(CLI::App& app);
+void add_reduce_command(CLI::App& app);
+void add_cn_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 
 }  // namespace xasforge::cli
