@@ -5,8 +5,9 @@ Usage: /usr/bin/python3 benchmarks/xafs_vs_larch.py [path/to/xasforge] [--repeat
 Runs every spectrum of ../shared/data/experimental/manifest.csv through
   Larch:    pre_edge(energy, mu); autobk(energy, mu, rbkg=1, kweight=2) (calc_uncertainties at its
             default True, and again with False); xftf(k, chi, kmin=3, kmax=12, dk=1, hanning, kweight=2)
-  xasforge: `xasforge reduce FILE --energy-column C --mu EXPR --repeat N` (same settings; the
-            in-memory chain is timed, file reading and CSV writing are not, as for Larch).
+  xasforge: `xasforge reduce FILE --energy-column C --mu EXPR --repeat N` (same settings, the
+            uncertainty bands included; the in-memory chain is timed, file reading and CSV
+            writing are not, as for Larch).
 Prints per-spectrum CPU times (process time: robust on a shared, loaded machine) and the ratios;
 wall-clock totals are printed too. Target ratio >= 20.
 """

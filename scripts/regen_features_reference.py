@@ -6,6 +6,9 @@ Run with Debian's Python: /usr/bin/python3 scripts/regen_features_reference.py M
   cn STRUCTURE.json SITE    pymatgen's CrystalNN intermediates for one site: Voronoi solid
                             angles, areas, weights after each step, CN probabilities and CN.
                             Compare with `xasforge cn STRUCTURE.json --site SITE --json`.
+  weights OUT.csv [N]       for the first N (default 300) rows of crystalnn_labels.csv: the CN,
+                            pymatgen's P(CN) of that CN, and the weighted-mode CN
+                            (CrystalNN(weighted_cn=True).get_cn(s, i, use_weights=True)).
   all-sites OUT.csv [N]     pymatgen CrystalNN CN of every symmetry-unique site (all elements)
                             of the first N structures (default all) of
                             ../shared/data/structures, as structure,site,element,cn. Used to
@@ -69,9 +72,26 @@ def all_sites(out, limit):
             fh.flush()
 
 
+def weights(out, limit):
+    rows = list(csv.DictReader(open(os.path.join(STRUCTURES, "crystalnn_labels.csv"))))[:limit]
+    plain, weighted = CrystalNN(), CrystalNN(weighted_cn=True)
+    with open(out, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["structure", "site", "cn", "p_cn", "weighted_cn"])
+        for row in rows:
+            s = Structure.from_file(os.path.join(STRUCTURES, row["structure"] + ".json"))
+            i = int(row["site_index"])
+            data = plain.get_nn_data(s, i)
+            cn = plain.get_cn(s, i)
+            wcn = weighted.get_cn(s, i, use_weights=True)
+            w.writerow([row["structure"], i, cn, repr(float(data.cn_weights[cn])), repr(float(wcn))])
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "cn":
         explain(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) >= 3 and sys.argv[1] == "weights":
+        weights(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 300)
     elif len(sys.argv) >= 3 and sys.argv[1] == "all-sites":
         all_sites(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)
     else:

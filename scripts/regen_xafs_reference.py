@@ -75,9 +75,9 @@ def spectra():
                              ("nnorm", d.nnorm), ("npts", len(energy)), ("nspl", ad.nspl),
                              ("irbkg", ad.irbkg), ("kmax_bkg", ad.kmax)):
                 fh.write("%s,%s\n" % (key, fmt(val)))
-            write_block(fh, "energy", ["energy", "mu", "norm", "flat", "bkg"],
-                        [energy, mu, g.norm, g.flat, g.bkg])
-            write_block(fh, "chi", ["k", "chi"], [g.k, g.chi])
+            write_block(fh, "energy", ["energy", "mu", "norm", "flat", "bkg", "delta_bkg"],
+                        [energy, mu, g.norm, g.flat, g.bkg, g.delta_bkg])
+            write_block(fh, "chi", ["k", "chi", "delta_chi"], [g.k, g.chi, g.delta_chi])
             write_block(fh, "chir", ["r", "chir_mag", "chir_re", "chir_im"],
                         [g.r, g.chir_mag, g.chir_re, g.chir_im])
         print("wrote", out, "e0 = %.3f nspl = %d irbkg = %d" % (g.e0, ad.nspl, ad.irbkg))
@@ -122,6 +122,26 @@ def option_cases():
             write_block(fh, "chi", ["k", "chi"], [g.k, g.chi])
             write_block(fh, "chir", ["r", "chir_re", "chir_im"], [g.r, g.chir_re, g.chir_im])
         print("wrote option case", name, "e0 = %.3f nspl = %d irbkg = %d" % (g.e0, ad.nspl, ad.irbkg))
+
+
+def chi_std_case():
+    """autobk with a standard chi(k): half of ZnO's own default chi(k), on its k grid."""
+    dat = read_ascii(os.path.join(EXPDIR, "ZnO.xdi"))
+    cols = [dat.data[i] for i in range(dat.data.shape[0])]
+    energy, mu = eval_mu("col1", cols), eval_mu("ln(col2/col3)", cols)
+    g0 = Group()
+    pre_edge(energy, mu, group=g0)
+    autobk(energy, mu, group=g0, rbkg=1, kweight=2)
+    k_std, chi_std = g0.k[::3], 0.5 * g0.chi[::3]
+    g = Group()
+    pre_edge(energy, mu, group=g)
+    autobk(energy, mu, group=g, rbkg=1, kweight=2, k_std=k_std, chi_std=chi_std)
+    with open(os.path.join(OUT, "options", "zno_chi_std.csv"), "w") as fh:
+        fh.write("# Larch %s: ZnO.xdi; autobk(rbkg=1, kweight=2, k_std, chi_std) with the standard "
+                 "= 0.5 x its own default chi, every 3rd point\n" % larch.__version__)
+        write_block(fh, "std", ["k", "chi"], [k_std, chi_std])
+        write_block(fh, "chi", ["k", "chi"], [g.k, g.chi])
+    print("wrote option case zno_chi_std")
 
 
 def transforms():
@@ -175,6 +195,7 @@ def transforms():
 if __name__ == "__main__":
     spectra()
     option_cases()
+    chi_std_case()
     transforms()
     with open(os.path.join(OUT, "SOURCE.md"), "w") as fh:
         fh.write("""# Larch reference for core/xafs
@@ -191,4 +212,4 @@ if __name__ == "__main__":
 - Files: `spectra/<file stem>.csv` (scalars, energy block with mu/norm/flat/bkg, chi(k), chi(R));
   `transforms/ft_<window>.csv` (xftf window, chi(R), xftr chi(q)); `transforms/cauchy.csv`
   (Cauchy wavelet on a sub-grid). Values are written with 17 significant digits.
-""" % (larch.__version__, datetime.datetime.utcnow().strftime("%%Y-%%m-%%d %%H:%%M")))
+""" % (larch.__version__, datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M")))

@@ -53,7 +53,8 @@ struct PathContribution {
 struct Spectrum {
   std::vector<double> k_invA, chi, chi_mag, chi_phase;
   std::vector<PathContribution> paths;
-  /// Wall seconds per stage (cluster, phase shifts, path finder, F_eff, σ², sum) when measured.
+  /// Seconds per stage when measured by compute_spectrum(): process CPU for cluster, path finder,
+  /// F_eff, σ² and sum; wall for the phase shifts (FEFF child processes).
   double cluster_s = 0.0, phases_s = 0.0, paths_s = 0.0, feff_s = 0.0, sigma2_s = 0.0, sum_s = 0.0;
 };
 

@@ -129,6 +129,134 @@ double gamma_norm(int l, int amu, int amup) {
   return (amu % 2 == 0 ? 1.0 : -1.0) * (2.0 * l + 1.0) * r;
 }
 
+// Fixed-size chain T = Tr(M F^{(N−1)} ⋯ F^{(1)}) for the common λ sets (K edge: MS 4/6, SS 6/6),
+// so that the compiler unrolls and vectorises the tiny products. fc[j] points at the F-core of
+// scatterer j at this energy (row-major, LX × LX); az[j][a] = e^{−iμ_a η}.
+template <int L0, int LX>
+std::complex<double> chain_trace_fixed(const std::complex<double>* m, const std::complex<double>* const* fc,
+                                       const std::array<std::complex<double>, 16>* az, int n_sc) {
+  double qr[L0][LX], qi[L0][LX];
+  for (int a = 0; a < L0; ++a) {
+    for (int b = 0; b < L0; ++b) {
+      qr[a][b] = m[a * 16 + b].real();
+      qi[a][b] = m[a * 16 + b].imag();
+    }
+  }
+  int qcols = L0;
+  for (int j = n_sc - 1; j >= 1; --j) {
+    const double* f = reinterpret_cast<const double*>(fc[j]);
+    double ar[LX], ai[LX];
+    for (int c = 0; c < LX; ++c) {
+      ar[c] = az[j][static_cast<std::size_t>(c)].real();
+      ai[c] = az[j][static_cast<std::size_t>(c)].imag();
+    }
+    const int cols = LX;
+    double nr[L0][LX], ni[L0][LX];
+    for (int a = 0; a < L0; ++a) {
+      double sr[LX] = {}, si[LX] = {};
+      for (int c = 0; c < qcols; ++c) {
+        const double xr = qr[a][c] * ar[c] - qi[a][c] * ai[c];
+        const double xi = qr[a][c] * ai[c] + qi[a][c] * ar[c];
+        const double* row = f + 2 * c * LX;
+        for (int b = 0; b < cols; ++b) {
+          sr[b] += xr * row[2 * b] - xi * row[2 * b + 1];
+          si[b] += xr * row[2 * b + 1] + xi * row[2 * b];
+        }
+      }
+      for (int b = 0; b < LX; ++b) {
+        nr[a][b] = sr[b];
+        ni[a][b] = si[b];
+      }
+    }
+    for (int a = 0; a < L0; ++a) {
+      for (int b = 0; b < LX; ++b) {
+        qr[a][b] = nr[a][b];
+        qi[a][b] = ni[a][b];
+      }
+    }
+    qcols = LX;
+  }
+  const double* f = reinterpret_cast<const double*>(fc[0]);
+  double tr = 0.0, ti = 0.0;
+  for (int a = 0; a < L0; ++a) {
+    for (int c = 0; c < qcols; ++c) {
+      const double azr = az[0][static_cast<std::size_t>(c)].real(), azi = az[0][static_cast<std::size_t>(c)].imag();
+      const double xr = qr[a][c] * azr - qi[a][c] * azi;
+      const double xi = qr[a][c] * azi + qi[a][c] * azr;
+      const double frr = f[2 * (c * LX + a)], fii = f[2 * (c * LX + a) + 1];
+      tr += xr * frr - xi * fii;
+      ti += xr * fii + xi * frr;
+    }
+  }
+  return {tr, ti};
+}
+
+// The energy-vectorised core of vertex_table (§3.5): for every energy ie (innermost, contiguous),
+//   W_{m,n}[l] = t_l c̃_l^{(m)}(z_out) c̃_l^{(n)}(z_in),   F_ab = Σ_l W_{mo(a),ni(b)}[l] D_{pair(a,b)}[l].
+// Compiled for AVX2/FMA and for the baseline; the loader picks the clone for the CPU.
+__attribute__((target_clones("arch=haswell", "default")))
+void vertex_kernel(int ne, int lvmax, const int* ie_first, int nl, int mcw, int max_mo, int max_ni, const double* tre, const double* tim,
+                   const double* cinr, const double* cini, const double* coutr, const double* couti, double* tcr,
+                   double* tci, double* wr, double* wi, const detail::RehrAlbersEntry* entries, int n_entries,
+                   const double* dmat, int nlam, double* accr, double* acci, std::complex<double>* table) {
+  const int nn_w = max_ni + 1;
+  for (int n = 0; n <= max_ni; ++n) {
+    for (int l = 0; l <= lvmax; ++l) {
+      const double* ar = tre + l * ne;
+      const double* ai = tim + l * ne;
+      const double* br = cinr + (l * mcw + n) * ne;
+      const double* bi = cini + (l * mcw + n) * ne;
+      double* xr = tcr + (n * nl + l) * ne;
+      double* xi = tci + (n * nl + l) * ne;
+      for (int ie = ie_first[l]; ie < ne; ++ie) {
+        xr[ie] = ar[ie] * br[ie] - ai[ie] * bi[ie];
+        xi[ie] = ar[ie] * bi[ie] + ai[ie] * br[ie];
+      }
+    }
+  }
+  for (int m = 0; m <= max_mo; ++m) {
+    for (int n = 0; n <= max_ni; ++n) {
+      for (int l = 0; l <= lvmax; ++l) {
+        const double* ar = coutr + (l * mcw + m) * ne;
+        const double* ai = couti + (l * mcw + m) * ne;
+        const double* br = tcr + (n * nl + l) * ne;
+        const double* bi = tci + (n * nl + l) * ne;
+        double* xr = wr + ((m * nn_w + n) * nl + l) * ne;
+        double* xi = wi + ((m * nn_w + n) * nl + l) * ne;
+        for (int ie = ie_first[l]; ie < ne; ++ie) {
+          xr[ie] = ar[ie] * br[ie] - ai[ie] * bi[ie];
+          xi[ie] = ar[ie] * bi[ie] + ai[ie] * br[ie];
+        }
+      }
+    }
+  }
+  const std::size_t nn2 = static_cast<std::size_t>(nlam) * static_cast<std::size_t>(nlam);
+  for (int k = 0; k < n_entries; ++k) {
+    const detail::RehrAlbersEntry& e = entries[k];
+    const double* d = dmat + e.pair * nl;
+    for (int ie = 0; ie < ne; ++ie) {
+      accr[ie] = 0.0;
+      acci[ie] = 0.0;
+    }
+    for (int l = 0; l <= lvmax; ++l) {
+      const double dl = d[l];
+      if (dl == 0.0) continue;
+      const double* xr = wr + ((e.mo * nn_w + e.ni) * nl + l) * ne;
+      const double* xi = wi + ((e.mo * nn_w + e.ni) * nl + l) * ne;
+      for (int ie = ie_first[l]; ie < ne; ++ie) {
+        accr[ie] += xr[ie] * dl;
+        acci[ie] += xi[ie] * dl;
+      }
+    }
+    const std::size_t o1 = static_cast<std::size_t>(e.a) * static_cast<std::size_t>(nlam) + static_cast<std::size_t>(e.b);
+    const std::size_t o2 = static_cast<std::size_t>(e.a2) * static_cast<std::size_t>(nlam) + static_cast<std::size_t>(e.b2);
+    for (int ie = 0; ie < ne; ++ie) {
+      table[static_cast<std::size_t>(ie) * nn2 + o1] = std::complex<double>(accr[ie], acci[ie]);
+      table[static_cast<std::size_t>(ie) * nn2 + o2] = std::complex<double>(e.sign * accr[ie], e.sign * acci[ie]);
+    }
+  }
+}
+
 }  // namespace
 
 double wigner_d(int l, int m, int mp, double beta_rad) {
@@ -283,17 +411,44 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   }
   build_entries(lam_ms_, entries_ms_, pairs_ms_);
   build_entries(lam_ss_, entries_ss_, pairs_ss_);
+  tre_.assign(np * nl * ne, 0.0);
+  tim_.assign(np * nl * ne, 0.0);
+  lmax_pot_.assign(np, -1);
+  for (std::size_t ip = 0; ip < np; ++ip) {
+    for (std::size_t ie = 0; ie < ne; ++ie) {
+      lmax_pot_[ip] = std::max(lmax_pot_[ip], lmax_eff_[ip * ne + ie]);
+      for (std::size_t l = 0; l < nl; ++l) {
+        tre_[(ip * nl + l) * ne + ie] = t_[(ip * ne + ie) * nl + l].real();
+        tim_[(ip * nl + l) * ne + ie] = t_[(ip * ne + ie) * nl + l].imag();
+      }
+    }
+  }
+  // First energy at which l carries a non-zero phase shift (t_l = 0 before it, so sums can start there).
+  ie_first_.assign(np * nl, static_cast<int>(ne));
+  for (std::size_t ip = 0; ip < np; ++ip) {
+    for (std::size_t ie = ne; ie-- > 0;) {
+      for (int l = 0; l <= lmax_eff_[ip * ne + ie]; ++l) ie_first_[ip * nl + static_cast<std::size_t>(l)] = static_cast<int>(ie);
+    }
+  }
+  const std::size_t wsz = static_cast<std::size_t>((mc_ + 1) * (mc_ + 1)) * nl * ne;
+  tcr_.assign(wsz, 0.0);
+  tci_.assign(wsz, 0.0);
+  vwr_.assign(wsz, 0.0);
+  vwi_.assign(wsz, 0.0);
+  accr_.assign(ne, 0.0);
+  acci_.assign(ne, 0.0);
 }
 
-const std::vector<std::complex<double>>& RehrAlbersCalculator::leg_table(double leg_A) {
+const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_A) {
   const long long key = std::llround(leg_A * 1e8);
   auto it = leg_cache_.find(key);
   if (it != leg_cache_.end()) return it->second;
   const std::size_t ne = k_.size();
   const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
-  std::vector<cplx> table(ne * w);
+  LegData leg;
+  leg.aos.resize(ne * w);
   for (std::size_t ie = 0; ie < ne; ++ie) {
-    std::span<cplx> out(table.data() + ie * w, w);
+    std::span<cplx> out(leg.aos.data() + ie * w, w);
     if (options_.plane_wave) {
       std::fill(out.begin(), out.end(), cplx(0.0, 0.0));
       for (int l = 0; l <= lmax_all_; ++l) out[static_cast<std::size_t>(l * (mc_ + 1))] = 1.0;
@@ -303,8 +458,16 @@ const std::vector<std::complex<double>>& RehrAlbersCalculator::leg_table(double 
       hankel_coefficients(z, lmax_all_, mc_, out);
     }
   }
-  leg_cache_size_ += table.size() * sizeof(cplx);
-  return leg_cache_.emplace(key, std::move(table)).first->second;
+  leg.re.resize(ne * w);
+  leg.im.resize(ne * w);
+  for (std::size_t ie = 0; ie < ne; ++ie) {
+    for (std::size_t x = 0; x < w; ++x) {
+      leg.re[x * ne + ie] = leg.aos[ie * w + x].real();
+      leg.im[x * ne + ie] = leg.aos[ie * w + x].imag();
+    }
+  }
+  leg_cache_size_ += ne * w * 2 * sizeof(cplx);
+  return leg_cache_.emplace(key, std::move(leg)).first->second;
 }
 
 void RehrAlbersCalculator::build_entries(const std::vector<Lambda>& lam, std::vector<Entry>& entries,
@@ -340,12 +503,15 @@ void RehrAlbersCalculator::build_entries(const std::vector<Lambda>& lam, std::ve
   }
 }
 
-const std::vector<std::complex<double>>& RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A,
-                                                                             double beta_rad) {
+const std::complex<double>* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A,
+                                                               double beta_rad, int slot) {
   // F-core of one scatterer (§3.5) without the azimuthal phase e^{−iμη}, every energy, full λ×λ:
   // it depends only on (potential, incoming and outgoing leg lengths, β), shared between paths.
   VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
-  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) return it->second;
+  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) return it->second.data();
+  // A vertex is stored only when seen a second time (crystals repeat vertices across paths,
+  // disordered clusters rarely do); a first sighting is computed into per-slot scratch.
+  const bool store = !seen_once_.insert(key).second;
   const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
   const std::vector<Entry>& entries = ss ? entries_ss_ : entries_ms_;
   const std::vector<std::pair<int, int>>& pairs = ss ? pairs_ss_ : pairs_ms_;
@@ -362,61 +528,29 @@ const std::vector<std::complex<double>>& RehrAlbersCalculator::vertex_table(int 
       dmat_[p * static_cast<std::size_t>(nl) + static_cast<std::size_t>(l)] = gnorm(l, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l)];
     }
   }
-  const std::vector<cplx>& cin_t = leg_table(rin_A);
-  const std::vector<cplx>& cout_t = leg_table(rout_A);
+  const LegData& cin_t = leg_table(rin_A);
+  const LegData& cout_t = leg_table(rout_A);
   int max_mo = 0, max_ni = 0;
   for (const auto& x : lam) {
     max_mo = std::max(max_mo, x.nu + std::abs(x.mu));
     max_ni = std::max(max_ni, x.nu);
   }
-  std::vector<cplx> table(ne * nlam * nlam, cplx(0.0, 0.0));
-  const std::size_t w = static_cast<std::size_t>(nl * mcw);
-  double* wre = wre_.data();
-  double* wim = wim_.data();
-  for (std::size_t ie = 0; ie < ne; ++ie) {
-    const std::size_t tix = static_cast<std::size_t>(ip) * ne + ie;
-    const int lv = lmax_eff_[tix];
-    if (lv < 0) continue;
-    const cplx* t = &t_[tix * static_cast<std::size_t>(nl)];
-    const cplx* cin = cin_t.data() + ie * w;
-    const cplx* cout = cout_t.data() + ie * w;
-    const int stride = lv + 1;
-    // W_{m,n}[l] = t_l c̃_l^{(m)}(z_out) c̃_l^{(n)}(z_in)  (γ and γ̃ of §3.4 without their norms).
-    for (int nn = 0; nn <= max_ni; ++nn) {
-      for (int l = 0; l <= lv; ++l) {
-        const cplx tc = t[l] * cin[l * mcw + nn];
-        for (int m = 0; m <= max_mo; ++m) {
-          const cplx co = cout[l * mcw + m];
-          const std::size_t o = static_cast<std::size_t>((m * (max_ni + 1) + nn) * stride + l);
-          wre[o] = co.real() * tc.real() - co.imag() * tc.imag();
-          wim[o] = co.real() * tc.imag() + co.imag() * tc.real();
-        }
-      }
-    }
-    cplx* f = table.data() + ie * nlam * nlam;
-    for (const Entry& e : entries) {
-      const double* wr = wre + (e.mo * (max_ni + 1) + e.ni) * stride;
-      const double* wi = wim + (e.mo * (max_ni + 1) + e.ni) * stride;
-      const double* d = dmat_.data() + static_cast<std::size_t>(e.pair) * static_cast<std::size_t>(nl);
-      double r0 = 0.0, r1 = 0.0, i0 = 0.0, i1 = 0.0;
-      int l = 0;
-      for (; l + 1 <= lv; l += 2) {
-        r0 += wr[l] * d[l];
-        i0 += wi[l] * d[l];
-        r1 += wr[l + 1] * d[l + 1];
-        i1 += wi[l + 1] * d[l + 1];
-      }
-      if (l <= lv) {
-        r0 += wr[l] * d[l];
-        i0 += wi[l] * d[l];
-      }
-      const cplx sum(r0 + r1, i0 + i1);
-      f[static_cast<std::size_t>(e.a) * nlam + static_cast<std::size_t>(e.b)] = sum;
-      f[static_cast<std::size_t>(e.a2) * nlam + static_cast<std::size_t>(e.b2)] = e.sign * sum;
-    }
+  std::vector<cplx> stored;
+  std::vector<cplx>& table = store ? stored : vertex_scratch_[static_cast<std::size_t>(slot)];
+  table.resize(ne * nlam * nlam);
+  const int lvmax = lmax_pot_[static_cast<std::size_t>(ip)];
+  if (lvmax < 0) {
+    std::fill(table.begin(), table.end(), cplx(0.0, 0.0));
+  } else {
+    const std::size_t off = static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl) * ne;
+    vertex_kernel(static_cast<int>(ne), lvmax, ie_first_.data() + static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl), nl, mcw, max_mo, max_ni, tre_.data() + off, tim_.data() + off, cin_t.re.data(),
+                  cin_t.im.data(), cout_t.re.data(), cout_t.im.data(), tcr_.data(), tci_.data(), vwr_.data(), vwi_.data(),
+                  entries.data(), static_cast<int>(entries.size()), dmat_.data(), static_cast<int>(nlam), accr_.data(),
+                  acci_.data(), table.data());
   }
+  if (!store) return table.data();
   vertex_cache_size_ += table.size() * sizeof(cplx);
-  return vertex_cache_.emplace(key, std::move(table)).first->second;
+  return vertex_cache_.emplace(key, std::move(stored)).first->second.data();
 }
 
 void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::complex<double>> chi) {
@@ -443,6 +577,7 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
     vertex_cache_.clear();
     vertex_cache_size_ = 0;
   }
+  if (seen_once_.size() > 1000000) seen_once_.clear();
   const bool ss = n == 2;
   const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
   const int lamx = static_cast<int>(lam.size());
@@ -452,10 +587,10 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
 
   // Per path: the vertex tables (cached across paths), azimuthal phases e^{−iμ_a η_{j+1}} of F^{(j)}
   // (η_1 for M), and the termination's rotation factors (§3.7: t ≡ 1, l = l0, angle β_N).
-  std::array<const std::vector<cplx>*, kMaxLegs> vt{};
+  std::array<const cplx*, kMaxLegs> vt{};
   for (int j = 0; j < n_sc; ++j) {
-    vt[static_cast<std::size_t>(j)] = &vertex_table(path.ipot[static_cast<std::size_t>(j)], ss, geo.leg_A[static_cast<std::size_t>(j)],
-                                                    geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)]);
+    vt[static_cast<std::size_t>(j)] = vertex_table(path.ipot[static_cast<std::size_t>(j)], ss, geo.leg_A[static_cast<std::size_t>(j)],
+                                                    geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)], j);
   }
   std::array<std::array<cplx, kMaxLam>, kMaxLegs> azim{};
   for (int j = 0; j < n; ++j) {
@@ -472,8 +607,8 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       mrot[static_cast<std::size_t>(a * kMaxLam + b)] = gnorm(l0_, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l0_)];
     }
   }
-  const std::vector<cplx>& leg1 = leg_table(geo.leg_A[0]);
-  const std::vector<cplx>& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
+  const std::vector<cplx>& leg1 = leg_table(geo.leg_A[0]).aos;
+  const std::vector<cplx>& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]).aos;
 
   double rprod = 1.0;
   for (double r : geo.leg_A) rprod *= r;
@@ -482,6 +617,8 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
 
   std::array<cplx, kMaxLam * kMaxLam> qa{}, qb{};
   std::array<cplx, kMaxLam> qs{};
+  // 1: MS with the K-edge iorder-2 set (laml0 4, lamx 6); 2: K-edge SS (6, 6); 0: generic.
+  const int fixed_kind = (laml0 == 4 && lamx == 6) ? 1 : (laml0 == 6 && lamx == 6) ? 2 : 0;
   for (std::size_t ie = 0; ie < ne; ++ie) {
     const cplx p = p_[ie];
     if (std::abs(p) < 1e-10) {
@@ -502,43 +639,51 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       }
     }
     int qcols = laml0;
-    // §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{ab} = e^{−iμ_a η_{j+1}} Fcore_ab. Real
-    // arithmetic with independent accumulators over the output column (the products are tiny
-    // and latency-bound otherwise).
-    double tr_re = 0.0, tr_im = 0.0;
-    for (int j = n_sc - 1; j >= 0; --j) {
-      const cplx* fc = vt[static_cast<std::size_t>(j)]->data() + ie * nlam * nlam;
-      const auto& az = azim[static_cast<std::size_t>(j)];
-      const int cols = (j == 0) ? laml0 : lamx;
-      for (int a = 0; a < laml0; ++a) {
-        for (int c = 0; c < qcols; ++c) qs[static_cast<std::size_t>(c)] = q[a * kMaxLam + c] * az[static_cast<std::size_t>(c)];
-        if (j == 0) {
+    cplx trace;
+    if (fixed_kind != 0) {
+      std::array<const cplx*, kMaxLegs> fcp{};
+      for (int j = 0; j < n_sc; ++j) fcp[static_cast<std::size_t>(j)] = vt[static_cast<std::size_t>(j)] + ie * nlam * nlam;
+      trace = fixed_kind == 1 ? chain_trace_fixed<4, 6>(q, fcp.data(), azim.data(), n_sc)
+                              : chain_trace_fixed<6, 6>(q, fcp.data(), azim.data(), n_sc);
+    } else {
+      // §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{ab} = e^{−iμ_a η_{j+1}} Fcore_ab. Real
+      // arithmetic with independent accumulators over the output column (the products are tiny
+      // and latency-bound otherwise).
+      double tr_re = 0.0, tr_im = 0.0;
+      for (int j = n_sc - 1; j >= 0; --j) {
+        const cplx* fc = vt[static_cast<std::size_t>(j)] + ie * nlam * nlam;
+        const auto& az = azim[static_cast<std::size_t>(j)];
+        const int cols = (j == 0) ? laml0 : lamx;
+        for (int a = 0; a < laml0; ++a) {
+          for (int c = 0; c < qcols; ++c) qs[static_cast<std::size_t>(c)] = q[a * kMaxLam + c] * az[static_cast<std::size_t>(c)];
+          if (j == 0) {
+            for (int c = 0; c < qcols; ++c) {
+              const cplx f = fc[static_cast<std::size_t>(c) * nlam + static_cast<std::size_t>(a)];
+              const cplx x = qs[static_cast<std::size_t>(c)];
+              tr_re += x.real() * f.real() - x.imag() * f.imag();
+              tr_im += x.real() * f.imag() + x.imag() * f.real();
+            }
+            continue;
+          }
+          std::array<double, kMaxLam> sr{}, si{};
           for (int c = 0; c < qcols; ++c) {
-            const cplx f = fc[static_cast<std::size_t>(c) * nlam + static_cast<std::size_t>(a)];
-            const cplx x = qs[static_cast<std::size_t>(c)];
-            tr_re += x.real() * f.real() - x.imag() * f.imag();
-            tr_im += x.real() * f.imag() + x.imag() * f.real();
+            const double xr = qs[static_cast<std::size_t>(c)].real(), xi = qs[static_cast<std::size_t>(c)].imag();
+            const double* frow = reinterpret_cast<const double*>(fc + static_cast<std::size_t>(c) * nlam);
+            for (int b = 0; b < cols; ++b) {
+              const double fr = frow[2 * b], fi = frow[2 * b + 1];
+              sr[static_cast<std::size_t>(b)] += xr * fr - xi * fi;
+              si[static_cast<std::size_t>(b)] += xr * fi + xi * fr;
+            }
           }
-          continue;
+          for (int b = 0; b < cols; ++b) q2[a * kMaxLam + b] = cplx(sr[static_cast<std::size_t>(b)], si[static_cast<std::size_t>(b)]);
         }
-        std::array<double, kMaxLam> sr{}, si{};
-        for (int c = 0; c < qcols; ++c) {
-          const double xr = qs[static_cast<std::size_t>(c)].real(), xi = qs[static_cast<std::size_t>(c)].imag();
-          const double* frow = reinterpret_cast<const double*>(fc + static_cast<std::size_t>(c) * nlam);
-          for (int b = 0; b < cols; ++b) {
-            const double fr = frow[2 * b], fi = frow[2 * b + 1];
-            sr[static_cast<std::size_t>(b)] += xr * fr - xi * fi;
-            si[static_cast<std::size_t>(b)] += xr * fi + xi * fr;
-          }
+        if (j > 0) {
+          std::swap(q, q2);
+          qcols = cols;
         }
-        for (int b = 0; b < cols; ++b) q2[a * kMaxLam + b] = cplx(sr[static_cast<std::size_t>(b)], si[static_cast<std::size_t>(b)]);
       }
-      if (j > 0) {
-        std::swap(q, q2);
-        qcols = cols;
-      }
+      trace = cplx(tr_re, tr_im);
     }
-    const cplx trace(tr_re, tr_im);
     // §3.8: χ̃ = e^{2iδ_l0} e^{i(Σρ − 2kR)} / Πρ_j · T/(2l0+1), Σρ = 2pR.
     cplx rho_prod = rprod;
     for (int j = 0; j < n; ++j) rho_prod *= p;

@@ -13,7 +13,9 @@
 #include <complex>
 #include <cstddef>
 #include <span>
+#include <array>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,14 @@
 #include "core/scattering/scattering_path.hpp"
 
 namespace xasforge::scattering {
+
+namespace detail {
+/// One F entry computed explicitly; (a2, b2) is its (−μ) mirror (implementation detail).
+struct RehrAlbersEntry {
+  int a = 0, b = 0, mo = 0, ni = 0, a2 = 0, b2 = 0, pair = 0;
+  double sign = 1.0;
+};
+}  // namespace detail
 
 struct RehrAlbersOptions {
   /// genfmt's `iorder`: keep λ = (μ, ν) with 2ν + |μ| ≤ iorder for multiple-scattering paths
@@ -64,8 +74,8 @@ double wigner_d(int l, int m, int mp, double beta_rad);
 /// for l = 0..lmax and m = 0..mmax, written to out[l*(mmax+1)+m] (PHYSICS §3.3).
 void hankel_coefficients(std::complex<double> z, int lmax, int mmax, std::span<std::complex<double>> out);
 
-/// Rehr–Albers F_eff calculator bound to one set of phase shifts. Not thread-safe (it owns a
-/// leg cache); use one per thread or rank.
+/// Rehr–Albers F_eff calculator bound to one set of phase shifts, which must outlive it (it keeps
+/// a pointer). Not thread-safe (it owns leg and vertex caches); use one per thread or rank.
 class RehrAlbersCalculator {
  public:
   /// Validates the phase shifts (grid sizes, l0 of 1 or 2, potentials present) and the options;
@@ -93,6 +103,7 @@ class RehrAlbersCalculator {
     leg_cache_size_ = 0;
     vertex_cache_.clear();
     vertex_cache_size_ = 0;
+    seen_once_.clear();
   }
 
  private:
@@ -100,9 +111,10 @@ class RehrAlbersCalculator {
     int mu = 0;
     int nu = 0;
   };
-  struct Entry {  // one F entry computed explicitly; (a2, b2) = its (−μ) mirror
-    int a = 0, b = 0, mo = 0, ni = 0, a2 = 0, b2 = 0, pair = 0;
-    double sign = 1.0;
+  using Entry = detail::RehrAlbersEntry;
+  struct LegData {  // c̃_l^{(m)} of one leg for every energy: [ie][l][m] and SoA [(l,m)][ie]
+    std::vector<std::complex<double>> aos;
+    std::vector<double> re, im;
   };
   struct VertexKey {
     int ip = 0;
@@ -121,9 +133,10 @@ class RehrAlbersCalculator {
   static void build_entries(const std::vector<Lambda>& lam, std::vector<Entry>& entries,
                             std::vector<std::pair<int, int>>& pairs);
   // c̃ for every energy of one leg length (cached)
-  const std::vector<std::complex<double>>& leg_table(double leg_A);
+  const LegData& leg_table(double leg_A);
   // F-core (no azimuthal phase) of one scatterer for every energy (cached)
-  const std::vector<std::complex<double>>& vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad);
+  // `slot` (the scatterer's position in the path) selects the scratch used when not stored.
+  const std::complex<double>* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad, int slot);
   double gnorm(int l, int am, int amp) const {
     return gnorm_[static_cast<std::size_t>((l * (mm_ + 1) + am) * (mm_ + 1) + amp)];
   }
@@ -148,7 +161,13 @@ class RehrAlbersCalculator {
   std::vector<std::pair<int, int>> pairs_ms_, pairs_ss_;
   std::unordered_map<VertexKey, std::vector<std::complex<double>>, VertexKeyHash> vertex_cache_;
   std::size_t vertex_cache_size_ = 0;
-  std::unordered_map<long long, std::vector<std::complex<double>>> leg_cache_;
+  std::unordered_set<VertexKey, VertexKeyHash> seen_once_;
+  std::array<std::vector<std::complex<double>>, 10> vertex_scratch_;
+  std::unordered_map<long long, LegData> leg_cache_;
+  std::vector<double> tre_, tim_;   // t_l SoA: [(ip * (lmax_all_+1) + l) * ne + ie]
+  std::vector<int> lmax_pot_;       // largest l with δ ≠ 0 over all energies, per potential
+  std::vector<int> ie_first_;       // [ip * (lmax_all_+1) + l]: first energy with l ≤ lmax_eff
+  std::vector<double> tcr_, tci_, vwr_, vwi_, accr_, acci_;  // vertex-kernel scratch
   std::size_t leg_cache_size_ = 0;
   // scratch reused between paths (no allocation once warmed up)
   std::vector<double> dmat_;                          // per vertex rotation factors

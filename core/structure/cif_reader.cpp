@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -264,9 +265,7 @@ void parse_component(std::string_view s, int row, SymOp& op, const std::string& 
 }
 
 SymOp parse_symop(const Token& t, const std::string& source) {
-  std::string s = t.text;
-  // Some writers number the operations inside the string: "1 x,y,z" is handled by the caller;
-  // here only the expression remains.
+  const std::string& s = t.text;
   std::vector<std::string> parts;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= s.size(); ++i)
@@ -318,11 +317,18 @@ std::vector<SymOp> ops_from_space_group(const Block& b, const std::string& sourc
   }
   for (const char* key : {"_space_group_name_h-m_alt", "_symmetry_space_group_name_h-m"}) {
     if (const Token* t = single(b, key); t && !is_missing(*t)) {
-      const std::string want = squeeze(t->text);
+      // "F d -3 m :2" names the setting (origin choice 1/2, rhombohedral H/R axes); without it the
+      // first setting in spglib's table is taken, origin choice 1 and hexagonal axes, as pymatgen's
+      // SpaceGroup(symbol) does.
+      std::string want = squeeze(t->text), choice;
+      if (const auto colon = want.find(':'); colon != std::string::npos) {
+        choice = want.substr(colon + 1);
+        want.resize(colon);
+      }
       for (int h = 1; h <= 530; ++h) {
         const SpglibSpacegroupType sg = spg_get_spacegroup_type(h);
-        if (squeeze(sg.international_short) == want || squeeze(sg.international_full) == want ||
-            squeeze(sg.international) == want)
+        if (!choice.empty() && squeeze(sg.choice) != choice) continue;
+        if (squeeze(sg.international_short) == want || squeeze(sg.international_full) == want)
           return ops_from_hall_number(h);
       }
       fail_at(source, t->line, "unknown Hermann-Mauguin symbol '" + t->text +
@@ -380,9 +386,7 @@ std::optional<int> element_from_symbol(std::string_view s) {
                     static_cast<char>(std::tolower(static_cast<unsigned char>(letters[1])))};
     if (auto z = elements::atomic_number(two)) return z;
   }
-  std::string one{static_cast<char>(std::toupper(static_cast<unsigned char>(letters[0])))};
-  // A one-letter element only when the symbol is that letter alone or followed by a non-letter
-  // or the 2-letter form is not an element ("O1", "Os" would have matched above).
+  const std::string one{static_cast<char>(std::toupper(static_cast<unsigned char>(letters[0])))};
   return elements::atomic_number(one);
 }
 

@@ -11,6 +11,10 @@ namespace xasforge::structure {
 
 Lattice::Lattice(const Eigen::Matrix3d& rows_A) : rows_A_(rows_A) {
   if (!rows_A.allFinite()) throw InputError("lattice has a non-finite entry (NaN or inf)");
+  // 1e6 Å bounds every real cell by far and keeps volumes, images and grid indices finite.
+  if (rows_A.cwiseAbs().maxCoeff() > 1e6)
+    throw InputError("lattice vector component of " + std::to_string(rows_A.cwiseAbs().maxCoeff()) +
+                     " Å is beyond the supported 1e6 Å");
   const double det = rows_A.determinant();
   // Singular also when flat relative to its edges: V / (|a| |b| |c|) is sin-like (1 for a cube),
   // never below ~1e-2 in a real crystal; 1e-6 catches round-off volumes of degenerate cells

@@ -132,7 +132,10 @@ Structure parse_poscar(std::string_view text, const std::string& source) {
   long total = 0;
   for (long n : counts) total += n;
   if (total == 0) fail_at(source, next, "the counts add up to 0 atoms (empty structure)");
-  if (total > 10'000'000) fail_at(source, next, "the counts add up to " + std::to_string(total) + " atoms (too many)");
+  // Before reserving memory: the counts cannot exceed the lines that follow.
+  if (static_cast<std::size_t>(total) > lines.size())
+    fail_at(source, lines.size() + 1, "the counts add up to " + std::to_string(total) + " atoms but the file has only " +
+                                          std::to_string(lines.size()) + " lines (truncated POSCAR?)");
 
   // Selective dynamics, coordinate mode.
   std::string_view mode = line_at(next, "Direct/Cartesian line");

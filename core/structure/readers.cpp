@@ -44,6 +44,8 @@ StructureFormat format_from_path(const std::filesystem::path& path) {
 }
 
 Structure parse_structure(std::string_view text, StructureFormat format, const std::string& source) {
+  // A UTF-8 byte-order mark (files saved by some Windows editors) is not part of any format.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   Structure s;
   try {
     switch (format) {

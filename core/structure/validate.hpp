@@ -11,7 +11,7 @@ namespace xasforge::structure {
 struct ValidationOptions {
   /// Closest allowed approach of two atoms (periodic images included). 0.5 Å is well below any
   /// chemical bond (H-H in H2 is 0.74 Å) and catches duplicated or overlapping sites.
-  double min_distance_A = 0.5;
+  double min_distance_A = 0.5;  ///< 0 switches the check off; otherwise at least 1e-3 Å
   /// Reject a left-handed cell (det < 0). Off by default: pymatgen and spglib accept such cells and
   /// every quantity xasforge computes (distances, symmetry) is independent of handedness; a writer
   /// for a program that insists (VASP) turns it on.
@@ -27,7 +27,8 @@ struct SitePair {
 };
 
 /// The closest pair of sites closer than limit_A (periodic images included), or nullopt when no
-/// pair is that close. O(N^2) pairs; clusters and cells of up to a few thousand atoms.
+/// pair is that close (ties: lowest i, then j). A hash grid of cell size limit_A: O(N). Throws
+/// InputError for limit_A < 1e-3 Å and for a cell thinner than limit_A / 1000.
 std::optional<SitePair> closest_pair_within(const Structure& structure, double limit_A);
 
 /// Throws InputError ("<source>: ...") for an empty structure, a non-finite coordinate, a

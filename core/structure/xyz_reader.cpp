@@ -102,6 +102,9 @@ Structure parse_xyz(std::string_view text, const std::string& source) {
   if (*count == 0) fail_at(source, first + 1, "the file declares 0 atoms (empty structure)");
   const std::size_t n = static_cast<std::size_t>(*count);
   if (first + 1 >= lines.size()) fail_at(source, first + 2, "file ends before the comment line (truncated?)");
+  if (n > lines.size() - first - 2)  // before reserving memory for n atoms
+    fail_at(source, lines.size() + 1, "file ends after " + std::to_string(lines.size() - first - 2) + " of " +
+                                          std::to_string(n) + " atoms (truncated?)");
 
   const std::size_t comment_ln = first + 2;
   const auto kv = parse_key_values(lines[first + 1], source, comment_ln);

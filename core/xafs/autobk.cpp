@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <unsupported/Eigen/NonLinearOptimization>
 #include <unsupported/Eigen/NumericalDiff>
+#include <boost/math/distributions/students_t.hpp>
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -164,14 +165,39 @@ AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<doub
     return v;
   };
 
+  // chi_u for the data (column 0) and for each background basis function (columns 1..nspl),
+  // interpolated together: one banded solve with nspl + 1 right-hand sides.
+  const std::size_t ncols = static_cast<std::size_t>(nspl) + 1;
+  std::vector<double> block(nfit * ncols, 0.0);
+  for (std::size_t i = 0; i < nfit; ++i) {
+    block[i * ncols] = mufit[i];
+    const std::size_t first = bkg_at_data.first_basis(i);
+    const auto& w = bkg_at_data.weights(i);
+    for (std::size_t m = 0; m < 4; ++m)
+      if (first + m < static_cast<std::size_t>(nspl)) block[i * ncols + 1 + first + m] = w[m];
+  }
+  const std::vector<double> block_coefs = data_spline.coefficients_block(std::move(block), ncols);
+  auto column_at_kout = [&](std::size_t r) {
+    std::vector<double> coef(nfit);
+    for (std::size_t i = 0; i < nfit; ++i) coef[i] = block_coefs[i * ncols + r];
+    return chi_at_kout(coef);
+  };
+
   ResidualModel model;
-  const std::vector<double> chi0 = interpolate_to_kout(mufit);
+  std::vector<double> chi0 = column_at_kout(0);
+  if (!o.chi_std.empty()) {
+    if (o.chi_std.size() != o.k_std_invA.size() || o.chi_std.size() < 2)
+      throw InputError("autobk: k_std and chi_std must have the same length >= 2 (got " +
+                       std::to_string(o.k_std_invA.size()) + " and " + std::to_string(o.chi_std.size()) + ")");
+    const std::vector<double> std_on_kout = linear_interpolate(kout, o.k_std_invA, o.chi_std);
+    for (std::size_t i = 0; i < nkout; ++i) chi0[i] -= std_on_kout[i];
+  }
   model.out0 = ft_head(chi0);
   model.clamp0 = clamp_points(chi0);
   model.m.resize(nout, nspl);
   model.clamp_g.resize(static_cast<Eigen::Index>(2 * nclamp), nspl);
   for (int j = 0; j < nspl; ++j) {
-    const std::vector<double> g = interpolate_to_kout(bkg_at_data.basis_column(static_cast<std::size_t>(j)));
+    const std::vector<double> g = column_at_kout(static_cast<std::size_t>(j) + 1);
     model.m.col(j) = ft_head(g);
     model.clamp_g.col(j) = clamp_points(g);
   }
@@ -225,6 +251,51 @@ AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<doub
   Eigen::VectorXd fvec;
   functor(c, fvec);
   result.chi_square = fvec.squaredNorm();
+  const auto ndata = static_cast<double>(fvec.size());
+  result.reduced_chi_square = result.chi_square / std::max(1.0, ndata - nspl);
+
+  if (o.calc_uncertainties) {
+    // Larch: covariance from MINPACK's last QR of the Jacobian (scipy.leastsq's cov_x =
+    // (JᵀJ)⁻¹ = P (RᵀR)⁻¹ Pᵀ); the coefficient steps are stderr/2 with stderr = sqrt(cov·redchi);
+    // chi and mu0 are linear in the coefficients, so Larch's central differences are exactly
+    // −G (chi) and the B-spline basis (mu0). Band = t_{prob}(n − nspl) · sqrt(gᵀ cov g · redchi).
+    const Eigen::MatrixXd r = lm.fjac.topRows(nspl).triangularView<Eigen::Upper>();
+    const Eigen::MatrixXd rtr_inv = (r.transpose() * r).inverse();
+    Eigen::MatrixXd cov(nspl, nspl);
+    const auto& perm = lm.permutation.indices();
+    for (int i = 0; i < nspl; ++i)
+      for (int j = 0; j < nspl; ++j) cov(perm(i), perm(j)) = rtr_inv(i, j);
+    const double redchi = result.reduced_chi_square;
+    const double prob = 0.5 * (1.0 + std::erf(o.err_sigma / std::sqrt(2.0)));
+    auto t_quantile = [&](double dof) {
+      return boost::math::quantile(boost::math::students_t_distribution<double>(dof), prob);
+    };
+    // chi: the Jacobian columns are the interpolated basis functions g_j = column j+1 of the block.
+    Eigen::MatrixXd g(static_cast<Eigen::Index>(nkout), nspl);
+    for (int j = 0; j < nspl; ++j) {
+      const std::vector<double> gj = column_at_kout(static_cast<std::size_t>(j) + 1);
+      for (std::size_t i = 0; i < nkout; ++i) g(static_cast<Eigen::Index>(i), j) = gj[i];
+    }
+    const Eigen::MatrixXd gc = g * cov;
+    const double t_chi = t_quantile(static_cast<double>(nkout) - nspl);
+    result.delta_chi.resize(nkout);
+    for (std::size_t i = 0; i < nkout; ++i) {
+      const auto row = static_cast<Eigen::Index>(i);
+      result.delta_chi[i] = t_chi * std::sqrt(gc.row(row).dot(g.row(row)) * redchi);
+    }
+    const double t_bkg = t_quantile(static_cast<double>(nfit) - nspl);
+    result.delta_bkg.assign(n, 0.0);
+    for (std::size_t i = 0; i < nfit; ++i) {
+      const std::size_t first = bkg_at_data.first_basis(i);
+      const auto& w = bkg_at_data.weights(i);
+      double var = 0.0;
+      for (std::size_t a = 0; a < 4; ++a)
+        for (std::size_t b = 0; b < 4; ++b)
+          if (first + a < static_cast<std::size_t>(nspl) && first + b < static_cast<std::size_t>(nspl))
+            var += w[a] * w[b] * cov(static_cast<Eigen::Index>(first + a), static_cast<Eigen::Index>(first + b));
+      result.delta_bkg[ie0 + i] = t_bkg * std::sqrt(var * redchi);
+    }
+  }
   return result;
 }
 

@@ -23,6 +23,13 @@ struct AutobkOptions {
   int nclamp = 3;
   double clamp_lo = 0.0;
   double clamp_hi = 1.0;
+  /// Optional standard chi(k) (e.g. a model), linearly interpolated onto the output k grid and
+  /// subtracted from chi before the chi(R) minimisation and the clamps (Larch's k_std, chi_std).
+  std::vector<double> k_std_invA;
+  std::vector<double> chi_std;
+  /// Uncertainty bands of mu0(E) and chi(k) from the fit covariance (Larch's default: on).
+  bool calc_uncertainties = true;
+  double err_sigma = 1.0;  ///< confidence level of the bands, in standard deviations
 };
 
 struct AutobkResult {
@@ -37,6 +44,12 @@ struct AutobkResult {
   double kmax_invA = 0.0;
   int n_evaluations = 0;        ///< residual evaluations by the optimiser
   double chi_square = 0.0;      ///< final sum of squared residuals
+  double reduced_chi_square = 0.0;
+  /// Uncertainty bands (when calc_uncertainties): Student-t(err_sigma) × the propagated fit
+  /// covariance. As in Larch 0.9.58, delta_chi is NOT divided by the edge step (a Larch quirk:
+  /// it is in the units of mu − mu0); delta_bkg is on the energy grid, zero outside the fit.
+  std::vector<double> delta_chi;
+  std::vector<double> delta_bkg;
 };
 
 /// Throws InputError when the data above E0 are too few for the spline (fewer than 5 points or

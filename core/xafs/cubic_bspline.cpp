@@ -14,12 +14,19 @@ CubicBSplineBasis::CubicBSplineBasis(std::vector<double> knots) : knots_(std::mo
 }
 
 std::size_t CubicBSplineBasis::evaluate(double x, std::array<double, 4>& h) const {
+  return evaluate(x, h, 0);
+}
+
+std::size_t CubicBSplineBasis::evaluate(double x, std::array<double, 4>& h, std::size_t hint) const {
   const std::vector<double>& t = knots_;
   const std::size_t last = size() - 1;  // highest admissible interval index
   // Interval search t[l] <= x < t[l+1], clamped to [3, last] (splev's extrapolating search).
   std::size_t lo = 3, hi = last;
   std::size_t l = 3;
-  if (x >= t[last]) {
+  if (hint >= 3 && hint <= last && t[hint] <= x) {
+    l = hint;
+    while (l < last && t[l + 1] <= x) ++l;
+  } else if (x >= t[last]) {
     l = last;
   } else if (x >= t[3]) {
     while (hi - lo > 1) {

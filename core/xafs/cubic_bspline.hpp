@@ -19,6 +19,9 @@ class CubicBSplineBasis {
   /// end intervals, i.e. the end polynomial pieces are extended) and the values of the four
   /// basis functions l−3 … l at x.
   std::size_t evaluate(double x, std::array<double, 4>& values) const;
+  /// Same, starting the interval search at `hint` (the interval of a smaller x): linear time
+  /// for a sorted sequence of points.
+  std::size_t evaluate(double x, std::array<double, 4>& values, std::size_t hint) const;
 
   /// Σ_j coefficients[j]·B_j(x).
   double value(const std::vector<double>& coefficients, double x) const;

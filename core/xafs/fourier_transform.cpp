@@ -10,11 +10,8 @@
 
 namespace xasforge::xafs {
 
-namespace {
-
-/// numpy.interp: linear interpolation, constant extrapolation beyond the ends.
-std::vector<double> linear_interp(const std::vector<double>& xnew, const std::vector<double>& x,
-                                  const std::vector<double>& y) {
+std::vector<double> linear_interpolate(const std::vector<double>& xnew, const std::vector<double>& x,
+                                       const std::vector<double>& y) {
   std::vector<double> out(xnew.size());
   const std::size_t n = x.size();
   std::size_t j = 0;
@@ -35,6 +32,8 @@ std::vector<double> linear_interp(const std::vector<double>& xnew, const std::ve
   }
   return out;
 }
+
+namespace {
 
 double pow_weight(double x, double w) {
   if (w == 0.0) return 1.0;
@@ -99,7 +98,7 @@ ChiR xftf(const std::vector<double>& k_invA, const std::vector<double>& chi, con
   const auto nk = static_cast<std::size_t>(1.01 + k_max / o.kstep_invA);
   std::vector<double> kgrid(nk);
   for (std::size_t i = 0; i < nk; ++i) kgrid[i] = o.kstep_invA * static_cast<double>(i);
-  const std::vector<double> chi_grid = linear_interp(kgrid, k_invA, chi);
+  const std::vector<double> chi_grid = linear_interpolate(kgrid, k_invA, chi);
   std::vector<double> win = ft_window(kgrid, o.kmin_invA, o.kmax_invA, o.dk_invA, dk2, o.window);
 
   const std::size_t ndata = std::min(npts, nk);

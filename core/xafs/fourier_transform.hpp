@@ -9,6 +9,10 @@
 
 namespace xasforge::xafs {
 
+/// numpy.interp: linear interpolation of (x, y) at xnew; constant beyond the ends. x increasing.
+std::vector<double> linear_interpolate(const std::vector<double>& xnew, const std::vector<double>& x,
+                                       const std::vector<double>& y);
+
 /// Larch's xftf arguments (defaults are Larch's).
 struct XftfOptions {
   double kmin_invA = 0.0;

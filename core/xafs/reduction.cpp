@@ -1,5 +1,7 @@
 #include "core/xafs/reduction.hpp"
 
+#include <string>
+
 #include "core/error.hpp"
 
 namespace xasforge::xafs {
@@ -19,7 +21,10 @@ ReductionResult SpectrumReducer::reduce(const MeasuredSpectrum& spectrum) const 
   try {
     return reduce(spectrum.energy_eV, spectrum.mu);
   } catch (const Error& e) {
-    throw InputError(spectrum.path + ": " + e.what());
+    std::string where = spectrum.path;
+    if (!spectrum.line_numbers.empty())
+      where += ":" + std::to_string(spectrum.line_numbers.front()) + "-" + std::to_string(spectrum.line_numbers.back());
+    throw InputError(where + ": " + e.what());
   }
 }
 

@@ -40,7 +40,7 @@ class SpectrumReducer {
  public:
   explicit SpectrumReducer(ReductionOptions options);
   ReductionResult reduce(const std::vector<double>& energy_eV, const std::vector<double>& mu) const;
-  /// Errors are rethrown as InputError prefixed with the spectrum's file name.
+  /// Errors are rethrown as InputError prefixed with the spectrum's file name and data lines.
   ReductionResult reduce(const MeasuredSpectrum& spectrum) const;
   const ReductionOptions& options() const { return options_; }
 
@@ -54,7 +54,8 @@ class SpectrumReducer {
 ReductionResult reduce_spectrum(const std::vector<double>& energy_eV, const std::vector<double>& mu,
                                 const ReductionOptions& options = {});
 
-/// Same for a measured spectrum; errors are rethrown as InputError prefixed with the file name.
+/// Same for a measured spectrum; errors are rethrown as InputError prefixed with the file name
+/// and its data lines (file:first-last).
 ReductionResult reduce_spectrum(const MeasuredSpectrum& spectrum, const ReductionOptions& options = {});
 
 }  // namespace xasforge::xafs

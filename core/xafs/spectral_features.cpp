@@ -48,6 +48,27 @@ std::vector<double> chir_magnitude_features(const ChiR& chir, FeatureNormalizati
   return normalize_features(mag, how);
 }
 
+std::vector<double> chir_magnitude_on_grid(const ChiR& chir, const std::vector<double>& r_grid,
+                                           FeatureNormalization how) {
+  const std::vector<double> mag = chir.magnitude();
+  const std::vector<double>& r = chir.r_A;
+  if (r.size() < 2) throw InputError("chir_magnitude_on_grid: chi(R) needs at least 2 points");
+  std::vector<double> out(r_grid.size());
+  for (std::size_t i = 0; i < r_grid.size(); ++i) {
+    const double x = r_grid[i];
+    const double tol = 1e-9 * (1.0 + r.back());
+    if (!(x >= r.front() - tol && x <= r.back() + tol))
+      throw InputError("chir_magnitude_on_grid: R = " + std::to_string(x) + " A is outside the chi(R) grid 0.." +
+                       std::to_string(r.back()) + " A");
+    const double step = r[1] - r[0];
+    auto j = static_cast<std::size_t>(std::max(0.0, std::floor((x - r.front()) / step)));
+    j = std::min(j, r.size() - 2);
+    const double t = (x - r[j]) / (r[j + 1] - r[j]);
+    out[i] = std::abs(t) < 1e-12 ? mag[j] : (std::abs(t - 1) < 1e-12 ? mag[j + 1] : mag[j] + t * (mag[j + 1] - mag[j]));
+  }
+  return normalize_features(out, how);
+}
+
 std::vector<double> chi_k_features(const std::vector<double>& k, const std::vector<double>& chi, double kmin,
                                    double kmax, double step, double kweight, FeatureNormalization how) {
   if (k.size() != chi.size() || k.size() < 2)

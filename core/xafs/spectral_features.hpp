@@ -26,6 +26,11 @@ std::vector<double> normalize_features(const std::vector<double>& x, FeatureNorm
 /// Throws InputError if chir holds fewer than 326 points.
 std::vector<double> chir_magnitude_features(const ChiR& chir, FeatureNormalization how = FeatureNormalization::none);
 
+/// |chi(R)| linearly interpolated onto any R grid (exact on chir's own grid points), e.g. the
+/// grid a trained model recorded. Throws InputError for a grid point outside [0, chir's last R].
+std::vector<double> chir_magnitude_on_grid(const ChiR& chir, const std::vector<double>& r_grid_A,
+                                           FeatureNormalization how = FeatureNormalization::none);
+
 /// k^kweight·chi(k) linearly interpolated onto kmin, kmin + step, … ≤ kmax (+1e-9); zero outside
 /// the data. Throws InputError for an empty grid or mismatched input.
 std::vector<double> chi_k_features(const std::vector<double>& k_invA, const std::vector<double>& chi, double kmin_invA,

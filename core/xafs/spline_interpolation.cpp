@@ -23,9 +23,10 @@ SplineInterpolation::SplineInterpolation(std::vector<double> x)
   const auto band = static_cast<long>(kBand);
   lu_.assign(n, {});
   // Row i holds A[i][j] at lu_[i][j − i + kBand].
+  std::size_t l = 0;
   for (std::size_t i = 0; i < n; ++i) {
     std::array<double, 4> h{};
-    const std::size_t l = basis_.evaluate(x_[i], h);
+    l = basis_.evaluate(x_[i], h, l);
     for (std::size_t m = 0; m < 4; ++m) {
       const long j = static_cast<long>(l - 3 + m);
       const long offset = j - static_cast<long>(i) + band;
@@ -77,9 +78,39 @@ std::vector<double> SplineInterpolation::coefficients(const std::vector<double>&
   return c;
 }
 
+std::vector<double> SplineInterpolation::coefficients_block(std::vector<double> y, std::size_t m) const {
+  const std::size_t n = x_.size();
+  if (y.size() != n * m)
+    throw InputError("spline interpolation: " + std::to_string(y.size()) + " ordinates for " + std::to_string(n) +
+                     " abscissae x " + std::to_string(m) + " vectors");
+  double* c = y.data();
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::size_t from = i > kBand ? i - kBand : 0;
+    double* ci = c + i * m;
+    for (std::size_t k = from; k < i; ++k) {
+      const double l = lu_[i][k + kBand - i];
+      const double* ck = c + k * m;
+      for (std::size_t r = 0; r < m; ++r) ci[r] -= l * ck[r];
+    }
+  }
+  for (std::size_t ii = n; ii-- > 0;) {
+    const std::size_t to = std::min(n, ii + kBand + 1);
+    double* ci = c + ii * m;
+    for (std::size_t j = ii + 1; j < to; ++j) {
+      const double u = lu_[ii][j + kBand - ii];
+      const double* cj = c + j * m;
+      for (std::size_t r = 0; r < m; ++r) ci[r] -= u * cj[r];
+    }
+    const double pivot = lu_[ii][kBand];
+    for (std::size_t r = 0; r < m; ++r) ci[r] /= pivot;
+  }
+  return y;
+}
+
 SplineEvaluator::SplineEvaluator(const CubicBSplineBasis& basis, const std::vector<double>& points)
     : interval_(points.size()), weights_(points.size()) {
-  for (std::size_t i = 0; i < points.size(); ++i) interval_[i] = basis.evaluate(points[i], weights_[i]);
+  std::size_t hint = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) hint = interval_[i] = basis.evaluate(points[i], weights_[i], hint);
 }
 
 std::vector<double> SplineEvaluator::operator()(const std::vector<double>& c) const {

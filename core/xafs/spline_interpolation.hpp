@@ -18,6 +18,9 @@ class SplineInterpolation {
   const CubicBSplineBasis& basis() const { return basis_; }
   /// B-spline coefficients of the spline through (x, y).
   std::vector<double> coefficients(const std::vector<double>& y) const;
+  /// The same for m ordinate vectors at once, stored row-major: y[i·m + r] is vector r at x[i];
+  /// the result has the same layout. Solving together lets the compiler vectorise across r.
+  std::vector<double> coefficients_block(std::vector<double> y, std::size_t m) const;
 
  private:
   std::vector<double> x_;
@@ -35,6 +38,10 @@ class SplineEvaluator {
   std::vector<double> operator()(const std::vector<double>& coefficients) const;
   /// The value of basis function j at every point (a column of the evaluation matrix).
   std::vector<double> basis_column(std::size_t j) const;
+  std::size_t size() const { return interval_.size(); }
+  /// Index of the first of the four basis functions that are non-zero at point i, and their values.
+  std::size_t first_basis(std::size_t i) const { return interval_[i] - 3; }
+  const std::array<double, 4>& weights(std::size_t i) const { return weights_[i]; }
 
  private:
   std::vector<std::size_t> interval_;

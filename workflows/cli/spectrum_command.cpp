@@ -145,8 +145,8 @@ void run(const SpectrumOptions& o) {
   if (o.timing) {
     const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
     std::fprintf(stderr,
-                 "timing (wall s): cluster %.4f  phases %.4f  paths %.4f  F_eff %.4f  sigma2 %.4f  sum %.4f  total %.4f  "
-                 "(%zu paths, %zu used)\n",
+                 "timing (s; phases wall, others CPU): cluster %.4f  phases %.4f  paths %.4f  F_eff %.4f  sigma2 %.4f  sum %.4f  "
+                 "total(wall) %.4f  (%zu paths, %zu used)\n",
                  sp.cluster_s, sp.phases_s, sp.paths_s, sp.feff_s, sp.sigma2_s, sp.sum_s, total, sp.paths.size(), used);
   }
 }

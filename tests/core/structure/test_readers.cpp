@@ -165,3 +165,35 @@ TEST_CASE("validation: distances, empty structure, left-handed cells", "[structu
 
   CHECK_THROWS_WITH(structure::validate_structure(structure::Structure{}), Catch::Contains("no sites (empty structure)"));
 }
+
+TEST_CASE("CIF: operations from the space-group name, with an origin-choice suffix", "[structure][cif]") {
+  // Diamond-structure Si in Fd-3m with only the H-M symbol: origin choice 2 puts Si at
+  // (1/8, 1/8, 1/8) (8a), origin choice 1 at (0, 0, 0). Either way 8 atoms in the cubic cell.
+  const std::string cell = "data_Si\n_cell_length_a 5.431\n_cell_length_b 5.431\n_cell_length_c 5.431\n"
+                           "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n";
+  const std::string site = "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n";
+  const auto s2 = structure::parse_cif(cell + "_symmetry_space_group_name_H-M 'F d -3 m :2'\n" + site + "Si1 0.125 0.125 0.125\n", "si2.cif");
+  CHECK(s2.size() == 8);
+  const auto s1 = structure::parse_cif(cell + "_space_group_name_H-M_alt 'F d -3 m'\n" + site + "Si1 0 0 0\n", "si1.cif");
+  CHECK(s1.size() == 8);
+  // Only the number: the standard setting as well.
+  const auto n1 = structure::parse_cif(cell + "_space_group_IT_number 227\n" + site + "Si1 0 0 0\n", "si_n.cif");
+  CHECK(n1.size() == 8);
+  // Origin choice 2 operations applied to an origin-choice-1 position give 16 sites, not 8: the
+  // setting really is honoured.
+  const auto wrong = structure::parse_cif(cell + "_symmetry_space_group_name_H-M 'F d -3 m :2'\n" + site + "Si1 0 0 0\n", "w.cif");
+  CHECK(wrong.size() == 16);
+}
+
+TEST_CASE("a UTF-8 byte-order mark and Windows line ends are accepted by every reader", "[structure][cif][poscar]") {
+  std::string cif = std::string("\xEF\xBB\xBF") + kRocksaltCif;
+  std::string crlf;
+  for (char c : cif) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  CHECK(structure::parse_structure(crlf, structure::StructureFormat::kCif, "bom.cif").size() == 8);
+  CHECK(structure::parse_structure("\xEF\xBB\xBFx\r\n1\r\n4 0 0\r\n0 4 0\r\n0 0 4\r\nCu\r\n1\r\nDirect\r\n0 0 0\r\n",
+                                   structure::StructureFormat::kPoscar, "POSCAR").size() == 1);
+  CHECK(structure::parse_structure("\xEF\xBB\xBF" "1\r\n\r\nCu 0 0 0\r\n", structure::StructureFormat::kXyz, "c.xyz").size() == 1);
+}

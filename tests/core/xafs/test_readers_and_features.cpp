@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/xafs/column_file.hpp"
@@ -110,7 +111,7 @@ TEST_CASE("bad files give errors naming file and line", "[xafs][readers]") {
 
   const auto flat = write_temp("flat.dat", flat_text);
   const MeasuredSpectrum s = load_measured_spectrum(flat, "", "ln(i0/it)");
-  CHECK_THAT(error_of([&] { reduce_spectrum(s); }), Contains("xafs_test_flat.dat") && Contains("no absorption edge"));
+  CHECK_THAT(error_of([&] { reduce_spectrum(s); }), Contains("xafs_test_flat.dat:2-201") && Contains("no absorption edge"));
 
   const auto negative = write_temp("neg.dat", "# energy i0 it\n" + std::string("1 1 -1\n") + flat_text.substr(15));
   CHECK_THAT(error_of([&] { load_measured_spectrum(negative, "", "ln(i0/it)"); }), Contains("xafs_test_neg.dat:2"));
@@ -145,6 +146,13 @@ TEST_CASE("features: Larch R grid; k grid; wavelet; normalisations", "[xafs][fea
   CHECK(parse_feature_normalization("min-max") == FeatureNormalization::min_max);
   CHECK_THROWS_AS(parse_feature_normalization("zscore"), InputError);
 
+  // On Larch's own grid the interpolation returns the values; between points it interpolates.
+  const auto on_grid = chir_magnitude_on_grid(r.chir, {r.chir.r_A[10], r.chir.r_A[200], 0.5 * (r.chir.r_A[5] + r.chir.r_A[6])});
+  CHECK(on_grid[0] == f[10]);
+  CHECK(on_grid[1] == f[200]);
+  CHECK_THAT(on_grid[2], Catch::Matchers::WithinRel(0.5 * (f[5] + f[6]), 1e-12));  // midpoint: the mean, up to round-off
+  CHECK_THROWS_AS(chir_magnitude_on_grid(r.chir, {12.0}), InputError);
+
   const auto kf = chi_k_features(r.autobk.k_invA, r.autobk.chi, 2.0, 12.0, 0.05, 2.0);
   REQUIRE(kf.size() == 201);
   // On the autobk grid itself the interpolation is exact: k = 5.0 is point 100 of the chi grid.
@@ -153,4 +161,27 @@ TEST_CASE("features: Larch R grid; k grid; wavelet; normalisations", "[xafs][fea
   const CauchyWavelet w = cauchy_wavelet(r.autobk.k_invA, r.autobk.chi, 2.0, 6.0);
   const auto wf = wavelet_features(w, FeatureNormalization::min_max);
   CHECK(wf.size() == w.r_A.size() + w.k_invA.size());
+}
+
+TEST_CASE("XDI defaults from column labels give the manifest's mu", "[xafs][readers]") {
+  // Every XDI file in the manifest: energy and mu chosen from the labels equal those formed
+  // from the manifest's colN expression (the same numbers through the same operations: exact).
+  std::ifstream in(test::shared_dir() / "data" / "experimental" / "manifest.csv");
+  std::string line;
+  std::getline(in, line);
+  int n_xdi = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> items;
+    std::stringstream ss(line);
+    std::string item;
+    for (int i = 0; i < 7 && std::getline(ss, item, ','); ++i) items.push_back(item);
+    if (items.size() < 7 || items[0].size() < 4 || items[0].substr(items[0].size() - 4) != ".xdi") continue;
+    INFO(items[0]);
+    const MeasuredSpectrum by_label = load_measured_spectrum(experimental(items[0]));
+    const MeasuredSpectrum by_column = load_measured_spectrum(experimental(items[0]), items[5], items[6]);
+    CHECK(by_label.energy_eV == by_column.energy_eV);
+    CHECK(by_label.mu == by_column.mu);
+    ++n_xdi;
+  }
+  CHECK(n_xdi == 14);
 }

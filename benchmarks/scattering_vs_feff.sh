@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# F_eff and whole-spectrum speed: xasforge vs FEFF 8.5L on the fixture cases of
+# tests/reference/scattering, measured in the same run on the same machine.
+#
+# 1. F_eff per path: FEFF's rdinp/pot/xsph/pathfinder run once per case in a scratch folder (not
+#    timed); then `feff8l_genfmt` is timed (CPU user+sys of the process, best of $NREP runs) and
+#    divided by the number of paths in paths.dat; xasforge's RehrAlbersCalculator is timed in
+#    process (CPU, std::clock) on the same phaseNN.dat and paths.dat through the hidden Catch case
+#    "[.bench_feff]" of test_feff: "cold" = one pass with a fresh calculator (what one spectrum
+#    costs), "warm" = a repeated pass (vertex/leg caches full).
+# 2. Whole spectrum: `feff8l` module by module (CPU user+sys of each) vs `xasforge spectrum` on the
+#    same atoms written as a structure file (cluster in a 60 Å box) (stage times from --timing, wall; total CPU incl. the
+#    FEFF child processes that compute the potentials).
+# Usage: benchmarks/scattering_vs_feff.sh [build-dir]   (needs targets test_feff and xasforge)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-$root/build}"
+bench="$build/tests/core/scattering/test_feff"
+xas="$build/workflows/xasforge"
+for f in "$bench" "$xas"; do
+  [ -x "$f" ] || { echo "build first: cmake --build $build --target test_feff xasforge" >&2; exit 1; }
+done
+cases="${CASES:-cu_fcc fe_bcc nio zno cuo cu_disordered256}"
+nrep=${NREP:-3}
+nloop=${NLOOP:-5}
+scratch="$(mktemp -d -t xasforge-bench-feff-XXXXXX)"
+trap 'rm -rf "$scratch"' EXIT
+
+cpu_of() {  # CPU seconds (user+sys) of a command run in folder $1, best of $nrep
+  local d=$1; shift
+  local best=""
+  for ((i = 0; i < nrep; i++)); do
+    local t
+    (cd "$d" && /usr/bin/time -o "$scratch/time.txt" -f "%U %S" "$@" >/dev/null 2>&1)
+    t=$(tail -1 "$scratch/time.txt" | awk '{print $1 + $2}')
+    best=$(awk -v a="$t" -v b="${best:-1e9}" 'BEGIN{print (a < b) ? a : b}')
+  done
+  echo "$best"
+}
+
+echo "== F_eff per path (CPU): xasforge RehrAlbersCalculator vs feff8l_genfmt, same phase shifts and paths"
+declare -A genfmt_us npaths
+dirs=""
+for c in $cases; do
+  d="$scratch/$c"; mkdir -p "$d"; cp "$root/tests/reference/scattering/$c/feff.inp" "$d/"
+  (cd "$d" && feff8l_rdinp >/dev/null 2>&1 && feff8l_pot >/dev/null 2>&1 && feff8l_xsph >/dev/null 2>&1 \
+     && feff8l_pathfinder >/dev/null 2>&1)
+  n=$(grep -c "index, nleg, degeneracy" "$d/paths.dat")
+  npaths[$c]=$n
+  t=$(cpu_of "$d" feff8l_genfmt)
+  genfmt_us[$c]=$(awk -v t="$t" -v n="$n" 'BEGIN{printf "%.1f", 1e6 * t / n}')
+  dirs="$dirs $d"
+done
+out=$(XASFORGE_BENCH_DIRS="$dirs" "$bench" "[.bench_feff]" | grep '^BENCH')
+printf '%-18s %6s %14s %14s %14s %10s %10s\n' case paths "genfmt us/path" "cold us/path" "warm us/path" "ratio cold" "ratio warm"
+while read -r _ name paths cold warm _; do
+  n=${paths#paths=}; cold=${cold#cold_us=}; warm=${warm#warm_us=}; g=${genfmt_us[$name]}
+  printf '%-18s %6s %14s %14s %14s %10s %10s\n' "$name" "$n" "$g" "$cold" "$warm" \
+    "$(awk -v a="$g" -v b="$cold" 'BEGIN{printf "%.1fx", a/b}')" "$(awk -v a="$g" -v b="$warm" 'BEGIN{printf "%.1fx", a/b}')"
+done <<< "$out"
+echo "(genfmt: CPU of one process run (best of $nrep x $nloop runs) incl. reading phase.pad and writing feff.pad,"
+echo " divided by the paths in paths.dat)"
+
+echo
+echo "== Whole spectrum per structure: feff8l module by module vs xasforge spectrum (same atoms)"
+printf '%-18s %-52s %-56s %7s %22s\n' case "FEFF CPU s: rdinp pot xsph pathfinder genfmt ff2x = total" \
+  "xasforge s: phases paths F_eff sigma2 sum (CPU total)" ratio "after potentials: ratio"
+for c in $cases; do
+  d="$scratch/$c"
+  fe=""; tot=0; rest=0
+  for m in feff8l_rdinp feff8l_pot feff8l_xsph feff8l_pathfinder feff8l_genfmt feff8l_ff2x; do
+    t=$(cpu_of "$d" "$m"); fe="$fe $t"; tot=$(awk -v a="$tot" -v b="$t" 'BEGIN{print a + b}')
+    case $m in feff8l_pathfinder|feff8l_genfmt|feff8l_ff2x) rest=$(awk -v a="$rest" -v b="$t" 'BEGIN{print a + b}') ;; esac
+  done
+  # The same atoms as a structure file; settings from feff.inp (RPATH, NLEG, DEBYE or SIG2).
+  /usr/bin/python3 - "$d/feff.inp" "$d/cluster.json" "$d/args" <<'PY'
+import sys
+inp, xyz, argf = sys.argv[1:4]
+sym = {8: "O", 26: "Fe", 28: "Ni", 29: "Cu", 30: "Zn"}
+pots, atoms, cards, mode = {}, [], {}, None
+for line in open(inp):
+    w = line.split()
+    if not w or w[0].startswith("*"):
+        continue
+    if w[0] in ("POTENTIALS", "ATOMS"):
+        mode = w[0]; continue
+    if w[0] == "END":
+        break
+    if mode == "POTENTIALS" and w[0].isdigit():
+        pots[int(w[0])] = int(w[1]); continue
+    if mode == "ATOMS":
+        atoms.append((float(w[0]), float(w[1]), float(w[2]), int(w[3]))); continue
+    cards[w[0]] = w[1:]
+# MP JSON (pymatgen Structure.as_dict) with the cluster in a 60 Å box: periodic images are
+# 60 Å away, far outside the 7 Å cluster radius, so the atoms seen are exactly feff.inp's.
+import json
+box = 60.0
+sites = [{"species": [{"element": sym[pots[ip]], "occu": 1}],
+          "abc": [(x + box / 2) / box, (y + box / 2) / box, (z + box / 2) / box],
+          "xyz": [x + box / 2, y + box / 2, z + box / 2], "label": sym[pots[ip]], "properties": {}}
+         for x, y, z, ip in atoms]
+doc = {"@module": "pymatgen.core.structure", "@class": "Structure", "charge": 0,
+       "lattice": {"matrix": [[box, 0, 0], [0, box, 0], [0, 0, box]], "pbc": [True, True, True]},
+       "sites": sites}
+json.dump(doc, open(xyz, "w"))
+args = ["--site", "0", "--rmax", cards["RPATH"][0], "--max-legs", cards["NLEG"][0], "--cluster-radius", "7.0"]
+if "DEBYE" in cards:
+    args += ["--sigma2-model", "correlated-debye", "--temperature", cards["DEBYE"][0], "--debye-temperature", cards["DEBYE"][1]]
+else:
+    args += ["--sigma2-model", "none"]
+open(argf, "w").write(" ".join(args))
+PY
+  best_cpu=1e9; stages=""
+  for ((i = 0; i < nrep; i++)); do
+    res=$(/usr/bin/time -o "$scratch/time.txt" -f "CPU %U %S" "$xas" spectrum "$d/cluster.json" $(cat "$d/args") \
+            -o "$d/chi.csv" --timing 2>&1 >/dev/null)
+    cpu=$(awk '/^CPU/{print $2 + $3}' "$scratch/time.txt")
+    if awk -v a="$cpu" -v b="$best_cpu" 'BEGIN{exit !(a < b)}'; then
+      best_cpu=$cpu
+      stages=$(echo "$res" | awk '/^timing/{printf "%s %s %s %s %s", $10, $12, $14, $16, $18}')
+      ours_rest=$(echo "$res" | awk '/^timing/{printf "%.4f", $12 + $14 + $16 + $18}')
+    fi
+  done
+  printf '%-18s %-52s %-56s %7s %22s\n' "$c" "$fe = $tot" "$stages ($best_cpu)" \
+    "$(awk -v a="$tot" -v b="$best_cpu" 'BEGIN{printf "%.1fx", a/b}')" \
+    "$(awk -v a="$rest" -v b="$ours_rest" 'BEGIN{printf "%.3f/%.4f s = %.0fx", a, b, a/b}')"
+done
+echo "(FEFF: CPU user+sys per module, best of $nrep x $nloop; xasforge: stage times of the best run (phases wall, others CPU)"
+echo " and its total CPU"
+echo " incl. the FEFF rdinp/pot/xsph child processes that compute the potentials; ratio = CPU totals;"
+echo " after potentials = FEFF pathfinder+genfmt+ff2x CPU vs xasforge paths+F_eff+sigma2+sum)"

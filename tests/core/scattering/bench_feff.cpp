@@ -1,0 +1,74 @@
+// Hidden benchmark case "[.bench_feff]" used by benchmarks/scattering_vs_feff.sh: F_eff CPU time
+// per path on FEFF run folders named in $XASFORGE_BENCH_DIRS (phaseNN.dat, paths.dat, feff.inp).
+// Never runs in the normal suite (hidden tag).
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "core/scattering/feff_files.hpp"
+#include "core/scattering/rehr_albers.hpp"
+
+using namespace xasforge::scattering;
+
+namespace {
+
+std::vector<ScatteringPath> paths_of(const std::string& dir) {
+  const auto inp = feff::read_feff_inp(dir + "/feff.inp");
+  const auto pd = feff::read_paths_dat(dir + "/paths.dat");
+  std::vector<ScatteringPath> out;
+  for (const auto& e : pd.paths) {
+    ScatteringPath p;
+    p.index = e.index;
+    p.degeneracy = e.degeneracy;
+    const Eigen::Vector3d origin = e.atoms.back().position_A;
+    for (std::size_t j = 0; j + 1 < e.atoms.size(); ++j) {
+      p.scatterers_A.push_back(e.atoms[j].position_A - origin);
+      p.ipot.push_back(e.atoms[j].ipot);
+      p.z.push_back(inp.z_of(e.atoms[j].ipot));
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+double cpu_now() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+}  // namespace
+
+TEST_CASE("benchmark: F_eff CPU time per path", "[.bench_feff]") {
+  const char* env = std::getenv("XASFORGE_BENCH_DIRS");
+  REQUIRE(env != nullptr);
+  std::istringstream dirs(env);
+  std::string dir;
+  while (dirs >> dir) {
+    const PhaseShifts ph = feff::read_phase_shifts(dir);
+    const auto paths = paths_of(dir);
+    REQUIRE(!paths.empty());
+    std::vector<std::complex<double>> out(ph.k_invA.size());
+    // cold: a fresh calculator per pass (one structure, one pass: what a spectrum costs);
+    // warm: the same calculator on its third pass (caches full: repeated geometry).
+    double cold = 1e300, warm = 1e300;
+    int reps = 0;
+    const double t_start = cpu_now();
+    while (reps < 3 || (cpu_now() - t_start < 2.0 && reps < 50)) {
+      RehrAlbersCalculator calc(ph);
+      double t0 = cpu_now();
+      for (const auto& p : paths) calc.chi_tilde(p, out);
+      cold = std::min(cold, cpu_now() - t0);
+      for (const auto& p : paths) calc.chi_tilde(p, out);  // second sighting stores the vertices
+      t0 = cpu_now();
+      for (const auto& p : paths) calc.chi_tilde(p, out);
+      warm = std::min(warm, cpu_now() - t0);
+      ++reps;
+    }
+    const std::string name = dir.substr(dir.find_last_of('/') + 1);
+    std::printf("BENCH %s paths=%zu cold_us=%.2f warm_us=%.2f reps=%d\n", name.c_str(), paths.size(),
+                1e6 * cold / static_cast<double>(paths.size()), 1e6 * warm / static_cast<double>(paths.size()), reps);
+  }
+}
