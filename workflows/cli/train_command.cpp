@@ -3,11 +3,13 @@
 // and gradient chunks are shared over the ranks, and rank 0 prints and writes.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <functional>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -38,6 +40,7 @@ struct TrainOptions {
   std::string normalization = "none", grid, hidden = "512,512";
   std::optional<int> element;
   std::size_t cv = 0, permutation_repeats = 0;
+  double test_fraction = 0.0;
   bool no_bootstrap = false, bagging = false;
   ml::ForestOptions forest;
   ml::NetworkOptions network;
@@ -98,6 +101,15 @@ void run_train(const TrainOptions& o) {
   if (!data.split.empty()) {
     train = ml::rows_in_split(data, ml::kSplitTrain);
     test = ml::rows_in_split(data, ml::kSplitTest);
+  } else if (o.test_fraction > 0.0) {
+    // Hold out one fold of a stratified, seeded k-fold split with k = round(1 / fraction): the
+    // same rows for any rank count, every class represented in the held-out part.
+    const auto k = static_cast<std::size_t>(std::max(2L, std::lround(1.0 / o.test_fraction)));
+    test = ml::kfold_splits(data, train, k, o.forest.seed ^ 0x5e1ec7edULL).front();
+    std::sort(test.begin(), test.end());
+    std::vector<std::size_t> rest;
+    std::set_difference(train.begin(), train.end(), test.begin(), test.end(), std::back_inserter(rest));
+    train = std::move(rest);
   }
   say("data     " + o.results + ": " + std::to_string(data.rows()) + " items × " + std::to_string(data.n_features()) +
       " features (" + data.feature_name + "), target " + o.target + "; " + std::to_string(train.size()) + " train, " +
@@ -230,6 +242,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_flag("--bagging", o->bagging, "Bagging: all features tried at every node");
   cmd->add_option("--seed", o->forest.seed, "Random seed (trees keyed by seed and tree index)")->capture_default_str();
   cmd->add_option("--cv", o->cv, "k-fold cross-validation on the training rows (0 = off)")->capture_default_str();
+  cmd->add_option("--test-fraction", o->test_fraction,
+                  "Hold out this stratified fraction of the rows for the test scores when the file has no /items/split")
+      ->check(CLI::Range(0.0, 0.5))
+      ->capture_default_str();
   cmd->add_option("--grid", o->grid, "Grid search with --cv, e.g. 'max_features=sqrt,0.2;min_samples_leaf=1,3'");
   cmd->add_option("--hidden", o->hidden, "Hidden layer sizes, e.g. 512,512")->capture_default_str();
   cmd->add_option("--dropout", o->network.dropout)->capture_default_str();
