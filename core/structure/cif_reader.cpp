@@ -353,9 +353,17 @@ std::vector<SymOp> symmetry_operations(const Block& b, const std::string& source
     const auto it = b.items.find(key);
     if (it == b.items.end()) continue;
     std::vector<SymOp> ops;
-    for (const Token& t : it->second) {
+    const auto& values = it->second;
+    for (std::size_t v = 0; v < values.size(); ++v) {
+      const Token& t = values[v];
       if (is_missing(t)) continue;
       Token expr = t;
+      // Old files write operations unquoted with spaces ("x, y, z" as three tokens in a
+      // one-column loop): join tokens of the same line until the expression has its two commas.
+      auto incomplete = [](const std::string& e) { return std::count(e.begin(), e.end(), ',') < 2 || e.back() == ','; };
+      while (!expr.quoted && incomplete(expr.text) && v + 1 < values.size() && values[v + 1].line == t.line &&
+             !values[v + 1].quoted)
+        expr.text += " " + values[++v].text;
       // "1 x, y, z" (an id before the expression, as some writers put it in one quoted string).
       const auto words = detail::split_words(expr.text);
       if (words.size() > 1 && detail::to_count(words.front()) && expr.text.find(',') != std::string::npos &&

@@ -197,3 +197,31 @@ TEST_CASE("a UTF-8 byte-order mark and Windows line ends are accepted by every r
                                    structure::StructureFormat::kPoscar, "POSCAR").size() == 1);
   CHECK(structure::parse_structure("\xEF\xBB\xBF" "1\r\n\r\nCu 0 0 0\r\n", structure::StructureFormat::kXyz, "c.xyz").size() == 1);
 }
+
+TEST_CASE("CIF: unquoted operations with spaces in a one-column loop", "[structure][cif]") {
+  const char* cif = R"(data_x
+_cell_length_a 4
+_cell_length_b 4
+_cell_length_c 4
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+loop_
+_symmetry_equiv_pos_as_xyz
+x, y, z
+-x, -y, -z
+x+1/2, y+1/2, z+1/2
+loop_
+_atom_site_label
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+Fe1 0.1 0.2 0.3
+)";
+  // Three operations (the list need not be a group: the reader applies what is listed), none
+  // mapping the general position onto itself: three sites.
+  const auto s = structure::parse_cif(cif, "unquoted.cif");
+  REQUIRE(s.size() == 3);
+  CHECK_THAT(s.site(1).fractional[0], WithinAbs(0.9, 1e-15));  // -0.1 wrapped into [0, 1)
+  CHECK_THAT(s.site(2).fractional[2], WithinAbs(0.8, 1e-15));
+}
