@@ -1,0 +1,486 @@
+// Rehr–Albers curved-wave F_eff (docs/PHYSICS.md §3). Every step below cites the subsection
+// whose formula it implements; the notation (λ = (μ, ν), c̃, γ, γ̃, η, laml0x) is PHYSICS.md's.
+#include "core/scattering/rehr_albers.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/units.hpp"
+
+namespace xasforge::scattering {
+
+namespace {
+
+using cplx = std::complex<double>;
+constexpr double kPi = units::kPi;
+constexpr int kMaxLam = 16;  // λ-set size for iorder ≤ 4 (MS) and 15 for L2,3 SS
+
+// Spherical angles of a vector in FEFF's `trig` convention (§3.1): θ = 0 for a null vector;
+// φ = 0 on the +z axis and π on the −z axis.
+struct Spherical {
+  double ct = 1.0, st = 0.0, cp = 1.0, sp = 0.0;
+};
+
+Spherical spherical(const Eigen::Vector3d& v) {
+  constexpr double kEps = 1e-6;
+  Spherical s;
+  const double r = v.norm();
+  const double rxy = std::hypot(v.x(), v.y());
+  if (r >= kEps) {
+    s.ct = v.z() / r;
+    s.st = rxy / r;
+  }
+  if (rxy < kEps) {
+    s.cp = s.ct < 0.0 ? -1.0 : 1.0;
+    s.sp = 0.0;
+  } else {
+    s.cp = v.x() / rxy;
+    s.sp = v.y() / rxy;
+  }
+  return s;
+}
+
+// ln(n!) for small n without lgamma's rounding noise at integers.
+double log_factorial(int n) {
+  static constexpr int kN = 200;
+  static const std::array<double, kN> table = [] {
+    std::array<double, kN> t{};
+    t[0] = 0.0;
+    for (int i = 1; i < kN; ++i) t[static_cast<std::size_t>(i)] = t[static_cast<std::size_t>(i - 1)] + std::log(static_cast<double>(i));
+    return t;
+  }();
+  return n < kN ? table[static_cast<std::size_t>(n)] : std::lgamma(n + 1.0);
+}
+
+// d^j_{m,mp}(β) at j = max(|m|,|mp|) from the explicit Wigner sum (few terms at the lowest j).
+double wigner_d_start(int j, int m, int mp, double beta) {
+  const double c = std::cos(beta / 2.0), s = std::sin(beta / 2.0);
+  // Wigner's formula with row index m (our μ) and column index mp (our μ′).
+  const int smin = std::max(0, mp - m);
+  const int smax = std::min(j + mp, j - m);
+  double sum = 0.0;
+  const double lpref = 0.5 * (log_factorial(j + m) + log_factorial(j - m) + log_factorial(j + mp) + log_factorial(j - mp));
+  for (int k = smin; k <= smax; ++k) {
+    const double lden = log_factorial(j + mp - k) + log_factorial(k) + log_factorial(m - mp + k) + log_factorial(j - m - k);
+    const int pc = 2 * j + mp - m - 2 * k;
+    const int ps = m - mp + 2 * k;
+    const double term = std::exp(lpref - lden) * std::pow(c, pc) * std::pow(s, ps);
+    sum += ((m - mp + k) % 2 == 0) ? term : -term;
+  }
+  return sum;
+}
+
+// d^l_{m,mp}(β) for l = 0..lmax into out[l] (zero below max(|m|,|mp|)), upward recursion in l.
+void wigner_d_column(int lmax, int m, int mp, double beta, double* out) {
+  const int j0 = std::max(std::abs(m), std::abs(mp));
+  for (int l = 0; l <= lmax && l < j0; ++l) out[l] = 0.0;
+  if (j0 > lmax) return;
+  const double cb = std::cos(beta);
+  out[j0] = wigner_d_start(j0, m, mp, beta);
+  if (j0 + 1 > lmax) return;
+  if (j0 == 0) {
+    out[1] = cb;  // m = mp = 0: Legendre polynomials; the general step divides by j = 0
+  } else {
+    const double j = j0;
+    out[j0 + 1] = (2.0 * j + 1.0) * (j * (j + 1.0) * cb - m * mp) * out[j0] /
+                  (j * std::sqrt(((j + 1.0) * (j + 1.0) - m * m) * ((j + 1.0) * (j + 1.0) - mp * mp)));
+  }
+  for (int jj = j0 + 1; jj < lmax; ++jj) {
+    const double j = jj;
+    const double a = (2.0 * j + 1.0) * (j * (j + 1.0) * cb - m * mp);
+    const double b = (j + 1.0) * std::sqrt((j * j - m * m) * (j * j - mp * mp));
+    const double d = j * std::sqrt(((j + 1.0) * (j + 1.0) - m * m) * ((j + 1.0) * (j + 1.0) - mp * mp));
+    out[jj + 1] = (a * out[jj] - b * out[jj - 1]) / d;
+  }
+}
+
+// λ set of §3.6: ν = 0,1,…; |μ| = 0,1,… while 2ν+|μ| ≤ order (|μ| ≤ mmax, ν ≤ nmax); (−|μ|,ν)
+// before (+|μ|,ν); then the members with ν ≤ l0 and |μ| ≤ l0 moved (stably) to the front.
+template <class Lambda>
+std::vector<Lambda> lambda_set(int order, int mmax, int nmax, int l0, int& laml0) {
+  std::vector<Lambda> all;
+  for (int nu = 0; nu <= nmax; ++nu) {
+    for (int am = 0; am <= mmax && 2 * nu + am <= order; ++am) {
+      if (am == 0) {
+        all.push_back({0, nu});
+      } else {
+        all.push_back({-am, nu});
+        all.push_back({am, nu});
+      }
+    }
+  }
+  std::stable_partition(all.begin(), all.end(),
+                        [l0](const Lambda& x) { return x.nu <= l0 && std::abs(x.mu) <= l0; });
+  laml0 = static_cast<int>(std::count_if(all.begin(), all.end(),
+                                          [l0](const Lambda& x) { return x.nu <= l0 && std::abs(x.mu) <= l0; }));
+  return all;
+}
+
+// (2l+1) N_{l|μ|}/N_{l|μ′|} (−1)^{|μ|} with N_{lm} = sqrt((2l+1)(l−m)!/(l+m)!) (§3.4, §3.5): the
+// energy-independent factor of γ^l_{μν} γ̃^l_{μ′ν′} apart from the c̃ coefficients.
+double gamma_norm(int l, int amu, int amup) {
+  if (amu > l || amup > l) return 0.0;
+  const double r = std::exp(0.5 * (log_factorial(l - amu) - log_factorial(l + amu) + log_factorial(l + amup) -
+                                   log_factorial(l - amup)));
+  return (amu % 2 == 0 ? 1.0 : -1.0) * (2.0 * l + 1.0) * r;
+}
+
+}  // namespace
+
+double wigner_d(int l, int m, int mp, double beta_rad) {
+  if (l < 0 || std::abs(m) > l || std::abs(mp) > l) return 0.0;
+  std::vector<double> col(static_cast<std::size_t>(l + 1));
+  wigner_d_column(l, m, mp, beta_rad, col.data());
+  return col[static_cast<std::size_t>(l)];
+}
+
+void hankel_coefficients(std::complex<double> z, int lmax, int mmax, std::span<std::complex<double>> out) {
+  // §3.3: c̃_0 = 1, c̃_1^{(0)} = 1 − z, c̃_1^{(1)} = −z and
+  // c̃_{l+1}^{(m)} = c̃_{l−1}^{(m)} − (2l+1) z (c̃_l^{(m)} + c̃_l^{(m−1)}).
+  const int w = mmax + 1;
+  if (out.size() < static_cast<std::size_t>((lmax + 1) * w)) {
+    throw InputError("hankel_coefficients: output span too small");
+  }
+  std::fill(out.begin(), out.begin() + (lmax + 1) * w, cplx(0.0, 0.0));
+  out[0] = 1.0;
+  if (lmax == 0) return;
+  out[static_cast<std::size_t>(w)] = 1.0 - z;
+  if (mmax >= 1) out[static_cast<std::size_t>(w + 1)] = -z;
+  for (int l = 1; l < lmax; ++l) {
+    const cplx f = static_cast<double>(2 * l + 1) * z;
+    for (int m = 0; m <= mmax; ++m) {
+      const cplx lower = m > 0 ? out[static_cast<std::size_t>(l * w + m - 1)] : cplx(0.0, 0.0);
+      out[static_cast<std::size_t>((l + 1) * w + m)] =
+          out[static_cast<std::size_t>((l - 1) * w + m)] - f * (out[static_cast<std::size_t>(l * w + m)] + lower);
+    }
+  }
+}
+
+PathGeometry path_geometry(const ScatteringPath& path) {
+  const std::size_t n_sc = path.scatterers_A.size();
+  if (n_sc == 0) throw InputError("path " + std::to_string(path.index) + ": no scatterers");
+  const std::size_t n = n_sc + 1;  // legs = vertices
+  std::vector<Eigen::Vector3d> r(n + 1);
+  r[0] = Eigen::Vector3d::Zero();
+  for (std::size_t j = 0; j < n_sc; ++j) r[j + 1] = path.scatterers_A[j];
+  r[n] = Eigen::Vector3d::Zero();
+  PathGeometry g;
+  g.leg_A.resize(n);
+  g.beta_rad.resize(n);
+  g.eta_rad.resize(n);
+  std::vector<Eigen::Vector3d> leg(n);
+  double total = 0.0;
+  for (std::size_t j = 0; j < n; ++j) {
+    leg[j] = r[j + 1] - r[j];
+    g.leg_A[j] = leg[j].norm();
+    if (g.leg_A[j] < 1e-6) {
+      throw InputError("path " + std::to_string(path.index) + ": leg " + std::to_string(j + 1) +
+                       " has zero length (two consecutive atoms coincide)");
+    }
+    total += g.leg_A[j];
+  }
+  g.reff_A = total / 2.0;
+  // §3.1: vertex j (1..N) has incoming leg j and outgoing leg j+1 (leg 1 for j = N).
+  std::vector<double> alpha(n), gamma(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const Spherical u = spherical(leg[j]);
+    const Spherical v = spherical(leg[(j + 1) % n]);
+    const double cd = v.cp * u.cp + v.sp * u.sp;  // cos(φ′ − φ)
+    const double sd = v.sp * u.cp - v.cp * u.sp;  // sin(φ′ − φ)
+    const double cb = std::clamp(u.ct * v.ct + u.st * v.st * cd, -1.0, 1.0);
+    g.beta_rad[j] = std::acos(cb);
+    const cplx a(-(u.st * v.ct - u.ct * v.st * cd), v.st * sd);
+    const cplx gg(-(u.st * v.ct * cd - u.ct * v.st), -u.st * sd);
+    constexpr double kTiny = 1e-6;
+    const bool a_zero = std::abs(a.real()) < kTiny && std::abs(a.imag()) < kTiny;
+    const bool g_zero = std::abs(gg.real()) < kTiny && std::abs(gg.imag()) < kTiny;
+    const double alpha_t = a_zero ? std::atan2(sd, cd) : std::arg(a);
+    const double gamma_t = g_zero ? 0.0 : std::arg(gg);
+    alpha[j] = kPi - gamma_t;
+    gamma[j] = kPi - alpha_t;
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    const double alpha_prev = j == 0 ? alpha[n - 1] : alpha[j - 1];  // α_0 ≡ α_N
+    g.eta_rad[j] = alpha_prev + gamma[j];
+  }
+  return g;
+}
+
+RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbersOptions options)
+    : phases_(&phases), options_(options) {
+  if (options_.iorder < 0 || options_.iorder > 4) {
+    throw InputError("scattering.iorder: " + std::to_string(options_.iorder) + " is outside 0..4");
+  }
+  l0_ = phases.l0;
+  if (l0_ != 1 && l0_ != 2) {
+    throw InputError("phase shifts: l0 = " + std::to_string(l0_) + "; the Rehr–Albers termination supports 1 (K, L1) and 2 (L2,3)");
+  }
+  const std::size_t ne = phases.k_invA.size();
+  if (ne < 2 || phases.p_invA.size() != ne) {
+    throw InputError("phase shifts: k grid has " + std::to_string(ne) + " points and p has " +
+                     std::to_string(phases.p_invA.size()) + "; expected equal sizes of at least 2");
+  }
+  if (phases.potentials.empty()) throw InputError("phase shifts: no potentials (the absorber, ipot 0, is required)");
+  k_ = phases.k_invA;
+  p_ = phases.p_invA;
+  lmax_all_ = l0_;
+  for (const auto& pot : phases.potentials) {
+    if (pot.delta.size() < ne) {
+      throw InputError("phase shifts: potential " + std::to_string(pot.ipot) + " has " + std::to_string(pot.delta.size()) +
+                       " energies; expected at least " + std::to_string(ne));
+    }
+    for (std::size_t ie = 0; ie < ne; ++ie) lmax_all_ = std::max(lmax_all_, static_cast<int>(pot.delta[ie].size()) - 1);
+  }
+  const std::size_t nl = static_cast<std::size_t>(lmax_all_ + 1);
+  const std::size_t np = phases.potentials.size();
+  t_.assign(np * ne * nl, cplx(0.0, 0.0));
+  lmax_eff_.assign(np * ne, -1);
+  for (std::size_t ip = 0; ip < np; ++ip) {
+    for (std::size_t ie = 0; ie < ne; ++ie) {
+      const auto& d = phases.potentials[ip].delta[ie];
+      for (std::size_t l = 0; l < d.size(); ++l) {
+        if (d[l] == cplx(0.0, 0.0)) continue;
+        // §3.5: t_l = (e^{2iδ_l} − 1)/(2i) with complex δ_l.
+        t_[(ip * ne + ie) * nl + l] = (std::exp(cplx(0.0, 2.0) * d[l]) - 1.0) / cplx(0.0, 2.0);
+        lmax_eff_[ip * ne + ie] = static_cast<int>(l);
+      }
+    }
+  }
+  exp2idelta_abs_.resize(ne);
+  central_phase_.resize(ne);
+  for (std::size_t ie = 0; ie < ne; ++ie) {
+    const auto& d = phases.potentials[0].delta[ie];
+    const cplx dl0 = static_cast<std::size_t>(l0_) < d.size() ? d[static_cast<std::size_t>(l0_)] : cplx(0.0, 0.0);
+    exp2idelta_abs_[ie] = std::exp(cplx(0.0, 2.0) * dl0);
+    const double rc = std::exp(-2.0 * dl0.imag());  // reduction factor r_c (§1.2)
+    central_phase_[ie] = std::exp(cplx(0.0, -(2.0 * dl0.real() + l0_ * kPi))) / rc;
+  }
+  lam_ms_ = lambda_set<Lambda>(options_.iorder, options_.iorder, options_.iorder / 2, l0_, laml0_ms_);
+  lam_ss_ = lambda_set<Lambda>(3 * l0_, l0_, l0_, l0_, laml0_ss_);
+  mc_ = 0;
+  for (const auto* set : {&lam_ms_, &lam_ss_}) {
+    for (const auto& x : *set) mc_ = std::max(mc_, x.nu + std::abs(x.mu));
+  }
+  if (static_cast<int>(lam_ms_.size()) > kMaxLam || static_cast<int>(lam_ss_.size()) > kMaxLam) {
+    throw InputError("scattering.iorder: λ set larger than " + std::to_string(kMaxLam));
+  }
+  dcol_.assign(static_cast<std::size_t>(lmax_all_ + 1), 0.0);
+  wre_.assign(static_cast<std::size_t>((mc_ + 1) * (mc_ + 1) * (lmax_all_ + 1)), 0.0);
+  wim_ = wre_;
+}
+
+const std::vector<std::complex<double>>& RehrAlbersCalculator::leg_table(double leg_A) {
+  const long long key = std::llround(leg_A * 1e8);
+  auto it = leg_cache_.find(key);
+  if (it != leg_cache_.end()) return it->second;
+  const std::size_t ne = k_.size();
+  const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
+  if (leg_cache_size_ + ne * w * sizeof(cplx) > options_.leg_cache_bytes) clear_cache();
+  std::vector<cplx> table(ne * w);
+  for (std::size_t ie = 0; ie < ne; ++ie) {
+    std::span<cplx> out(table.data() + ie * w, w);
+    if (options_.plane_wave) {
+      std::fill(out.begin(), out.end(), cplx(0.0, 0.0));
+      for (int l = 0; l <= lmax_all_; ++l) out[static_cast<std::size_t>(l * (mc_ + 1))] = 1.0;
+    } else {
+      const cplx rho = p_[ie] * leg_A;
+      const cplx z = std::abs(rho) > 0.0 ? cplx(0.0, -1.0) / rho : cplx(0.0, 0.0);  // z = 1/(iρ)
+      hankel_coefficients(z, lmax_all_, mc_, out);
+    }
+  }
+  leg_cache_size_ += table.size() * sizeof(cplx);
+  return leg_cache_.emplace(key, std::move(table)).first->second;
+}
+
+void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::complex<double>> chi) {
+  const std::size_t ne = k_.size();
+  if (chi.size() != ne) throw InputError("chi_tilde: output has the wrong size");
+  const PathGeometry geo = path_geometry(path);
+  const int n = static_cast<int>(geo.leg_A.size());  // N legs
+  const int n_sc = n - 1;
+  const std::size_t np = phases_->potentials.size();
+  for (int j = 0; j < n_sc; ++j) {
+    const int ip = j < static_cast<int>(path.ipot.size()) ? path.ipot[static_cast<std::size_t>(j)] : -1;
+    if (ip < 0 || static_cast<std::size_t>(ip) >= np) {
+      throw InputError("path " + std::to_string(path.index) + ": scatterer " + std::to_string(j + 1) + " has potential " +
+                       std::to_string(ip) + "; the phase shifts have potentials 0.." + std::to_string(np - 1));
+    }
+  }
+  const bool ss = n == 2;
+  const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
+  const int lamx = static_cast<int>(lam.size());
+  const int laml0 = ss ? laml0_ss_ : laml0_ms_;
+  const int nl = lmax_all_ + 1;
+  const int w = (lmax_all_ + 1) * (mc_ + 1);
+
+  // Per-path, energy-independent: rotation factors D^l_{ab} = (2l+1)(−1)^{|μa|} N_{l|μa|}/N_{l|μb|}
+  // d^l_{μaμb}(β_j) per scatterer, and the azimuthal phases e^{−iμ_a η_{j+1}} (§3.5).
+  const std::size_t per_vertex = static_cast<std::size_t>(lamx * lamx * nl);
+  dmat_.assign(per_vertex * static_cast<std::size_t>(n_sc), 0.0);
+  std::vector<double>& dcol = dcol_;
+  for (int j = 0; j < n_sc; ++j) {
+    const double beta = geo.beta_rad[static_cast<std::size_t>(j)];
+    for (int a = 0; a < lamx; ++a) {
+      for (int b = 0; b < lamx; ++b) {
+        const int mu = lam[static_cast<std::size_t>(a)].mu, mup = lam[static_cast<std::size_t>(b)].mu;
+        wigner_d_column(lmax_all_, mu, mup, beta, dcol.data());
+        double* dst = &dmat_[static_cast<std::size_t>(j) * per_vertex + static_cast<std::size_t>((a * lamx + b) * nl)];
+        for (int l = 0; l < nl; ++l) dst[l] = gamma_norm(l, std::abs(mu), std::abs(mup)) * dcol[static_cast<std::size_t>(l)];
+      }
+    }
+  }
+  std::array<std::array<cplx, kMaxLam>, 10> azim{};  // [vertex j][a] = e^{−iμ_a η_{j+1}}, j = 0..N−1
+  for (int j = 0; j < n; ++j) {
+    const double eta = geo.eta_rad[static_cast<std::size_t>((j + 1) % n)];  // F^{(j+1)} uses η_{j+2}; M uses η_1
+    for (int a = 0; a < lamx; ++a) {
+      const double mu = lam[static_cast<std::size_t>(a)].mu;
+      azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)] = std::polar(1.0, -mu * eta);
+    }
+  }
+  // Termination matrix (§3.7): only l = l0, t ≡ 1, rotation by β_N, azimuth e^{−iμη_1}.
+  std::array<double, kMaxLam * kMaxLam> mrot{};
+  for (int a = 0; a < laml0; ++a) {
+    for (int b = 0; b < laml0; ++b) {
+      const int mu = lam[static_cast<std::size_t>(a)].mu, mup = lam[static_cast<std::size_t>(b)].mu;
+      mrot[static_cast<std::size_t>(a * kMaxLam + b)] =
+          gamma_norm(l0_, std::abs(mu), std::abs(mup)) * wigner_d(l0_, mu, mup, geo.beta_rad[static_cast<std::size_t>(n - 1)]);
+    }
+  }
+  if (n > static_cast<int>(azim.size())) throw InputError("path " + std::to_string(path.index) + ": more than 9 legs");
+  legs_.resize(static_cast<std::size_t>(n));
+  for (int j = 0; j < n; ++j) legs_[static_cast<std::size_t>(j)] = &leg_table(geo.leg_A[static_cast<std::size_t>(j)]);
+
+  double rprod = 1.0;
+  for (double r : geo.leg_A) rprod *= r;
+  const double twor = 2.0 * geo.reff_A;
+
+  // Scratch of fixed size: no allocation in the energy loop.
+  double* wre = wre_.data();
+  double* wim = wim_.data();
+  std::array<cplx, kMaxLam * kMaxLam> fmat{}, q{}, q2{};
+  const int mcw = mc_ + 1;
+  for (std::size_t ie = 0; ie < ne; ++ie) {
+    const cplx p = p_[ie];
+    if (std::abs(p) < 1e-10) {
+      chi[ie] = 0.0;
+      continue;
+    }
+    // Q starts as the termination matrix M (laml0 × laml0).
+    const cplx* c1 = legs_[0]->data() + ie * static_cast<std::size_t>(w);
+    const cplx* cn = legs_[static_cast<std::size_t>(n - 1)]->data() + ie * static_cast<std::size_t>(w);
+    int qcols = laml0;
+    for (int a = 0; a < laml0; ++a) {
+      const Lambda la = lam[static_cast<std::size_t>(a)];
+      const cplx ga = c1[l0_ * mcw + la.nu + std::abs(la.mu)] * azim[static_cast<std::size_t>(n - 1)][static_cast<std::size_t>(a)];
+      for (int b = 0; b < laml0; ++b) {
+        const Lambda lb = lam[static_cast<std::size_t>(b)];
+        q[static_cast<std::size_t>(a * kMaxLam + b)] = ga * mrot[static_cast<std::size_t>(a * kMaxLam + b)] * cn[l0_ * mcw + lb.nu];
+      }
+    }
+    bool zero = false;
+    // Multiply Q by F^{(N−1)}, …, F^{(1)} (§3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)})).
+    cplx trace(0.0, 0.0);
+    for (int j = n_sc - 1; j >= 0; --j) {
+      const int ip = path.ipot[static_cast<std::size_t>(j)];
+      const std::size_t tix = (static_cast<std::size_t>(ip) * ne + ie);
+      const int lv = lmax_eff_[tix];
+      if (lv < 0) {
+        zero = true;
+        break;
+      }
+      const cplx* t = &t_[tix * static_cast<std::size_t>(nl)];
+      const cplx* cin = legs_[static_cast<std::size_t>(j)]->data() + ie * static_cast<std::size_t>(w);       // leg j+1 (1-based j+1 → z_j)
+      const cplx* cout = legs_[static_cast<std::size_t>(j + 1)]->data() + ie * static_cast<std::size_t>(w);  // outgoing leg
+      const int rows = (j == n_sc - 1) ? laml0 : lamx;
+      const int cols = (j == 0) ? laml0 : lamx;
+      int max_mo = 0, max_ni = 0;
+      for (int a = 0; a < rows; ++a) max_mo = std::max(max_mo, lam[static_cast<std::size_t>(a)].nu + std::abs(lam[static_cast<std::size_t>(a)].mu));
+      for (int b = 0; b < cols; ++b) max_ni = std::max(max_ni, lam[static_cast<std::size_t>(b)].nu);
+      // W_{m,n}[l] = t_l c̃_l^{(m)}(z_out) c̃_l^{(n)}(z_in), stored [m][n][l] as separate re/im.
+      const int stride_mn = lv + 1;
+      for (int m = 0; m <= max_mo; ++m) {
+        for (int nn = 0; nn <= max_ni; ++nn) {
+          double* wr = &wre[((m * (max_ni + 1) + nn) * stride_mn)];
+          double* wi = &wim[((m * (max_ni + 1) + nn) * stride_mn)];
+          for (int l = 0; l <= lv; ++l) {
+            const cplx co = cout[l * mcw + m], ci = cin[l * mcw + nn];
+            const double xr = co.real() * ci.real() - co.imag() * ci.imag();
+            const double xi = co.real() * ci.imag() + co.imag() * ci.real();
+            wr[l] = t[l].real() * xr - t[l].imag() * xi;
+            wi[l] = t[l].real() * xi + t[l].imag() * xr;
+          }
+        }
+      }
+      const double* dv = &dmat_[static_cast<std::size_t>(j) * per_vertex];
+      for (int a = 0; a < rows; ++a) {
+        const Lambda la = lam[static_cast<std::size_t>(a)];
+        const int mo = la.nu + std::abs(la.mu);
+        const cplx ph = azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)];
+        for (int b = 0; b < cols; ++b) {
+          const int ni = lam[static_cast<std::size_t>(b)].nu;
+          const double* wr = &wre[((mo * (max_ni + 1) + ni) * stride_mn)];
+          const double* wi = &wim[((mo * (max_ni + 1) + ni) * stride_mn)];
+          const double* d = dv + (a * lamx + b) * nl;
+          double sr = 0.0, si = 0.0;
+          for (int l = 0; l <= lv; ++l) {
+            sr += wr[l] * d[l];
+            si += wi[l] * d[l];
+          }
+          fmat[static_cast<std::size_t>(a * kMaxLam + b)] = ph * cplx(sr, si);
+        }
+      }
+      if (j == 0) {
+        // T = Σ_{a,b} Q_ab F^{(1)}_ba.
+        for (int a = 0; a < laml0; ++a) {
+          for (int b = 0; b < qcols; ++b) trace += q[static_cast<std::size_t>(a * kMaxLam + b)] * fmat[static_cast<std::size_t>(b * kMaxLam + a)];
+        }
+      } else {
+        for (int a = 0; a < laml0; ++a) {
+          for (int b = 0; b < cols; ++b) {
+            cplx s(0.0, 0.0);
+            for (int c = 0; c < qcols; ++c) s += q[static_cast<std::size_t>(a * kMaxLam + c)] * fmat[static_cast<std::size_t>(c * kMaxLam + b)];
+            q2[static_cast<std::size_t>(a * kMaxLam + b)] = s;
+          }
+        }
+        q.swap(q2);
+        qcols = cols;
+      }
+    }
+    if (zero) {
+      chi[ie] = 0.0;
+      continue;
+    }
+    // §3.8: χ̃ = e^{2iδ_l0} e^{i(Σρ − 2kR)} / Πρ_j · T/(2l0+1), Σρ = 2pR.
+    const cplx rho_prod = std::pow(p, n) * rprod;
+    chi[ie] = exp2idelta_abs_[ie] * std::exp(cplx(0.0, 1.0) * (p * twor - k_[ie] * twor)) / rho_prod * trace /
+              static_cast<double>(2 * l0_ + 1);
+  }
+}
+
+std::complex<double> RehrAlbersCalculator::f_eff_from_chi_tilde(std::complex<double> chi, std::size_t ie,
+                                                                double reff_A) const {
+  return chi * k_[ie] * reff_A * reff_A * std::exp(2.0 * reff_A * p_[ie].imag()) * central_phase_[ie];
+}
+
+PathAmplitude RehrAlbersCalculator::compute(const ScatteringPath& path) {
+  PathAmplitude out;
+  out.chi_tilde.resize(k_.size());
+  chi_tilde(path, out.chi_tilde);
+  out.reff_A = path_geometry(path).reff_A;
+  out.f_eff_A.resize(k_.size());
+  for (std::size_t ie = 0; ie < k_.size(); ++ie) out.f_eff_A[ie] = f_eff_from_chi_tilde(out.chi_tilde[ie], ie, out.reff_A);
+  return out;
+}
+
+double RehrAlbersCalculator::importance_integral(std::span<const std::complex<double>> chi) const {
+  double sum = 0.0;
+  for (std::size_t ie = 1; ie < chi.size() && ie < p_.size(); ++ie) {
+    sum += 0.5 * (std::abs(chi[ie]) + std::abs(chi[ie - 1])) * (std::abs(p_[ie]) - std::abs(p_[ie - 1]));
+  }
+  return sum;
+}
+
+}  // namespace xasforge::scattering

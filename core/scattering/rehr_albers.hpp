@@ -1,0 +1,120 @@
+#pragma once
+/// Curved-wave effective scattering amplitude F_eff of a multiple-scattering path by the
+/// Rehr–Albers separable propagator, as FEFF 8.5L's genfmt evaluates it (docs/PHYSICS.md §3).
+///
+/// References: J. J. Rehr, R. C. Albers, Phys. Rev. B 41, 8139 (1990); Rev. Mod. Phys. 72, 621
+/// (2000). Conventions (FEFF's): k is measured from the Fermi level, p is the complex local
+/// momentum, the factor e^{2ikR} is taken out of χ̃ and F_eff carries the extra 2R(Re p − k) phase.
+///
+/// Speed: the calculator precomputes, once per PhaseShifts, the t-matrices t_l of every
+/// potential at every energy and the absorber factors; per path it computes the Euler angles and
+/// the rotation matrices once; per (leg length, energy) the Hankel-polynomial coefficients are
+/// cached and shared between paths. The energy loop allocates nothing.
+#include <complex>
+#include <cstddef>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "core/scattering/phase_shifts.hpp"
+#include "core/scattering/scattering_path.hpp"
+
+namespace xasforge::scattering {
+
+struct RehrAlbersOptions {
+  /// genfmt's `iorder`: keep λ = (μ, ν) with 2ν + |μ| ≤ iorder for multiple-scattering paths
+  /// (FEFF default 2; 0 is the plane-wave-like "order 0"). Single-scattering paths are always
+  /// exact (μ, ν ≤ l0). Accepted range 0..4 (InputError otherwise).
+  int iorder = 2;
+  /// Force the plane-wave limit (Hankel coefficients c̃_l^{(m)} = δ_{m0}, §3.9). For tests.
+  bool plane_wave = false;
+  /// Upper bound on the leg cache (bytes); when exceeded the cache is cleared.
+  std::size_t leg_cache_bytes = 64u << 20;
+};
+
+/// χ̃_Γ and F_Γ of one path on the EXAFS grid of the PhaseShifts it was computed with.
+struct PathAmplitude {
+  /// χ̃_Γ(k) = e^{2iδ_l0} e^{i(Σρ−2kR)} / Πρ · Tr(M P)/(2l0+1): no N, S0², DW (PHYSICS §3.8).
+  std::vector<std::complex<double>> chi_tilde;
+  /// F_Γ(k) in Å; |F| and arg F are feffNNNN.dat columns 3 and 4 (mod 2π).
+  std::vector<std::complex<double>> f_eff_A;
+  double reff_A = 0.0;  ///< half path length computed from the coordinates
+};
+
+/// Geometry of a path as the Rehr–Albers formula needs it (PHYSICS §3.1).
+struct PathGeometry {
+  std::vector<double> leg_A;      ///< R_j, j = 1..N (index j−1)
+  std::vector<double> beta_rad;   ///< β_j, j = 1..N (vertex N is the absorber)
+  std::vector<double> eta_rad;    ///< η_j, j = 1..N
+  double reff_A = 0.0;
+};
+
+/// Legs, scattering angles β and Euler angles η of a path (absorber at the origin).
+/// Throws InputError if two consecutive atoms coincide (leg shorter than 1e-6 Å).
+PathGeometry path_geometry(const ScatteringPath& path);
+
+/// Wigner small-d matrix element d^l_{mm'}(β) = ⟨lm|e^{−iβL_y}|lm'⟩ (standard convention,
+/// d¹_{1,0} = −sin β/√2), by upward recursion in l. Zero when |m| > l or |m'| > l.
+double wigner_d(int l, int m, int mp, double beta_rad);
+
+/// Hankel-function polynomial coefficient c̃_l^{(m)}(z) = Σ_{j=m}^{l} C(j,m)(l+j)!/(j!(l−j)!)(−z/2)^j
+/// for l = 0..lmax and m = 0..mmax, written to out[l*(mmax+1)+m] (PHYSICS §3.3).
+void hankel_coefficients(std::complex<double> z, int lmax, int mmax, std::span<std::complex<double>> out);
+
+/// Rehr–Albers F_eff calculator bound to one set of phase shifts. Not thread-safe (it owns a
+/// leg cache); use one per thread or rank.
+class RehrAlbersCalculator {
+ public:
+  /// Validates the phase shifts (grid sizes, l0 of 1 or 2, potentials present) and the options;
+  /// throws InputError naming the field.
+  explicit RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbersOptions options = {});
+
+  /// χ̃_Γ(k) on every grid energy into chi_tilde (size = number of grid points).
+  /// Throws InputError if the path names a potential absent from the phase shifts.
+  void chi_tilde(const ScatteringPath& path, std::span<std::complex<double>> chi_tilde);
+
+  /// χ̃_Γ and F_Γ of a path.
+  PathAmplitude compute(const ScatteringPath& path);
+
+  /// F_Γ from χ̃_Γ (PHYSICS §3.8): χ̃ k R² e^{2R Im p}/r_c e^{−i(2 Re δ_l0 + l0π)}.
+  std::complex<double> f_eff_from_chi_tilde(std::complex<double> chi_tilde, std::size_t energy_index,
+                                            double reff_A) const;
+
+  /// Curved-wave importance integral ∫|χ̃| d|p| (trapezoid over the grid, PHYSICS §3.10).
+  double importance_integral(std::span<const std::complex<double>> chi_tilde) const;
+
+  std::size_t n_energies() const { return k_.size(); }
+  const PhaseShifts& phases() const { return *phases_; }
+  void clear_cache() { leg_cache_.clear(); leg_cache_size_ = 0; }
+
+ private:
+  struct Lambda {
+    int mu = 0;
+    int nu = 0;
+  };
+  struct LegTable;  // c̃ for every energy of one leg length
+  const std::vector<std::complex<double>>& leg_table(double leg_A);
+
+  const PhaseShifts* phases_;
+  RehrAlbersOptions options_;
+  int l0_ = 1;
+  int lmax_all_ = 0;                                 // largest l over potentials and l0
+  std::vector<double> k_;                            // Å⁻¹
+  std::vector<std::complex<double>> p_;              // Å⁻¹
+  std::vector<std::complex<double>> exp2idelta_abs_; // e^{2iδ_l0} of the absorber
+  std::vector<std::complex<double>> central_phase_;  // e^{-i(2 Re δ_l0 + l0 π)} / r_c
+  // t_l of potential ip at energy ie: t_[(ip * ne + ie) * (lmax_all_+1) + l]
+  std::vector<std::complex<double>> t_;
+  std::vector<int> lmax_eff_;                         // [ip * ne + ie]: last l with δ ≠ 0
+  std::vector<Lambda> lam_ms_, lam_ss_;
+  int laml0_ms_ = 0, laml0_ss_ = 0;
+  int mc_ = 0;  // largest Hankel derivative order needed (ν + |μ|)
+  std::unordered_map<long long, std::vector<std::complex<double>>> leg_cache_;
+  std::size_t leg_cache_size_ = 0;
+  // scratch reused between paths (no allocation once warmed up)
+  std::vector<double> dmat_;                          // per vertex rotation factors
+  std::vector<double> dcol_, wre_, wim_;
+  std::vector<const std::vector<std::complex<double>>*> legs_;
+};
+
+}  // namespace xasforge::scattering
