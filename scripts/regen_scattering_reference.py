@@ -161,7 +161,17 @@ def case_inputs():
     return cases
 
 
-KEEP = ["feff.inp", "paths.dat", "crit.dat", "list.dat", "chi.dat", "files.dat"]
+KEEP = ["feff.inp", "paths.dat", "crit.dat", "list.dat", "chi.dat", "files.dat", "pot.json"]
+
+
+def write_pot_pad_head(src, dest):
+    """pot.pad is ~300 KB; the tests need only its header (title lines and the first PAD records:
+    rnrmav, xmu, vint, ...). Keep the lines up to and including the first three PAD records."""
+    with open(src) as fh:
+        lines = fh.read().split("\n")
+    ntitle = int(lines[0].split()[0])
+    with open(dest, "w") as fh:
+        fh.write("\n".join(lines[:1 + ntitle + 3]) + "\n")
 
 
 def feff_version():
@@ -191,6 +201,8 @@ def run_case(name, spec, keep_scratch=False):
         if keep:
             shutil.copy(os.path.join(scratch, f), dest)
             kept.append(f)
+    write_pot_pad_head(os.path.join(scratch, "pot.pad"), os.path.join(dest, "pot_head.pad"))
+    kept.append("pot_head.pad (first lines of pot.pad)")
     with open(os.path.join(dest, "feff8l.log"), "w") as fh:
         fh.write(res.stdout)
     kept.append("feff8l.log")
