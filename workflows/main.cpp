@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "xasforge " XASFORGE_VERSION);
   app.require_subcommand(1);
   xasforge::cli::add_info_command(app);
+  xasforge::cli::add_average_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,5 +8,6 @@ class App;
 namespace xasforge::cli {
 
 void add_info_command(CLI::App& app);
+void add_average_command(CLI::App& app);
 
 }  // namespace xasforge::cli

@@ -1,0 +1,174 @@
+// `xasforge average SNAPSHOT... (--site N | --absorber EL --all-sites) [options] -o chi.csv`:
+// configuration-averaged chi(k) over MD snapshots (PHYSICS.md §8.1). Phase shifts are computed
+// once, for the average structure (FEFF 8.5L's pot/xsph modules, or read from --phases DIR).
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/elements/element.hpp"
+#include "core/ensemble/average_structure.hpp"
+#include "core/ensemble/configuration_average.hpp"
+#include "core/ensemble/snapshot_chi.hpp"
+#include "core/ensemble/trajectory_io.hpp"
+#include "core/error.hpp"
+#include "core/scattering/feff_files.hpp"
+#include "core/structure/cluster.hpp"
+#include "workflows/cli/commands.hpp"
+
+namespace xasforge::cli {
+namespace {
+
+struct AverageOptions {
+  std::vector<std::string> snapshots;
+  long site = -1;
+  std::string absorber;
+  bool all_sites = false;
+  double rmax_A = 5.0;
+  int max_legs = 3;
+  double cluster_radius_A = 7.0;
+  std::string sigma2_model = "none";
+  std::string output = "chi.csv";
+  std::string phases_dir;
+  std::string types;
+  std::string edge = "K";
+  double s02 = 1.0;
+};
+
+// Phase shifts of the average structure from FEFF 8.5L's potential and phase modules, run once in
+// a scratch folder (feff8l_rdinp, feff8l_pot, feff8l_xsph; PRINT level 2 for phaseNN.dat).
+// TODO(lead): switch to core/scattering/feff_phase_provider.hpp when branch `paths` lands it.
+scattering::PhaseShifts phases_from_feff(const structure::Structure& average, std::size_t absorber, double radius_A,
+                                         const std::string& edge) {
+  const auto cluster = structure::build_cluster(average, absorber, radius_A);
+  const int z_abs = cluster.front().z;
+  std::set<int> others;
+  for (std::size_t i = 1; i < cluster.size(); ++i) others.insert(cluster[i].z);
+  std::vector<int> order;
+  if (others.count(z_abs)) order.push_back(z_abs);
+  for (int z : others)
+    if (z != z_abs) order.push_back(z);
+  auto ipot_of = [&](int z) {
+    for (std::size_t i = 0; i < order.size(); ++i)
+      if (order[i] == z) return static_cast<int>(i) + 1;
+    return 0;
+  };
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("xasforge_average_" + std::to_string(::getpid()) + "_" + std::to_string(absorber));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream inp(dir / "feff.inp");
+    inp << "TITLE xasforge average: reference potentials of the average structure\nEDGE " << edge
+        << "\nS02 1.0\nCONTROL 1 1 0 0 0 0\nPRINT 0 2 0 0 0 0\nEXCHANGE 0 0 0\n\nPOTENTIALS\n";
+    inp << "  0 " << z_abs << " " << elements::element(z_abs).symbol << "\n";
+    for (std::size_t i = 0; i < order.size(); ++i)
+      inp << "  " << i + 1 << " " << order[i] << " " << elements::element(order[i]).symbol << "\n";
+    inp << "\nATOMS\n";
+    char line[160];
+    for (std::size_t i = 0; i < cluster.size(); ++i) {
+      const auto& a = cluster[i];
+      std::snprintf(line, sizeof line, "%12.6f %12.6f %12.6f %3d\n", a.position_A.x(), a.position_A.y(),
+                    a.position_A.z(), i == 0 ? 0 : ipot_of(a.z));
+      inp << line;
+    }
+    inp << "END\n";
+  }
+  for (const char* prog : {"feff8l_rdinp", "feff8l_pot", "feff8l_xsph"}) {
+    const std::string cmd = "cd '" + dir.string() + "' && " + prog + " > " + prog + ".log 2>&1";
+    if (std::system(cmd.c_str()) != 0)
+      throw PhysicsError(std::string(prog) + " failed in " + dir.string() + " (see " + prog + ".log there)");
+  }
+  auto phases = scattering::feff::read_phase_shifts(dir);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return phases;
+}
+
+std::vector<std::string> split_types(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string t;
+  while (std::getline(ss, t, ',')) out.push_back(t);
+  return out;
+}
+
+void run_average(const AverageOptions& o) {
+  if (o.sigma2_model != "none")
+    throw InputError("average: --sigma2-model must be 'none': the snapshots already contain the thermal and "
+                     "static disorder; a model sigma^2 would count it twice (PHYSICS.md §8.1)");
+  if ((o.site >= 0) == o.all_sites)
+    throw InputError("average: give exactly one of --site N or --absorber EL --all-sites");
+  if (o.all_sites && o.absorber.empty()) throw InputError("average: --all-sites needs --absorber EL");
+  std::vector<structure::Structure> snapshots;
+  const auto types = split_types(o.types);
+  for (const auto& f : o.snapshots)
+    for (auto& s : ensemble::read_trajectory(f, types)) snapshots.push_back(std::move(s));
+  const auto average = ensemble::average_structure(snapshots);
+  std::vector<std::size_t> sites;
+  if (o.site >= 0) {
+    if (static_cast<std::size_t>(o.site) >= average.size())
+      throw InputError("average: --site " + std::to_string(o.site) + " but the snapshots have " +
+                       std::to_string(average.size()) + " atoms (sites are numbered from 0)");
+    sites = {static_cast<std::size_t>(o.site)};
+  } else {
+    sites = ensemble::sites_of_element(average, elements::atomic_number_or_throw(o.absorber));
+    if (sites.empty()) throw InputError("average: no " + o.absorber + " atom in the snapshots");
+  }
+  const auto phases = o.phases_dir.empty()
+                          ? phases_from_feff(average, sites.front(), o.cluster_radius_A, o.edge)
+                          : scattering::feff::read_phase_shifts(o.phases_dir);
+  ensemble::SnapshotChiOptions so;
+  so.rmax_A = o.rmax_A;
+  so.max_legs = o.max_legs;
+  so.cluster_radius_A = o.cluster_radius_A;
+  so.s02 = o.s02;
+  ensemble::SnapshotChiCalculator calc(phases, so);
+  const auto result = ensemble::configuration_average(
+      snapshots, [&](const structure::Structure&) { return sites; },
+      [&](const structure::Structure& s, std::size_t a) { return calc.chi(s, a); });
+  std::ofstream out(o.output);
+  if (!out) throw InputError(o.output + ": cannot write");
+  out << "# xasforge average: " << result.n_snapshots << " snapshots, " << result.n_spectra
+      << " spectra, rmax " << o.rmax_A << " A, max-legs " << o.max_legs << ", sigma2 0\n";
+  out << "k,chi,stderr\n";
+  const auto k = ensemble::feff_output_k_grid();
+  char line[128];
+  for (std::size_t i = 0; i < k.size(); ++i) {
+    std::snprintf(line, sizeof line, "%.4f,%.8e,%.8e\n", k[i], result.chi[i], result.stderr_chi[i]);
+    out << line;
+  }
+  std::cerr << "xasforge average: " << result.n_snapshots << " snapshots x " << sites.size() << " absorbers -> "
+            << o.output << '\n';
+}
+
+}  // namespace
+
+void add_average_command(CLI::App& app) {
+  auto opts = std::make_shared<AverageOptions>();
+  auto* cmd = app.add_subcommand("average", "Configuration-averaged chi(k) over MD snapshots (sigma^2 = 0)");
+  cmd->add_option("snapshots", opts->snapshots, "Snapshot files: extended XYZ with Lattice, LAMMPS dump")
+      ->required();
+  cmd->add_option("--site", opts->site, "Absorber site index (0-based)");
+  cmd->add_option("--absorber", opts->absorber, "Absorbing element (with --all-sites)");
+  cmd->add_flag("--all-sites", opts->all_sites, "Average over every site of --absorber");
+  cmd->add_option("--rmax", opts->rmax_A, "Maximum half path length (Å)");
+  cmd->add_option("--max-legs", opts->max_legs, "Maximum number of legs per path");
+  cmd->add_option("--cluster-radius", opts->cluster_radius_A, "Cluster radius around each absorber (Å)");
+  cmd->add_option("--sigma2-model", opts->sigma2_model, "Must be 'none' (disorder is explicit)");
+  cmd->add_option("--phases", opts->phases_dir, "Read phase shifts from a FEFF folder instead of running FEFF");
+  cmd->add_option("--types", opts->types, "Elements of LAMMPS types 1,2,... (e.g. Cu,Ni)");
+  cmd->add_option("--edge", opts->edge, "Absorption edge (K, L1, L2, L3)");
+  cmd->add_option("--s02", opts->s02, "Amplitude reduction factor S0^2");
+  cmd->add_option("-o,--output", opts->output, "Output CSV (k,chi,stderr)");
+  cmd->callback([opts] { run_average(*opts); });
+}
+
+}  // namespace xasforge::cli
