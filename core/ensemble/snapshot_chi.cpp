@@ -25,7 +25,13 @@ SnapshotChiCalculator::SnapshotChiCalculator(const scattering::PhaseShifts& phas
   if (options_.max_legs < 2 || options_.max_legs > 5) throw InputError("average: max-legs must be 2..5");
   if (!(options_.cluster_radius_A >= options_.rmax_A))
     throw InputError("average: cluster radius must be >= rmax (" + std::to_string(options_.rmax_A) + " Å)");
-  rehr_albers_ = std::make_unique<scattering::RehrAlbersCalculator>(phases);
+  // RehrAlbersCalculator keeps pointers to its leg cache while it evaluates one path and clears
+  // the cache when it exceeds leg_cache_bytes, which can invalidate a pointer taken for an
+  // earlier leg of the same path. Here the limit is set high and the cache is cleared between
+  // absorbers instead (every leg of a disordered snapshot is unique to its absorber anyway).
+  scattering::RehrAlbersOptions ra;
+  ra.leg_cache_bytes = std::size_t{1} << 31;
+  rehr_albers_ = std::make_unique<scattering::RehrAlbersCalculator>(phases, ra);
   ne_ = phases.k_invA.size();
   // Plane-wave tables (PHYSICS.md §2.3): f_β = |Σ_l (2l+1) t_l P_l(cos β)|, 81 cos β values.
   const std::size_t np = phases.potentials.size();
@@ -176,6 +182,7 @@ std::vector<scattering::ScatteringPath> SnapshotChiCalculator::find_paths(const 
 std::vector<double> SnapshotChiCalculator::chi_of_cluster(const std::vector<Eigen::Vector3d>& pos,
                                                           const std::vector<int>& z) {
   const auto paths = find_paths(pos, z);
+  rehr_albers_->clear_cache();
   const std::size_t nout = k_out_.size();
   std::vector<cd> total(nout, 0.0);
   std::vector<cd> chit(ne_);
