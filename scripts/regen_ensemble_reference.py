@@ -117,13 +117,14 @@ def main():
             fh.write(f"{chis[0][i][0]:8.4f} {sum(c[i][1] for c in chis) / len(chis):14.6e}\n")
     # correlated-Debye reference spectrum of the ideal crystal (same RPATH/NLEG), full feff8l
     deb = tempfile.mkdtemp(prefix="xasforge_ens_debye_")
-    rs.write_feff_inp(os.path.join(deb, "feff.inp"), "Cu fcc ideal, DEBYE 300 315", ideal, RPATH, NLEG, (300, 315))
-    run("feff8l", deb)
-    rows = read_chi(os.path.join(deb, "chi.dat"))
-    with open(os.path.join(DEST, "chi_debye300.dat"), "w") as fh:
-        fh.write(f"# FEFF 8.5L chi.dat (k, chi): ideal Cu, DEBYE 300 315 0, RPATH {RPATH}, NLEG {NLEG}\n")
-        for k, c in rows:
-            fh.write(f"{k:8.4f} {c:14.6e}\n")
+    for nleg, name in [(NLEG, "chi_debye300.dat"), (2, "chi_debye300_ss.dat")]:
+        rs.write_feff_inp(os.path.join(deb, "feff.inp"), "Cu fcc ideal, DEBYE 300 315", ideal, RPATH, nleg, (300, 315))
+        run("feff8l", deb)
+        rows = read_chi(os.path.join(deb, "chi.dat"))
+        with open(os.path.join(DEST, name), "w") as fh:
+            fh.write(f"# FEFF 8.5L chi.dat (k, chi): ideal Cu, DEBYE 300 315 0, RPATH {RPATH}, NLEG {nleg}\n")
+            for k, c in rows:
+                fh.write(f"{k:8.4f} {c:14.6e}\n")
     shutil.rmtree(deb)
     ver = rs.feff_version()
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -143,7 +144,8 @@ of a 4x4x4 fcc Cu cell (256 atoms, a = 3.61 A), PHYSICS.md §9 recipe for §8.1.
 * Date: {now}
 * Files: phase00.dat, phase01.dat, pot.json, pot_head.pad (reference potentials), snapshot_N.xyz,
   chi_S_SITE.dat (FEFF chi per run), chi_avg.dat (plain average), chi_debye300.dat (full `feff8l`
-  on the ideal crystal with DEBYE 300 315 0, same RPATH/NLEG: the correlated-Debye spectrum)
+  on the ideal crystal with DEBYE 300 315 0, same RPATH/NLEG: the correlated-Debye spectrum) and
+  chi_debye300_ss.dat (the same with NLEG 2: single scattering only)
 * License: FEFF85EXAFS outputs (BSD-style FEFF85exafs license); inputs generated here.
 """)
     shutil.rmtree(scratch)

@@ -33,6 +33,12 @@ SnapshotChiCalculator::SnapshotChiCalculator(const scattering::PhaseShifts& phas
   ra.leg_cache_bytes = std::size_t{1} << 31;
   rehr_albers_ = std::make_unique<scattering::RehrAlbersCalculator>(phases, ra);
   ne_ = phases.k_invA.size();
+  if (options_.tabulate_single_scattering) {
+    ss_table_.resize(phases.potentials.size());
+    for (std::size_t ip = 1; ip < phases.potentials.size(); ++ip)
+      ss_table_[ip] = std::make_unique<PairChiTable>(phases, static_cast<int>(ip), k_out_, 0.0, 0.5,
+                                                     options_.rmax_A + 0.01);
+  }
   // Plane-wave tables (PHYSICS.md §2.3): f_β = |Σ_l (2l+1) t_l P_l(cos β)|, 81 cos β values.
   const std::size_t np = phases.potentials.size();
   f_beta_.assign(np * ne_ * 81, 0.0);
@@ -190,8 +196,14 @@ std::vector<double> SnapshotChiCalculator::chi_of_cluster(const std::vector<Eige
   const auto& kg = phases_->k_invA;
   double first_cw = 0.0;
   last_path_count_ = 0;
+  std::vector<double> ss_sum(nout, 0.0);
   for (std::size_t ip = 0; ip < paths.size(); ++ip) {
     const auto& path = paths[ip];
+    if (ip > 0 && path.scatterers_A.size() == 1 && options_.tabulate_single_scattering) {
+      ss_table_[static_cast<std::size_t>(path.ipot[0])]->add(path.scatterers_A[0].norm(), options_.s02 * path.degeneracy, ss_sum);
+      ++last_path_count_;
+      continue;
+    }
     rehr_albers_->chi_tilde(path, chit);
     const double cw = path.degeneracy * rehr_albers_->importance_integral(chit);
     if (ip == 0) first_cw = cw;
@@ -225,7 +237,7 @@ std::vector<double> SnapshotChiCalculator::chi_of_cluster(const std::vector<Eige
     }
   }
   std::vector<double> chi(nout);
-  for (std::size_t i = 0; i < nout; ++i) chi[i] = total[i].imag();
+  for (std::size_t i = 0; i < nout; ++i) chi[i] = total[i].imag() + ss_sum[i];
   return chi;
 }
 
