@@ -108,6 +108,10 @@ def case_inputs():
                            title="Cu fcc a=3.61 K edge, PHYSICS.md reference run", feff_dat=True)
     cases["cu_fcc"] = dict(cluster=cu, rpath=6.0, nleg=4, debye=(300, 315),
                            title="Cu fcc a=3.61 K edge RPATH 6 NLEG 4", feff_dat=True)
+    cases["cu_nleg6"] = dict(cluster=cu, rpath=6.5,
+                             nleg=6, debye=(300, 315), extra="CRITERIA 4.0 0.0",
+                             title="Cu fcc a=3.61 K RPATH 6.5 NLEG 6 critpw 0 (deep MS paths, path list only)",
+                             feff_dat=False, paths_only=True)
     a = 2.8665
     lat = [[a, 0, 0], [0, a, 0], [0, 0, a]]
     fe = periodic_cluster(lat, [26, 26], [[0, 0, 0], [.5, .5, .5]], 0, 7.0)
@@ -196,6 +200,9 @@ def run_case(name, spec, keep_scratch=False):
     files = sorted(os.listdir(scratch))
     kept = []
     for f in files:
+        if spec.get("paths_only") and f not in ("feff.inp", "paths.dat", "crit.dat", "pot.json") and not (
+                f.startswith("phase") and f.endswith(".dat")):
+            continue
         keep = f in KEEP or (f.startswith("phase") and f.endswith(".dat"))
         keep = keep or (spec["feff_dat"] and f.startswith("feff") and f.endswith(".dat") and f[4:8].isdigit())
         if keep:

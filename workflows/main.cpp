@@ -11,6 +11,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "xasforge " XASFORGE_VERSION);
   app.require_subcommand(1);
   xasforge::cli::add_info_command(app);
+  xasforge::cli::add_spectrum_command(app);
+  xasforge::cli::add_reduce_command(app);
+  xasforge::cli::add_cn_command(app);
+  xasforge::cli::add_train_command(app);
+  xasforge::cli::add_predict_command(app);
   xasforge::cli::add_average_command(app);
   try {
     app.parse(argc, argv);

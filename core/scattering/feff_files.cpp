@@ -541,7 +541,8 @@ ChiDat read_chi_dat(const fs::path& path) {
 
 // ----------------------------------------------------------------------------------------------
 
-void write_paths_dat(std::ostream& out, const std::vector<ScatteringPath>& paths, double rmax_A, double critpw) {
+void write_paths_dat(std::ostream& out, const std::vector<ScatteringPath>& paths, double rmax_A, double critpw,
+                     int absorber_z) {
   char buf[256];
   std::snprintf(buf, sizeof buf, " PATH  Rmax=%6.3f,  Keep_limit= 0.00, Heap_limit 0.00  Pwcrit=%5.2f%%\n", rmax_A,
                 critpw);
@@ -578,7 +579,7 @@ void write_paths_dat(std::ostream& out, const std::vector<ScatteringPath>& paths
       if (!absorber && static_cast<std::size_t>(j - 1) < p.z.size() && p.z[static_cast<std::size_t>(j - 1)] > 0)
         label = std::string(elements::element(p.z[static_cast<std::size_t>(j - 1)]).symbol);
       else if (absorber)
-        label = "abs";
+        label = absorber_z > 0 ? std::string(elements::element(absorber_z).symbol) : std::string("abs");
       std::snprintf(buf, sizeof buf, "%12.6f%12.6f%12.6f%4d '%-6s'%11.4f%10.4f%10.4f\n", r[static_cast<std::size_t>(j)].x(),
                     r[static_cast<std::size_t>(j)].y(), r[static_cast<std::size_t>(j)].z(), ipot, label.c_str(), in.norm(),
                     beta, eta);

@@ -165,9 +165,11 @@ ChiDat read_chi_dat(const std::filesystem::path& path);
 
 /// FEFF-style paths.dat for xasforge paths: per path a header line `index nleg degeneracy
 /// index, nleg, degeneracy, r= reff`, a column line, then the scatterers and the absorber with
-/// x, y, z (Å), ipot, label (element symbol), leg length, β and η (degrees; η from the standard
-/// Euler construction of PHYSICS.md §3.1). An extra `pw=` field gives pw_importance.
+/// x, y, z (Å), ipot, label (element symbol), leg length, β and η (degrees; η is the
+/// dihedral angle between consecutive scattering planes, print-only: FEFF prints an η from its own
+/// routine, PHYSICS.md §3.1). An extra `pw=` field gives pw_importance. The
+/// absorber's label is its element symbol when absorber_z > 0, else "abs".
 void write_paths_dat(std::ostream& out, const std::vector<ScatteringPath>& paths, double rmax_A,
-                     double critpw);
+                     double critpw, int absorber_z = 0);
 
 }  // namespace xasforge::scattering::feff

@@ -17,6 +17,7 @@ namespace {
 using cplx = std::complex<double>;
 constexpr double kPi = units::kPi;
 constexpr int kMaxLam = 16;  // λ-set size for iorder ≤ 4 (MS) and 15 for L2,3 SS
+constexpr int kMaxLegs = 10;
 
 // Spherical angles of a vector in FEFF's `trig` convention (§3.1): θ = 0 for a null vector;
 // φ = 0 on the +z axis and π on the −z axis.
@@ -270,6 +271,18 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   dcol_.assign(static_cast<std::size_t>(lmax_all_ + 1), 0.0);
   wre_.assign(static_cast<std::size_t>((mc_ + 1) * (mc_ + 1) * (lmax_all_ + 1)), 0.0);
   wim_ = wre_;
+  mm_ = 0;
+  for (const auto* set : {&lam_ms_, &lam_ss_}) {
+    for (const auto& x : *set) mm_ = std::max(mm_, std::abs(x.mu));
+  }
+  gnorm_.resize(static_cast<std::size_t>((lmax_all_ + 1) * (mm_ + 1) * (mm_ + 1)));
+  for (int l = 0; l <= lmax_all_; ++l) {
+    for (int am = 0; am <= mm_; ++am) {
+      for (int amp = 0; amp <= mm_; ++amp) gnorm_[static_cast<std::size_t>((l * (mm_ + 1) + am) * (mm_ + 1) + amp)] = gamma_norm(l, am, amp);
+    }
+  }
+  build_entries(lam_ms_, entries_ms_, pairs_ms_);
+  build_entries(lam_ss_, entries_ss_, pairs_ss_);
 }
 
 const std::vector<std::complex<double>>& RehrAlbersCalculator::leg_table(double leg_A) {
@@ -278,7 +291,6 @@ const std::vector<std::complex<double>>& RehrAlbersCalculator::leg_table(double 
   if (it != leg_cache_.end()) return it->second;
   const std::size_t ne = k_.size();
   const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
-  if (leg_cache_size_ + ne * w * sizeof(cplx) > options_.leg_cache_bytes) clear_cache();
   std::vector<cplx> table(ne * w);
   for (std::size_t ie = 0; ie < ne; ++ie) {
     std::span<cplx> out(table.data() + ie * w, w);
@@ -295,12 +307,125 @@ const std::vector<std::complex<double>>& RehrAlbersCalculator::leg_table(double 
   return leg_cache_.emplace(key, std::move(table)).first->second;
 }
 
+void RehrAlbersCalculator::build_entries(const std::vector<Lambda>& lam, std::vector<Entry>& entries,
+                                         std::vector<std::pair<int, int>>& pairs) {
+  // Unique F entries under d^l_{−μ,−μ′} = (−1)^{μ−μ′} d^l_{μμ′}: rows with μ > 0, or μ = 0 and μ′ ≥ 0.
+  const int nlam = static_cast<int>(lam.size());
+  auto find = [&](int mu, int nu) {
+    for (int i = 0; i < nlam; ++i) {
+      if (lam[static_cast<std::size_t>(i)].mu == mu && lam[static_cast<std::size_t>(i)].nu == nu) return i;
+    }
+    return -1;
+  };
+  for (int a = 0; a < nlam; ++a) {
+    for (int b = 0; b < nlam; ++b) {
+      const Lambda la = lam[static_cast<std::size_t>(a)], lb = lam[static_cast<std::size_t>(b)];
+      if (la.mu < 0 || (la.mu == 0 && lb.mu < 0)) continue;
+      Entry e;
+      e.a = a;
+      e.b = b;
+      e.mo = la.nu + std::abs(la.mu);
+      e.ni = lb.nu;
+      e.a2 = find(-la.mu, la.nu);
+      e.b2 = find(-lb.mu, lb.nu);
+      e.sign = ((la.mu - lb.mu) % 2 == 0) ? 1.0 : -1.0;
+      auto it = std::find(pairs.begin(), pairs.end(), std::make_pair(la.mu, lb.mu));
+      if (it == pairs.end()) {
+        pairs.emplace_back(la.mu, lb.mu);
+        it = pairs.end() - 1;
+      }
+      e.pair = static_cast<int>(it - pairs.begin());
+      entries.push_back(e);
+    }
+  }
+}
+
+const std::vector<std::complex<double>>& RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A,
+                                                                             double beta_rad) {
+  // F-core of one scatterer (§3.5) without the azimuthal phase e^{−iμη}, every energy, full λ×λ:
+  // it depends only on (potential, incoming and outgoing leg lengths, β), shared between paths.
+  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
+  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) return it->second;
+  const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
+  const std::vector<Entry>& entries = ss ? entries_ss_ : entries_ms_;
+  const std::vector<std::pair<int, int>>& pairs = ss ? pairs_ss_ : pairs_ms_;
+  const std::size_t nlam = lam.size();
+  const std::size_t ne = k_.size();
+  const int nl = lmax_all_ + 1;
+  const int mcw = mc_ + 1;
+  // Rotation factors D_p[l] = (2l+1)(−1)^{|μ|} N_{l|μ|}/N_{l|μ′|} d^l_{μμ′}(β) per (μ, μ′) pair.
+  dmat_.resize(pairs.size() * static_cast<std::size_t>(nl));
+  for (std::size_t p = 0; p < pairs.size(); ++p) {
+    const auto [mu, mup] = pairs[p];
+    wigner_d_column(lmax_all_, mu, mup, beta_rad, dcol_.data());
+    for (int l = 0; l < nl; ++l) {
+      dmat_[p * static_cast<std::size_t>(nl) + static_cast<std::size_t>(l)] = gnorm(l, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l)];
+    }
+  }
+  const std::vector<cplx>& cin_t = leg_table(rin_A);
+  const std::vector<cplx>& cout_t = leg_table(rout_A);
+  int max_mo = 0, max_ni = 0;
+  for (const auto& x : lam) {
+    max_mo = std::max(max_mo, x.nu + std::abs(x.mu));
+    max_ni = std::max(max_ni, x.nu);
+  }
+  std::vector<cplx> table(ne * nlam * nlam, cplx(0.0, 0.0));
+  const std::size_t w = static_cast<std::size_t>(nl * mcw);
+  double* wre = wre_.data();
+  double* wim = wim_.data();
+  for (std::size_t ie = 0; ie < ne; ++ie) {
+    const std::size_t tix = static_cast<std::size_t>(ip) * ne + ie;
+    const int lv = lmax_eff_[tix];
+    if (lv < 0) continue;
+    const cplx* t = &t_[tix * static_cast<std::size_t>(nl)];
+    const cplx* cin = cin_t.data() + ie * w;
+    const cplx* cout = cout_t.data() + ie * w;
+    const int stride = lv + 1;
+    // W_{m,n}[l] = t_l c̃_l^{(m)}(z_out) c̃_l^{(n)}(z_in)  (γ and γ̃ of §3.4 without their norms).
+    for (int nn = 0; nn <= max_ni; ++nn) {
+      for (int l = 0; l <= lv; ++l) {
+        const cplx tc = t[l] * cin[l * mcw + nn];
+        for (int m = 0; m <= max_mo; ++m) {
+          const cplx co = cout[l * mcw + m];
+          const std::size_t o = static_cast<std::size_t>((m * (max_ni + 1) + nn) * stride + l);
+          wre[o] = co.real() * tc.real() - co.imag() * tc.imag();
+          wim[o] = co.real() * tc.imag() + co.imag() * tc.real();
+        }
+      }
+    }
+    cplx* f = table.data() + ie * nlam * nlam;
+    for (const Entry& e : entries) {
+      const double* wr = wre + (e.mo * (max_ni + 1) + e.ni) * stride;
+      const double* wi = wim + (e.mo * (max_ni + 1) + e.ni) * stride;
+      const double* d = dmat_.data() + static_cast<std::size_t>(e.pair) * static_cast<std::size_t>(nl);
+      double r0 = 0.0, r1 = 0.0, i0 = 0.0, i1 = 0.0;
+      int l = 0;
+      for (; l + 1 <= lv; l += 2) {
+        r0 += wr[l] * d[l];
+        i0 += wi[l] * d[l];
+        r1 += wr[l + 1] * d[l + 1];
+        i1 += wi[l + 1] * d[l + 1];
+      }
+      if (l <= lv) {
+        r0 += wr[l] * d[l];
+        i0 += wi[l] * d[l];
+      }
+      const cplx sum(r0 + r1, i0 + i1);
+      f[static_cast<std::size_t>(e.a) * nlam + static_cast<std::size_t>(e.b)] = sum;
+      f[static_cast<std::size_t>(e.a2) * nlam + static_cast<std::size_t>(e.b2)] = e.sign * sum;
+    }
+  }
+  vertex_cache_size_ += table.size() * sizeof(cplx);
+  return vertex_cache_.emplace(key, std::move(table)).first->second;
+}
+
 void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::complex<double>> chi) {
   const std::size_t ne = k_.size();
   if (chi.size() != ne) throw InputError("chi_tilde: output has the wrong size");
   const PathGeometry geo = path_geometry(path);
   const int n = static_cast<int>(geo.leg_A.size());  // N legs
   const int n_sc = n - 1;
+  if (n > kMaxLegs) throw InputError("path " + std::to_string(path.index) + ": more than " + std::to_string(kMaxLegs) + " legs");
   const std::size_t np = phases_->potentials.size();
   for (int j = 0; j < n_sc; ++j) {
     const int ip = j < static_cast<int>(path.ipot.size()) ? path.ipot[static_cast<std::size_t>(j)] : -1;
@@ -309,152 +434,114 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
                        std::to_string(ip) + "; the phase shifts have potentials 0.." + std::to_string(np - 1));
     }
   }
+  // Caches are trimmed only between paths: references into them stay valid within one path.
+  if (leg_cache_size_ > options_.leg_cache_bytes) {
+    leg_cache_.clear();
+    leg_cache_size_ = 0;
+  }
+  if (vertex_cache_size_ > options_.vertex_cache_bytes) {
+    vertex_cache_.clear();
+    vertex_cache_size_ = 0;
+  }
   const bool ss = n == 2;
   const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
   const int lamx = static_cast<int>(lam.size());
   const int laml0 = ss ? laml0_ss_ : laml0_ms_;
-  const int nl = lmax_all_ + 1;
-  const int w = (lmax_all_ + 1) * (mc_ + 1);
+  const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
+  const int mcw = mc_ + 1;
 
-  // Per-path, energy-independent: rotation factors D^l_{ab} = (2l+1)(−1)^{|μa|} N_{l|μa|}/N_{l|μb|}
-  // d^l_{μaμb}(β_j) per scatterer, and the azimuthal phases e^{−iμ_a η_{j+1}} (§3.5).
-  const std::size_t per_vertex = static_cast<std::size_t>(lamx * lamx * nl);
-  dmat_.assign(per_vertex * static_cast<std::size_t>(n_sc), 0.0);
-  std::vector<double>& dcol = dcol_;
+  // Per path: the vertex tables (cached across paths), azimuthal phases e^{−iμ_a η_{j+1}} of F^{(j)}
+  // (η_1 for M), and the termination's rotation factors (§3.7: t ≡ 1, l = l0, angle β_N).
+  std::array<const std::vector<cplx>*, kMaxLegs> vt{};
   for (int j = 0; j < n_sc; ++j) {
-    const double beta = geo.beta_rad[static_cast<std::size_t>(j)];
-    for (int a = 0; a < lamx; ++a) {
-      for (int b = 0; b < lamx; ++b) {
-        const int mu = lam[static_cast<std::size_t>(a)].mu, mup = lam[static_cast<std::size_t>(b)].mu;
-        wigner_d_column(lmax_all_, mu, mup, beta, dcol.data());
-        double* dst = &dmat_[static_cast<std::size_t>(j) * per_vertex + static_cast<std::size_t>((a * lamx + b) * nl)];
-        for (int l = 0; l < nl; ++l) dst[l] = gamma_norm(l, std::abs(mu), std::abs(mup)) * dcol[static_cast<std::size_t>(l)];
-      }
-    }
+    vt[static_cast<std::size_t>(j)] = &vertex_table(path.ipot[static_cast<std::size_t>(j)], ss, geo.leg_A[static_cast<std::size_t>(j)],
+                                                    geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)]);
   }
-  std::array<std::array<cplx, kMaxLam>, 10> azim{};  // [vertex j][a] = e^{−iμ_a η_{j+1}}, j = 0..N−1
+  std::array<std::array<cplx, kMaxLam>, kMaxLegs> azim{};
   for (int j = 0; j < n; ++j) {
-    const double eta = geo.eta_rad[static_cast<std::size_t>((j + 1) % n)];  // F^{(j+1)} uses η_{j+2}; M uses η_1
+    const double eta = geo.eta_rad[static_cast<std::size_t>((j + 1) % n)];
     for (int a = 0; a < lamx; ++a) {
-      const double mu = lam[static_cast<std::size_t>(a)].mu;
-      azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)] = std::polar(1.0, -mu * eta);
+      azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)] = std::polar(1.0, -lam[static_cast<std::size_t>(a)].mu * eta);
     }
   }
-  // Termination matrix (§3.7): only l = l0, t ≡ 1, rotation by β_N, azimuth e^{−iμη_1}.
   std::array<double, kMaxLam * kMaxLam> mrot{};
   for (int a = 0; a < laml0; ++a) {
     for (int b = 0; b < laml0; ++b) {
       const int mu = lam[static_cast<std::size_t>(a)].mu, mup = lam[static_cast<std::size_t>(b)].mu;
-      mrot[static_cast<std::size_t>(a * kMaxLam + b)] =
-          gamma_norm(l0_, std::abs(mu), std::abs(mup)) * wigner_d(l0_, mu, mup, geo.beta_rad[static_cast<std::size_t>(n - 1)]);
+      wigner_d_column(l0_, mu, mup, geo.beta_rad[static_cast<std::size_t>(n - 1)], dcol_.data());
+      mrot[static_cast<std::size_t>(a * kMaxLam + b)] = gnorm(l0_, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l0_)];
     }
   }
-  if (n > static_cast<int>(azim.size())) throw InputError("path " + std::to_string(path.index) + ": more than 9 legs");
-  legs_.resize(static_cast<std::size_t>(n));
-  for (int j = 0; j < n; ++j) legs_[static_cast<std::size_t>(j)] = &leg_table(geo.leg_A[static_cast<std::size_t>(j)]);
+  const std::vector<cplx>& leg1 = leg_table(geo.leg_A[0]);
+  const std::vector<cplx>& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
 
   double rprod = 1.0;
   for (double r : geo.leg_A) rprod *= r;
   const double twor = 2.0 * geo.reff_A;
+  const std::size_t nlam = static_cast<std::size_t>(lamx);
 
-  // Scratch of fixed size: no allocation in the energy loop.
-  double* wre = wre_.data();
-  double* wim = wim_.data();
-  std::array<cplx, kMaxLam * kMaxLam> fmat{}, q{}, q2{};
-  const int mcw = mc_ + 1;
+  std::array<cplx, kMaxLam * kMaxLam> qa{}, qb{};
+  std::array<cplx, kMaxLam> qs{};
   for (std::size_t ie = 0; ie < ne; ++ie) {
     const cplx p = p_[ie];
     if (std::abs(p) < 1e-10) {
       chi[ie] = 0.0;
       continue;
     }
-    // Q starts as the termination matrix M (laml0 × laml0).
-    const cplx* c1 = legs_[0]->data() + ie * static_cast<std::size_t>(w);
-    const cplx* cn = legs_[static_cast<std::size_t>(n - 1)]->data() + ie * static_cast<std::size_t>(w);
-    int qcols = laml0;
+    cplx* q = qa.data();
+    cplx* q2 = qb.data();
+    // Q = M (laml0 × laml0), M_ab = e^{−iμ_a η_1} γ^{l0}_{λa}(z_1) d^{l0}(β_N) γ̃^{l0}_{λb}(z_N).
+    const cplx* c1 = leg1.data() + ie * w;
+    const cplx* cn = legn.data() + ie * w;
     for (int a = 0; a < laml0; ++a) {
       const Lambda la = lam[static_cast<std::size_t>(a)];
       const cplx ga = c1[l0_ * mcw + la.nu + std::abs(la.mu)] * azim[static_cast<std::size_t>(n - 1)][static_cast<std::size_t>(a)];
       for (int b = 0; b < laml0; ++b) {
-        const Lambda lb = lam[static_cast<std::size_t>(b)];
-        q[static_cast<std::size_t>(a * kMaxLam + b)] = ga * mrot[static_cast<std::size_t>(a * kMaxLam + b)] * cn[l0_ * mcw + lb.nu];
+        q[a * kMaxLam + b] =
+            ga * mrot[static_cast<std::size_t>(a * kMaxLam + b)] * cn[l0_ * mcw + lam[static_cast<std::size_t>(b)].nu];
       }
     }
-    bool zero = false;
-    // Multiply Q by F^{(N−1)}, …, F^{(1)} (§3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)})).
-    cplx trace(0.0, 0.0);
+    int qcols = laml0;
+    // §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{ab} = e^{−iμ_a η_{j+1}} Fcore_ab. Real
+    // arithmetic with independent accumulators over the output column (the products are tiny
+    // and latency-bound otherwise).
+    double tr_re = 0.0, tr_im = 0.0;
     for (int j = n_sc - 1; j >= 0; --j) {
-      const int ip = path.ipot[static_cast<std::size_t>(j)];
-      const std::size_t tix = (static_cast<std::size_t>(ip) * ne + ie);
-      const int lv = lmax_eff_[tix];
-      if (lv < 0) {
-        zero = true;
-        break;
-      }
-      const cplx* t = &t_[tix * static_cast<std::size_t>(nl)];
-      const cplx* cin = legs_[static_cast<std::size_t>(j)]->data() + ie * static_cast<std::size_t>(w);       // leg j+1 (1-based j+1 → z_j)
-      const cplx* cout = legs_[static_cast<std::size_t>(j + 1)]->data() + ie * static_cast<std::size_t>(w);  // outgoing leg
-      const int rows = (j == n_sc - 1) ? laml0 : lamx;
+      const cplx* fc = vt[static_cast<std::size_t>(j)]->data() + ie * nlam * nlam;
+      const auto& az = azim[static_cast<std::size_t>(j)];
       const int cols = (j == 0) ? laml0 : lamx;
-      int max_mo = 0, max_ni = 0;
-      for (int a = 0; a < rows; ++a) max_mo = std::max(max_mo, lam[static_cast<std::size_t>(a)].nu + std::abs(lam[static_cast<std::size_t>(a)].mu));
-      for (int b = 0; b < cols; ++b) max_ni = std::max(max_ni, lam[static_cast<std::size_t>(b)].nu);
-      // W_{m,n}[l] = t_l c̃_l^{(m)}(z_out) c̃_l^{(n)}(z_in), stored [m][n][l] as separate re/im.
-      const int stride_mn = lv + 1;
-      for (int m = 0; m <= max_mo; ++m) {
-        for (int nn = 0; nn <= max_ni; ++nn) {
-          double* wr = &wre[((m * (max_ni + 1) + nn) * stride_mn)];
-          double* wi = &wim[((m * (max_ni + 1) + nn) * stride_mn)];
-          for (int l = 0; l <= lv; ++l) {
-            const cplx co = cout[l * mcw + m], ci = cin[l * mcw + nn];
-            const double xr = co.real() * ci.real() - co.imag() * ci.imag();
-            const double xi = co.real() * ci.imag() + co.imag() * ci.real();
-            wr[l] = t[l].real() * xr - t[l].imag() * xi;
-            wi[l] = t[l].real() * xi + t[l].imag() * xr;
+      for (int a = 0; a < laml0; ++a) {
+        for (int c = 0; c < qcols; ++c) qs[static_cast<std::size_t>(c)] = q[a * kMaxLam + c] * az[static_cast<std::size_t>(c)];
+        if (j == 0) {
+          for (int c = 0; c < qcols; ++c) {
+            const cplx f = fc[static_cast<std::size_t>(c) * nlam + static_cast<std::size_t>(a)];
+            const cplx x = qs[static_cast<std::size_t>(c)];
+            tr_re += x.real() * f.real() - x.imag() * f.imag();
+            tr_im += x.real() * f.imag() + x.imag() * f.real();
           }
+          continue;
         }
-      }
-      const double* dv = &dmat_[static_cast<std::size_t>(j) * per_vertex];
-      for (int a = 0; a < rows; ++a) {
-        const Lambda la = lam[static_cast<std::size_t>(a)];
-        const int mo = la.nu + std::abs(la.mu);
-        const cplx ph = azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)];
-        for (int b = 0; b < cols; ++b) {
-          const int ni = lam[static_cast<std::size_t>(b)].nu;
-          const double* wr = &wre[((mo * (max_ni + 1) + ni) * stride_mn)];
-          const double* wi = &wim[((mo * (max_ni + 1) + ni) * stride_mn)];
-          const double* d = dv + (a * lamx + b) * nl;
-          double sr = 0.0, si = 0.0;
-          for (int l = 0; l <= lv; ++l) {
-            sr += wr[l] * d[l];
-            si += wi[l] * d[l];
-          }
-          fmat[static_cast<std::size_t>(a * kMaxLam + b)] = ph * cplx(sr, si);
-        }
-      }
-      if (j == 0) {
-        // T = Σ_{a,b} Q_ab F^{(1)}_ba.
-        for (int a = 0; a < laml0; ++a) {
-          for (int b = 0; b < qcols; ++b) trace += q[static_cast<std::size_t>(a * kMaxLam + b)] * fmat[static_cast<std::size_t>(b * kMaxLam + a)];
-        }
-      } else {
-        for (int a = 0; a < laml0; ++a) {
+        std::array<double, kMaxLam> sr{}, si{};
+        for (int c = 0; c < qcols; ++c) {
+          const double xr = qs[static_cast<std::size_t>(c)].real(), xi = qs[static_cast<std::size_t>(c)].imag();
+          const double* frow = reinterpret_cast<const double*>(fc + static_cast<std::size_t>(c) * nlam);
           for (int b = 0; b < cols; ++b) {
-            cplx s(0.0, 0.0);
-            for (int c = 0; c < qcols; ++c) s += q[static_cast<std::size_t>(a * kMaxLam + c)] * fmat[static_cast<std::size_t>(c * kMaxLam + b)];
-            q2[static_cast<std::size_t>(a * kMaxLam + b)] = s;
+            const double fr = frow[2 * b], fi = frow[2 * b + 1];
+            sr[static_cast<std::size_t>(b)] += xr * fr - xi * fi;
+            si[static_cast<std::size_t>(b)] += xr * fi + xi * fr;
           }
         }
-        q.swap(q2);
+        for (int b = 0; b < cols; ++b) q2[a * kMaxLam + b] = cplx(sr[static_cast<std::size_t>(b)], si[static_cast<std::size_t>(b)]);
+      }
+      if (j > 0) {
+        std::swap(q, q2);
         qcols = cols;
       }
     }
-    if (zero) {
-      chi[ie] = 0.0;
-      continue;
-    }
+    const cplx trace(tr_re, tr_im);
     // §3.8: χ̃ = e^{2iδ_l0} e^{i(Σρ − 2kR)} / Πρ_j · T/(2l0+1), Σρ = 2pR.
-    const cplx rho_prod = std::pow(p, n) * rprod;
+    cplx rho_prod = rprod;
+    for (int j = 0; j < n; ++j) rho_prod *= p;
     chi[ie] = exp2idelta_abs_[ie] * std::exp(cplx(0.0, 1.0) * (p * twor - k_[ie] * twor)) / rho_prod * trace /
               static_cast<double>(2 * l0_ + 1);
   }

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/scattering/phase_shifts.hpp"
@@ -30,6 +31,8 @@ struct RehrAlbersOptions {
   bool plane_wave = false;
   /// Upper bound on the leg cache (bytes); when exceeded the cache is cleared.
   std::size_t leg_cache_bytes = 64u << 20;
+  /// Upper bound on the scatterer (vertex) cache (bytes); when exceeded the cache is cleared.
+  std::size_t vertex_cache_bytes = 128u << 20;
 };
 
 /// χ̃_Γ and F_Γ of one path on the EXAFS grid of the PhaseShifts it was computed with.
@@ -85,15 +88,45 @@ class RehrAlbersCalculator {
 
   std::size_t n_energies() const { return k_.size(); }
   const PhaseShifts& phases() const { return *phases_; }
-  void clear_cache() { leg_cache_.clear(); leg_cache_size_ = 0; }
+  void clear_cache() {
+    leg_cache_.clear();
+    leg_cache_size_ = 0;
+    vertex_cache_.clear();
+    vertex_cache_size_ = 0;
+  }
 
  private:
   struct Lambda {
     int mu = 0;
     int nu = 0;
   };
-  struct LegTable;  // c̃ for every energy of one leg length
+  struct Entry {  // one F entry computed explicitly; (a2, b2) = its (−μ) mirror
+    int a = 0, b = 0, mo = 0, ni = 0, a2 = 0, b2 = 0, pair = 0;
+    double sign = 1.0;
+  };
+  struct VertexKey {
+    int ip = 0;
+    bool ss = false;
+    long long rin = 0, rout = 0, cb = 0;
+    bool operator==(const VertexKey&) const = default;
+  };
+  struct VertexKeyHash {
+    std::size_t operator()(const VertexKey& k) const {
+      std::size_t h = std::hash<long long>()(k.rin);
+      h = h * 1000003u ^ std::hash<long long>()(k.rout);
+      h = h * 1000003u ^ std::hash<long long>()(k.cb);
+      return h * 31u + static_cast<std::size_t>(k.ip) * 2u + (k.ss ? 1u : 0u);
+    }
+  };
+  static void build_entries(const std::vector<Lambda>& lam, std::vector<Entry>& entries,
+                            std::vector<std::pair<int, int>>& pairs);
+  // c̃ for every energy of one leg length (cached)
   const std::vector<std::complex<double>>& leg_table(double leg_A);
+  // F-core (no azimuthal phase) of one scatterer for every energy (cached)
+  const std::vector<std::complex<double>>& vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad);
+  double gnorm(int l, int am, int amp) const {
+    return gnorm_[static_cast<std::size_t>((l * (mm_ + 1) + am) * (mm_ + 1) + amp)];
+  }
 
   const PhaseShifts* phases_;
   RehrAlbersOptions options_;
@@ -109,12 +142,17 @@ class RehrAlbersCalculator {
   std::vector<Lambda> lam_ms_, lam_ss_;
   int laml0_ms_ = 0, laml0_ss_ = 0;
   int mc_ = 0;  // largest Hankel derivative order needed (ν + |μ|)
+  int mm_ = 0;  // largest |μ|
+  std::vector<double> gnorm_;
+  std::vector<Entry> entries_ms_, entries_ss_;
+  std::vector<std::pair<int, int>> pairs_ms_, pairs_ss_;
+  std::unordered_map<VertexKey, std::vector<std::complex<double>>, VertexKeyHash> vertex_cache_;
+  std::size_t vertex_cache_size_ = 0;
   std::unordered_map<long long, std::vector<std::complex<double>>> leg_cache_;
   std::size_t leg_cache_size_ = 0;
   // scratch reused between paths (no allocation once warmed up)
   std::vector<double> dmat_;                          // per vertex rotation factors
   std::vector<double> dcol_, wre_, wim_;
-  std::vector<const std::vector<std::complex<double>>*> legs_;
 };
 
 }  // namespace xasforge::scattering

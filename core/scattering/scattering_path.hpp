@@ -15,9 +15,15 @@ struct ScatteringPath {
   std::vector<int> z;           ///< atomic number of each scatterer
   std::vector<double> mass_amu; ///< mass of each scatterer (Debye–Waller models)
   double degeneracy = 1.0;      ///< N_Γ
-  double reff_A = 0.0;          ///< half path length
+  double reff_A = 0.0;          ///< half path length (exact, from the representative's geometry)
   double pw_importance = 0.0;   ///< plane-wave criterion, % of the first path (FEFF crit.dat)
   int index = 0;                ///< 1-based index as in FEFF's paths.dat
+  /// FEFF's printed reff: half the length of the shortest path of this path's length block
+  /// (paths within 1e-3 Å of total length are grouped; PHYSICS.md §2.5). Equals reff_A for
+  /// crystals up to ~1e-6 Å; may differ by < 5e-4 Å in disordered clusters. Use reff_A for physics.
+  double reff_block_A = 0.0;
+  /// Index of each scatterer in the atom list given to the path finder (-1 when unknown).
+  std::vector<int> atom_index;
   int n_legs() const { return static_cast<int>(scatterers_A.size()) + 1; }
 };
 

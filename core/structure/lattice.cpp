@@ -12,9 +12,14 @@ namespace xasforge::structure {
 Lattice::Lattice(const Eigen::Matrix3d& rows_A) : rows_A_(rows_A) {
   if (!rows_A.allFinite()) throw InputError("lattice has a non-finite entry (NaN or inf)");
   const double det = rows_A.determinant();
-  if (std::abs(det) < 1e-8) {
+  // Singular also when flat relative to its edges: V / (|a| |b| |c|) is sin-like (1 for a cube),
+  // never below ~1e-2 in a real crystal; 1e-6 catches round-off volumes of degenerate cells
+  // (e.g. alpha = beta = gamma = 120°) that would otherwise need ~1e6 periodic images.
+  const double edges = rows_A.row(0).norm() * rows_A.row(1).norm() * rows_A.row(2).norm();
+  if (std::abs(det) < 1e-8 || std::abs(det) < 1e-6 * edges) {
     std::ostringstream msg;
-    msg << "lattice is singular (volume " << std::abs(det) << " Å³)";
+    msg << "lattice is singular (volume " << std::abs(det) << " Å³ for edges " << rows_A.row(0).norm() << ", "
+        << rows_A.row(1).norm() << ", " << rows_A.row(2).norm() << " Å)";
     throw InputError(msg.str());
   }
   inverse_transpose_ = rows_A.transpose().inverse();

@@ -8,8 +8,8 @@ namespace xasforge::structure {
 class Lattice {
  public:
   Lattice() = default;
-  /// Rows are a, b, c in Å. Throws InputError if the matrix is singular (|det| < 1e-8 Å³) or has
-  /// a non-finite entry. A left-handed cell (det < 0) is allowed here; see is_right_handed().
+  /// Rows are a, b, c in Å. Throws InputError if the matrix is singular (|det| < 1e-8 Å³, or
+  /// below 1e-6 |a||b||c|: a flat cell) or has a non-finite entry. A left-handed cell (det < 0) is allowed here; see is_right_handed().
   explicit Lattice(const Eigen::Matrix3d& rows_A);
   /// From lengths (Å) and angles (degrees) in pymatgen's standard orientation (c along z... as
   /// Lattice.from_parameters: a in the xz-plane, c along z).

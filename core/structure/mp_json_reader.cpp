@@ -58,6 +58,29 @@ int site_element(const json& site, const std::string& source, std::size_t i) {
   fail(source, where + " has no \"species\"");
 }
 
+// pymatgen Molecule.as_dict(): a finite cluster with Cartesian "xyz" per site.
+Structure parse_molecule(const json& doc, const std::string& source) {
+  if (!doc.contains("sites") || !doc["sites"].is_array()) fail(source, "no \"sites\" list");
+  const json& sites = doc["sites"];
+  if (sites.empty()) fail(source, "molecule has no sites");
+  std::vector<int> z;
+  std::vector<Eigen::Vector3d> xyz;
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    const json& site = sites[i];
+    const std::string where = "sites[" + std::to_string(i) + "]";
+    if (!site.is_object()) fail(source, where + " is not an object");
+    z.push_back(site_element(site, source, i));
+    if (!site.contains("xyz")) fail(source, where + " has no \"xyz\"");
+    xyz.push_back(vec3(site["xyz"], source, where + ".xyz"));
+    labels.push_back(site.contains("label") && site["label"].is_string() ? site["label"].get<std::string>()
+                                                                         : std::string(elements::element(z.back()).symbol));
+  }
+  Structure s = Structure::cluster(std::move(z), std::move(xyz), std::move(labels));
+  s.source = source;
+  return s;
+}
+
 }  // namespace
 
 Structure parse_mp_json(std::string_view text, const std::string& source) {
@@ -69,9 +92,12 @@ Structure parse_mp_json(std::string_view text, const std::string& source) {
     std::size_t line = 1;
     for (std::size_t i = 0; i < std::min<std::size_t>(e.byte, text.size()); ++i) line += text[i] == '\n';
     fail(source + ":" + std::to_string(line), std::string("invalid JSON (") + e.what() + ")");
+  } catch (const json::exception& e) {  // e.g. out_of_range for a number such as 1e999
+    fail(source, std::string("invalid JSON (") + e.what() + ")");
   }
   if (doc.is_object() && doc.contains("structure") && doc["structure"].is_object()) doc = doc["structure"];
   if (!doc.is_object()) fail(source, "expected a JSON object (pymatgen Structure.as_dict())");
+  if (doc.contains("@class") && doc["@class"] == "Molecule") return parse_molecule(doc, source);
   if (!doc.contains("lattice")) fail(source, "no \"lattice\" key (not a pymatgen Structure)");
   if (!doc.contains("sites") || !doc["sites"].is_array()) fail(source, "no \"sites\" list");
   const json& jl = doc["lattice"];
@@ -109,7 +135,9 @@ Structure parse_mp_json(std::string_view text, const std::string& source) {
     else
       labels.emplace_back(elements::element(z.back()).symbol);
   }
-  return Structure::periodic(std::move(lattice), std::move(z), std::move(frac), std::move(labels));
+  Structure s = Structure::periodic(std::move(lattice), std::move(z), std::move(frac), std::move(labels));
+  s.source = source;
+  return s;
 }
 
 }  // namespace xasforge::structure

@@ -8,6 +8,11 @@ class App;
 namespace xasforge::cli {
 
 void add_info_command(CLI::App& app);
+void add_spectrum_command(CLI::App& app);
+void add_reduce_command(CLI::App& app);
+void add_cn_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
 void add_average_command(CLI::App& app);
 
 }  // namespace xasforge::cli

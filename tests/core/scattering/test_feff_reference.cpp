@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/scattering/chi_sum.hpp"
+#include "core/scattering/debye_waller.hpp"
 #include "core/scattering/rehr_albers.hpp"
 #include "tests/core/scattering/feff_fixture.hpp"
 #include "tests/test_paths.hpp"
@@ -80,4 +82,116 @@ TEST_CASE("F_eff of every path matches FEFF 8.5L feffNNNN.dat", "[feff][referenc
     CHECK(r.max_mag < 5e-3);
     CHECK(r.max_ph < 1e-2);
   }
+}
+
+namespace {
+
+struct ChiCompare {
+  double r_factor = 0;
+  int n_used = 0, n_feff = 0;
+  double max_cw_diff = 0;
+  bool same_paths = true;
+};
+
+// Our whole chain from FEFF's phase shifts and paths: F_eff, σ² (correlated Debye or none), sum.
+ChiCompare compare_chi(const std::string& name, double theta_K) {
+  const auto dir = reference_dir() / "scattering" / name;
+  const PhaseShifts ph = read_fixture_phases(dir);
+  const auto zmap = read_potentials_card(dir / "feff.inp");
+  const auto paths = read_paths_dat(dir / "paths.dat", zmap);
+  const ChiDat ref = read_chi_dat(dir / "chi.dat");
+  RehrAlbersCalculator calc(ph);
+  std::vector<std::vector<cplx>> amps;
+  std::vector<PathParameters> params(paths.size());
+  DebyeWallerSettings s;
+  s.temperature_K = 300;
+  s.debye_temperature_K = theta_K > 0 ? theta_K : 1.0;
+  s.rnorm_avg_A = ph.rnorm_avg_A > 0 ? ph.rnorm_avg_A : 1.0;
+  CorrelatedDebyeModel dw(s);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    amps.push_back(calc.compute(paths[i]).chi_tilde);
+    if (theta_K > 0) params[i].sigma2_A2 = dw.sigma2_A2(paths[i], zmap.at(0));
+  }
+  const Spectrum sp = sum_paths(ph, paths, amps, params, ChiSumSettings{});
+  REQUIRE(sp.k_invA.size() == ref.k.size());
+  ChiCompare c;
+  c.r_factor = r_factor(sp.k_invA, sp.chi, ref.chi, 3.0, 14.0, 2);
+  c.n_feff = static_cast<int>(ref.sig2_A2.size());
+  for (const auto& pc : sp.paths) {
+    const bool in_feff = ref.cw_ratio.count(pc.index) > 0;
+    if (pc.included) ++c.n_used;
+    if (pc.included != in_feff) c.same_paths = false;
+    if (in_feff) c.max_cw_diff = std::max(c.max_cw_diff, std::abs(pc.cw_importance_percent - ref.cw_ratio.at(pc.index)));
+  }
+  std::printf("chi   %-18s R-factor (k 3-14, k^2) %.2e  paths used %d (FEFF %d)  max |cw%% - FEFF| %.3f\n", name.c_str(),
+              c.r_factor, c.n_used, c.n_feff, c.max_cw_diff);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("chi(k) with correlated Debye matches FEFF 8.5L chi.dat", "[feff][reference][chi]") {
+  struct Case {
+    const char* name;
+    double theta;
+  };
+  for (const Case c : {Case{"cu_ref", 315}, Case{"cu_fcc", 315}, Case{"fe_bcc", 470}, Case{"nio", 500}, Case{"zno", 416},
+                       Case{"cuo", 400}}) {
+    const ChiCompare r = compare_chi(c.name, c.theta);
+    INFO(c.name);
+    // Issue acceptance: R ≤ 0.005 (measured values are printed above).
+    CHECK(r.r_factor <= 0.005);
+    CHECK(r.same_paths);
+    CHECK(r.max_cw_diff < 0.5);  // cw ratio printed with 2 decimals; C(k) moves it by < 0.1 %
+  }
+}
+
+TEST_CASE("chi(k) of the disordered 256-atom Cu cluster matches FEFF 8.5L", "[feff][reference][chi]") {
+  const ChiCompare r = compare_chi("cu_disordered256", 0.0);  // SIG2 0: no Debye–Waller factor
+  CHECK(r.r_factor <= 0.005);
+  CHECK(r.same_paths);
+  CHECK(r.n_used > 100);
+}
+
+TEST_CASE("ff2x recipe reproduces chi.dat from FEFF's own feffNNNN.dat columns", "[feff][reference][chi]") {
+  // Identity check of the sum alone (PHYSICS §1.4 numeric check: 4.3e-4 relative rms).
+  const auto dir = reference_dir() / "scattering" / "cu_ref";
+  const PhaseShifts ph = read_fixture_phases(dir);
+  const auto zmap = read_potentials_card(dir / "feff.inp");
+  const auto all = read_paths_dat(dir / "paths.dat", zmap);
+  const ChiDat ref = read_chi_dat(dir / "chi.dat");
+  std::vector<ScatteringPath> paths;
+  std::vector<std::vector<cplx>> amps;
+  std::vector<PathParameters> params;
+  for (const auto& p : all) {
+    if (!ref.sig2_A2.count(p.index)) continue;
+    char fn[32];
+    std::snprintf(fn, sizeof fn, "feff%04d.dat", p.index);
+    const FeffDat f = read_feff_dat(dir / fn);
+    std::vector<cplx> a(f.k.size());
+    for (std::size_t i = 0; i < f.k.size(); ++i) {
+      const double k = std::max(f.k[i], 1e-12);
+      const double mag = f.mag[i] * f.red[i] * std::exp(-2 * p.reff_A / f.lambda[i]) / (k * p.reff_A * p.reff_A);
+      a[i] = std::polar(mag, f.phc[i] + f.phase[i]);
+    }
+    a[0] = 2.0 * a[1] - a[2];  // |F| is printed as 0 at k = 0 (§1.3): extrapolate
+    paths.push_back(p);
+    amps.push_back(a);
+    PathParameters pp;
+    pp.sigma2_A2 = ref.sig2_A2.at(p.index);
+    params.push_back(pp);
+  }
+  ChiSumSettings st;
+  st.critcw_percent = 0;  // FEFF already filtered
+  const Spectrum sp = sum_paths(ph, paths, amps, params, st);
+  double num = 0, den = 0;
+  for (std::size_t j = 0; j < sp.k_invA.size(); ++j) {
+    if (sp.k_invA[j] < 1.0) continue;
+    num += std::pow(sp.chi[j] - ref.chi[j], 2);
+    den += std::pow(ref.chi[j], 2);
+  }
+  const double rms = std::sqrt(num / den);
+  std::printf("ff2x recipe from feffNNNN.dat columns: relative rms %.2e (k 1-20)\n", rms);
+  // The feffNNNN.dat columns carry 5 significant digits: PHYSICS measured 4.3e-4; allow 1e-3.
+  CHECK(rms < 1e-3);
 }

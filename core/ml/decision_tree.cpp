@@ -1,0 +1,432 @@
+#include "core/ml/decision_tree.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <istream>
+#include <limits>
+#include <ostream>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace xasforge::ml {
+
+Criterion parse_criterion(std::string_view name) {
+  if (name == "gini") return Criterion::gini;
+  if (name == "entropy") return Criterion::entropy;
+  if (name == "mse" || name == "squared_error") return Criterion::mse;
+  throw InputError("criterion: unknown '" + std::string(name) + "'; expected one of: gini, entropy, mse");
+}
+
+std::string to_string(Criterion c) {
+  switch (c) {
+    case Criterion::gini: return "gini";
+    case Criterion::entropy: return "entropy";
+    case Criterion::mse: return "mse";
+  }
+  return "gini";
+}
+
+std::size_t DecisionTree::depth() const {
+  if (nodes.empty()) return 0;
+  std::vector<std::size_t> d(nodes.size(), 0);
+  std::size_t best = 0;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {  // children always come after their parent
+    best = std::max(best, d[i]);
+    if (nodes[i].feature >= 0) {
+      d[static_cast<std::size_t>(nodes[i].left)] = d[i] + 1;
+      d[static_cast<std::size_t>(nodes[i].right)] = d[i] + 1;
+    }
+  }
+  return best;
+}
+
+std::size_t DecisionTree::n_leaves() const {
+  return static_cast<std::size_t>(std::count_if(nodes.begin(), nodes.end(), [](const TreeNode& n) { return n.feature < 0; }));
+}
+
+namespace {
+
+constexpr char kTreeMagic[8] = {'X', 'F', 'T', 'R', 'E', 'E', '0', '1'};
+
+template <class T>
+void put(std::ostream& out, T v) {
+  out.write(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <class T>
+T get(std::istream& in) {
+  T v{};
+  if (!in.read(reinterpret_cast<char*>(&v), sizeof v)) throw InputError("tree data: truncated");
+  return v;
+}
+
+/// Growth of one tree: sample indices of the current node live in idx_[begin, end).
+class Grower {
+ public:
+  Grower(const TreeTrainingSet& set, const std::vector<double>& weight, const TreeOptions& options, RandomStream& random)
+      : set_(set), w_(weight), opt_(options), random_(random) {
+    k_ = set.task == Task::classification ? set.n_classes : set.n_outputs;
+    for (std::size_t i = 0; i < weight.size(); ++i)
+      if (weight[i] > 0.0) idx_.push_back(static_cast<std::uint32_t>(i));
+    features_.resize(set.bins->n_features);
+    for (std::size_t f = 0; f < features_.size(); ++f) features_[f] = static_cast<std::uint32_t>(f);
+    mtry_ = opt_.max_features == 0 ? features_.size() : std::min(opt_.max_features, features_.size());
+    hist_.assign(256 * k_, 0.0);
+    wbin_.assign(256, 0.0);
+    cnt_.assign(256, 0);
+    stat_.resize(k_);
+    left_.resize(k_);
+    right_.resize(k_);
+  }
+
+  DecisionTree run() {
+    tree_.n_outputs = static_cast<std::uint32_t>(k_);
+    if (idx_.empty()) throw InputError("decision tree: no training rows with positive weight");
+    struct Pending {
+      std::size_t begin, end;
+      int depth;
+      std::int32_t node;
+    };
+    std::vector<Pending> stack;
+    tree_.nodes.emplace_back();
+    stack.push_back({0, idx_.size(), 0, 0});
+    while (!stack.empty()) {
+      const Pending p = stack.back();
+      stack.pop_back();
+      Split s = split_node(p.begin, p.end, p.depth);
+      if (s.feature < 0) {
+        make_leaf(p.node);
+        continue;
+      }
+      const std::uint8_t* col = set_.bins->column(static_cast<std::size_t>(s.feature));
+      auto mid = std::partition(idx_.begin() + static_cast<std::ptrdiff_t>(p.begin), idx_.begin() + static_cast<std::ptrdiff_t>(p.end),
+                                [&](std::uint32_t r) { return col[r] <= s.bin; });
+      const auto m = static_cast<std::size_t>(mid - idx_.begin());
+      const auto left = static_cast<std::int32_t>(tree_.nodes.size());
+      tree_.nodes.emplace_back();
+      tree_.nodes.emplace_back();
+      TreeNode& node = tree_.nodes[static_cast<std::size_t>(p.node)];
+      node.feature = s.feature;
+      node.threshold = set_.binner->cuts(static_cast<std::size_t>(s.feature))[s.bin];
+      node.left = left;
+      node.right = left + 1;
+      node.impurity_decrease = s.decrease;
+      // Right first on the stack so the left subtree is numbered first (depth-first order).
+      stack.push_back({m, p.end, p.depth + 1, left + 1});
+      stack.push_back({p.begin, m, p.depth + 1, left});
+    }
+    return std::move(tree_);
+  }
+
+ private:
+  struct Split {
+    std::int32_t feature = -1;
+    std::uint8_t bin = 0;
+    double decrease = 0.0;
+  };
+
+  bool classification() const { return set_.task == Task::classification; }
+
+  /// Weighted statistics of rows idx_[begin, end) into stat_ (class weights or weighted target sums).
+  double node_stats(std::size_t begin, std::size_t end, double& sum_sq) {
+    std::fill(stat_.begin(), stat_.end(), 0.0);
+    double total = 0.0;
+    sum_sq = 0.0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::uint32_t r = idx_[i];
+      const double w = w_[r];
+      total += w;
+      if (classification()) {
+        stat_[set_.class_index[r]] += w;
+      } else {
+        const double* y = set_.targets + static_cast<std::size_t>(r) * k_;
+        for (std::size_t j = 0; j < k_; ++j) {
+          stat_[j] += w * y[j];
+          sum_sq += w * y[j] * y[j];
+        }
+      }
+    }
+    return total;
+  }
+
+  /// Impurity of a node from its statistics (Gini, entropy in nats, or MSE averaged over outputs).
+  double impurity(const std::vector<double>& s, double total, double sum_sq) const {
+    if (total <= 0.0) return 0.0;
+    if (opt_.criterion == Criterion::gini) {
+      double q = 0.0;
+      for (double c : s) q += c * c;
+      return 1.0 - q / (total * total);
+    }
+    if (opt_.criterion == Criterion::entropy) {
+      double h = 0.0;
+      for (double c : s)
+        if (c > 0.0) h -= (c / total) * std::log(c / total);
+      return h;
+    }
+    double v = sum_sq / total;
+    for (double m : s) v -= (m / total) * (m / total);
+    return std::max(0.0, v / static_cast<double>(k_));
+  }
+
+  /// Criterion proxy to maximise over candidate splits (the constant parent term dropped).
+  double proxy(const std::vector<double>& l, double wl, const std::vector<double>& r, double wr) const {
+    if (opt_.criterion == Criterion::entropy) {
+      double v = -wl * std::log(wl) - wr * std::log(wr);
+      for (std::size_t j = 0; j < k_; ++j) {
+        if (l[j] > 0.0) v += l[j] * std::log(l[j]);
+        if (r[j] > 0.0) v += r[j] * std::log(r[j]);
+      }
+      return v;
+    }
+    double a = 0.0, b = 0.0;  // Gini and MSE share the form sum(l^2)/wl + sum(r^2)/wr
+    for (std::size_t j = 0; j < k_; ++j) {
+      a += l[j] * l[j];
+      b += r[j] * r[j];
+    }
+    return a / wl + b / wr;
+  }
+
+  Split split_node(std::size_t begin, std::size_t end, int depth) {
+    Split best;
+    const std::size_t n = end - begin;
+    double sum_sq = 0.0;
+    const double total = node_stats(begin, end, sum_sq);
+    node_total_ = total;
+    const double imp = impurity(stat_, total, sum_sq);
+    if ((opt_.max_depth > 0 && depth >= opt_.max_depth) || n < opt_.min_samples_split || n < 2 * opt_.min_samples_leaf)
+      return best;
+    if (classification() ? imp <= 0.0 : imp <= 1e-14 * (sum_sq / total / static_cast<double>(k_)) + 1e-300) return best;
+    parent_ = stat_;
+    node_w_.resize(n);
+    node_bin_.resize(n);
+    if (classification()) node_class_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t r = idx_[begin + i];
+      node_w_[i] = w_[r];
+      if (classification()) node_class_[i] = set_.class_index[r];
+    }
+    double best_proxy = -std::numeric_limits<double>::infinity();
+    std::size_t visited = 0, tried = 0;
+    const std::size_t p = features_.size();
+    while (visited < p && tried < mtry_) {
+      const std::size_t j = visited + random_.uniform_index(p - visited);
+      std::swap(features_[visited], features_[j]);
+      const std::uint32_t f = features_[visited++];
+      const std::uint8_t* col = set_.bins->column(f);
+      // Gather this node's bins once (contiguous), find the occupied range, clear only that.
+      std::uint8_t* nb = node_bin_.data();
+      for (std::size_t i = 0; i < n; ++i) nb[i] = col[idx_[begin + i]];
+      std::uint8_t lo8 = 255, hi8 = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        lo8 = std::min(lo8, nb[i]);
+        hi8 = std::max(hi8, nb[i]);
+      }
+      const unsigned lo = lo8, hi = hi8;
+      if (lo == hi) continue;  // constant in this node: does not count against max_features
+      ++tried;
+      // hist_, wbin_ and cnt_ are all zero here: they are cleaned after each feature (below).
+      // node_w_ / node_y_ hold weight and class (or target row) of idx_[begin + i], packed
+      // contiguously, so the loop below touches one scattered byte (the bin) per row.
+      const double* nw = node_w_.data();
+      if (classification()) {
+        const std::uint16_t* nc = node_class_.data();
+        for (std::size_t i = 0; i < n; ++i) {
+          const unsigned b = nb[i];
+          hist_[b * k_ + nc[i]] += nw[i];
+          wbin_[b] += nw[i];
+          ++cnt_[b];
+        }
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::uint32_t r = idx_[begin + i];
+          const unsigned b = nb[i];
+          const double w = nw[i];
+          const double* y = set_.targets + static_cast<std::size_t>(r) * k_;
+          double* h = hist_.data() + b * k_;
+          for (std::size_t t = 0; t < k_; ++t) h[t] += w * y[t];
+          wbin_[b] += w;
+          ++cnt_[b];
+        }
+      }
+      std::fill(left_.begin(), left_.end(), 0.0);
+      double wl = 0.0;
+      std::size_t nl = 0;
+      // Candidate thresholds are the occupied bins below the highest one. A small node spread over
+      // many bins lists its occupied bins (sorted) instead of stepping through the empty ones.
+      auto consider = [&](unsigned b) {
+        const double* h = hist_.data() + b * k_;
+        for (std::size_t t = 0; t < k_; ++t) left_[t] += h[t];
+        wl += wbin_[b];
+        nl += cnt_[b];
+        if (nl < opt_.min_samples_leaf) return true;
+        if (n - nl < opt_.min_samples_leaf) return false;
+        const double wr = total - wl;
+        if (wl <= 0.0 || wr <= 0.0) return true;
+        for (std::size_t t = 0; t < k_; ++t) right_[t] = parent_[t] - left_[t];
+        const double v = proxy(left_, wl, right_, wr);
+        if (v > best_proxy) {
+          best_proxy = v;
+          best.feature = static_cast<std::int32_t>(f);
+          best.bin = static_cast<std::uint8_t>(b);
+          best_left_ = left_;
+          best_wl_ = wl;
+        }
+        return true;
+      };
+      if (n * 4 < hi - lo) {
+        occupied_.assign(nb, nb + n);
+        std::sort(occupied_.begin(), occupied_.end());
+        occupied_.erase(std::unique(occupied_.begin(), occupied_.end()), occupied_.end());
+        for (std::size_t i = 0; i + 1 < occupied_.size(); ++i)
+          if (!consider(occupied_[i])) break;
+      } else {
+        for (unsigned b = lo; b < hi; ++b) {
+          if (cnt_[b] == 0) continue;  // same partition as the previous bin
+          if (!consider(b)) break;
+        }
+      }
+      // Clean the histogram: by the node's own bins when it has fewer rows than the bin range.
+      if (n * 2 < hi - lo + 1) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const unsigned b = nb[i];
+          std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(b * k_), hist_.begin() + static_cast<std::ptrdiff_t>((b + 1) * k_), 0.0);
+          wbin_[b] = 0.0;
+          cnt_[b] = 0;
+        }
+      } else {
+        std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(lo * k_), hist_.begin() + static_cast<std::ptrdiff_t>((hi + 1) * k_), 0.0);
+        std::fill(wbin_.begin() + lo, wbin_.begin() + hi + 1, 0.0);
+        std::fill(cnt_.begin() + lo, cnt_.begin() + hi + 1, 0u);
+      }
+    }
+    if (best.feature < 0) return best;
+    // Exact impurity decrease of the chosen split; no gain means a leaf.
+    std::vector<double> l = best_left_;
+    double wl = best_wl_, sql = 0.0;
+    if (!classification()) {  // the sum of squares on the left is not in the histogram
+      const std::uint8_t* col = set_.bins->column(static_cast<std::size_t>(best.feature));
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::uint32_t r = idx_[i];
+        if (col[r] > best.bin) continue;
+        const double* y = set_.targets + static_cast<std::size_t>(r) * k_;
+        for (std::size_t t = 0; t < k_; ++t) sql += w_[r] * y[t] * y[t];
+      }
+    }
+    std::vector<double> r(k_);
+    for (std::size_t t = 0; t < k_; ++t) r[t] = parent_[t] - l[t];
+    const double wr = total - wl;
+    const double decrease = total * imp - wl * impurity(l, wl, sql) - wr * impurity(r, wr, sum_sq - sql);
+    if (!(decrease > 1e-12 * total * imp)) {
+      best.feature = -1;
+      return best;
+    }
+    best.decrease = decrease;
+    return best;
+  }
+
+  /// Called right after split_node() declined to split: stat_ and node_total_ still hold this node.
+  void make_leaf(std::int32_t node) {
+    const double total = node_total_;
+    TreeNode& leaf = tree_.nodes[static_cast<std::size_t>(node)];
+    leaf.value_offset = static_cast<std::uint32_t>(tree_.values.size());
+    for (std::size_t t = 0; t < k_; ++t) tree_.values.push_back(stat_[t] / total);
+  }
+
+  const TreeTrainingSet& set_;
+  const std::vector<double>& w_;
+  const TreeOptions& opt_;
+  RandomStream& random_;
+  std::size_t k_ = 0, mtry_ = 0;
+  std::vector<std::uint32_t> idx_, features_;
+  std::vector<double> hist_, wbin_, stat_, parent_, left_, right_;
+  std::vector<std::uint32_t> cnt_;
+  std::vector<double> node_w_;
+  std::vector<std::uint16_t> node_class_;
+  std::vector<std::uint8_t> node_bin_;
+  std::vector<double> best_left_;
+  std::vector<std::uint8_t> occupied_;
+  double best_wl_ = 0.0, node_total_ = 0.0;
+  DecisionTree tree_;
+};
+
+}  // namespace
+
+DecisionTree grow_tree(const TreeTrainingSet& set, const std::vector<double>& sample_weight, const TreeOptions& options,
+                       RandomStream& random) {
+  if (set.bins == nullptr || set.binner == nullptr) throw InputError("decision tree: training set has no binned features");
+  if (sample_weight.size() != set.bins->n_rows)
+    throw InputError("decision tree: " + std::to_string(sample_weight.size()) + " sample weights for " +
+                     std::to_string(set.bins->n_rows) + " rows");
+  if (options.criterion == Criterion::mse && set.task != Task::regression)
+    throw InputError("criterion mse needs a regression target");
+  if (options.criterion != Criterion::mse && set.task != Task::classification)
+    throw InputError("criterion " + to_string(options.criterion) + " needs a classification target; use mse");
+  Grower g(set, sample_weight, options, random);
+  return g.run();
+}
+
+void DecisionTree::write(std::ostream& out) const {
+  out.write(kTreeMagic, sizeof kTreeMagic);
+  put<std::uint32_t>(out, n_outputs);
+  put<std::uint64_t>(out, nodes.size());
+  for (const auto& n : nodes) {
+    put(out, n.feature);
+    put(out, n.left);
+    put(out, n.right);
+    put(out, n.value_offset);
+    put(out, n.threshold);
+    put(out, n.impurity_decrease);
+  }
+  put<std::uint64_t>(out, values.size());
+  out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(double)));
+}
+
+DecisionTree DecisionTree::read(std::istream& in) {
+  char magic[8];
+  if (!in.read(magic, sizeof magic) || std::memcmp(magic, kTreeMagic, sizeof magic) != 0)
+    throw InputError("tree data: bad magic (expected XFTREE01)");
+  DecisionTree t;
+  t.n_outputs = get<std::uint32_t>(in);
+  const auto n_nodes = get<std::uint64_t>(in);
+  if (n_nodes > (1ULL << 31)) throw InputError("tree data: implausible node count");
+  t.nodes.resize(n_nodes);
+  for (auto& n : t.nodes) {
+    n.feature = get<std::int32_t>(in);
+    n.left = get<std::int32_t>(in);
+    n.right = get<std::int32_t>(in);
+    n.value_offset = get<std::uint32_t>(in);
+    n.threshold = get<double>(in);
+    n.impurity_decrease = get<double>(in);
+  }
+  const auto n_values = get<std::uint64_t>(in);
+  if (n_values > (1ULL << 34)) throw InputError("tree data: implausible value count");
+  t.values.resize(n_values);
+  if (!in.read(reinterpret_cast<char*>(t.values.data()), static_cast<std::streamsize>(n_values * sizeof(double))))
+    throw InputError("tree data: truncated values");
+  // Structural check so a corrupt file cannot send prediction out of bounds.
+  for (std::size_t i = 0; i < t.nodes.size(); ++i) {
+    const auto& n = t.nodes[i];
+    if (n.feature >= 0) {
+      if (n.left <= static_cast<std::int32_t>(i) || n.right <= static_cast<std::int32_t>(i) ||
+          static_cast<std::size_t>(n.left) >= t.nodes.size() || static_cast<std::size_t>(n.right) >= t.nodes.size())
+        throw InputError("tree data: node " + std::to_string(i) + " has out-of-range children");
+    } else if (static_cast<std::uint64_t>(n.value_offset) + t.n_outputs > n_values) {
+      throw InputError("tree data: leaf " + std::to_string(i) + " values out of range");
+    }
+  }
+  return t;
+}
+
+std::string DecisionTree::to_bytes() const {
+  std::ostringstream s(std::ios::binary);
+  write(s);
+  return s.str();
+}
+
+DecisionTree DecisionTree::from_bytes(const std::string& bytes) {
+  std::istringstream s(bytes, std::ios::binary);
+  return read(s);
+}
+
+}  // namespace xasforge::ml

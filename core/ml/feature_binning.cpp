@@ -1,0 +1,82 @@
+#include "core/ml/feature_binning.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+
+namespace xasforge::ml {
+namespace {
+
+/// Midpoint of two consecutive distinct values that stays strictly below the upper one.
+double midpoint(double a, double b) {
+  double m = a + (b - a) / 2.0;
+  if (!(m < b)) m = a;  // a and b adjacent doubles: "<= a" still separates them
+  return m;
+}
+
+}  // namespace
+
+FeatureBinner FeatureBinner::fit(const FeatureMatrix& x, const std::vector<std::size_t>& rows, int max_bins) {
+  if (max_bins < 2 || max_bins > 256) throw InputError("max_bins must be in [2, 256], got " + std::to_string(max_bins));
+  if (rows.empty()) throw InputError("feature binning: no rows to fit on");
+  FeatureBinner b;
+  const auto p = static_cast<std::size_t>(x.cols());
+  b.cuts_.resize(p);
+  std::vector<double> values(rows.size());
+  std::vector<double> distinct;
+  std::vector<std::size_t> counts;
+  for (std::size_t f = 0; f < p; ++f) {
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      values[i] = x(static_cast<Eigen::Index>(rows[i]), static_cast<Eigen::Index>(f));
+    std::sort(values.begin(), values.end());
+    distinct.clear();
+    counts.clear();
+    for (double v : values) {
+      if (distinct.empty() || v != distinct.back()) {
+        distinct.push_back(v);
+        counts.push_back(1);
+      } else {
+        ++counts.back();
+      }
+    }
+    auto& cuts = b.cuts_[f];
+    if (distinct.size() <= static_cast<std::size_t>(max_bins)) {
+      for (std::size_t i = 0; i + 1 < distinct.size(); ++i) cuts.push_back(midpoint(distinct[i], distinct[i + 1]));
+      continue;
+    }
+    // Equal-count quantiles: close a bin once its cumulative count reaches the next target.
+    const double n = static_cast<double>(values.size());
+    std::size_t cumulative = 0;
+    int next_bin = 1;
+    for (std::size_t i = 0; i + 1 < distinct.size() && next_bin < max_bins; ++i) {
+      cumulative += counts[i];
+      if (static_cast<double>(cumulative) >= n * next_bin / max_bins) {
+        cuts.push_back(midpoint(distinct[i], distinct[i + 1]));
+        while (next_bin < max_bins && static_cast<double>(cumulative) >= n * next_bin / max_bins) ++next_bin;
+      }
+    }
+  }
+  return b;
+}
+
+std::uint8_t FeatureBinner::bin(std::size_t f, double v) const {
+  const auto& c = cuts_[f];
+  return static_cast<std::uint8_t>(std::lower_bound(c.begin(), c.end(), v) - c.begin());
+}
+
+BinnedMatrix FeatureBinner::transform(const FeatureMatrix& x, const std::vector<std::size_t>& rows) const {
+  if (static_cast<std::size_t>(x.cols()) != cuts_.size())
+    throw InputError("feature binning: fitted on " + std::to_string(cuts_.size()) + " features, given " +
+                     std::to_string(x.cols()));
+  BinnedMatrix m;
+  m.n_rows = rows.size();
+  m.n_features = cuts_.size();
+  m.codes.resize(m.n_rows * m.n_features);
+  for (std::size_t f = 0; f < m.n_features; ++f) {
+    std::uint8_t* col = m.codes.data() + f * m.n_rows;
+    for (std::size_t i = 0; i < rows.size(); ++i) col[i] = bin(f, x(static_cast<Eigen::Index>(rows[i]), static_cast<Eigen::Index>(f)));
+  }
+  return m;
+}
+
+}  // namespace xasforge::ml

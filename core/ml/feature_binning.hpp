@@ -1,0 +1,39 @@
+#pragma once
+/// Histogram split search: each feature is cut into at most 255 quantile bins once, before any
+/// tree is grown; a node then finds its best split by scanning bin histograms instead of sorting.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/ml/dataset.hpp"
+
+namespace xasforge::ml {
+
+/// Bin codes, column-major: column(f)[row] is the bin of feature f in that row.
+struct BinnedMatrix {
+  std::size_t n_rows = 0;
+  std::size_t n_features = 0;
+  std::vector<std::uint8_t> codes;
+  const std::uint8_t* column(std::size_t f) const { return codes.data() + f * n_rows; }
+};
+
+class FeatureBinner {
+ public:
+  /// Cut points per feature from the listed rows: midpoints between consecutive distinct values
+  /// when a feature has at most max_bins of them (exact, as an unbinned search), else midpoints
+  /// nearest to equal-count quantiles. max_bins in [2, 256].
+  static FeatureBinner fit(const FeatureMatrix& x, const std::vector<std::size_t>& rows, int max_bins = 255);
+
+  /// Bin of value v for feature f: the first b with v <= cuts(f)[b], or cuts(f).size().
+  /// Hence "bin <= b" is the same test as "v <= cuts(f)[b]", which is what trees store.
+  std::uint8_t bin(std::size_t f, double v) const;
+  BinnedMatrix transform(const FeatureMatrix& x, const std::vector<std::size_t>& rows) const;
+
+  const std::vector<double>& cuts(std::size_t f) const { return cuts_[f]; }
+  std::size_t n_features() const { return cuts_.size(); }
+
+ private:
+  std::vector<std::vector<double>> cuts_;
+};
+
+}  // namespace xasforge::ml

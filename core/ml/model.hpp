@@ -1,0 +1,62 @@
+#pragma once
+/// A trained model with its preprocessing: what `xasforge train` writes and `predict` reads.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ml/dataset.hpp"
+#include "core/ml/neural_network.hpp"
+#include "core/ml/normalization.hpp"
+#include "core/ml/random_forest.hpp"
+
+namespace xasforge::ml {
+
+enum class ModelKind { random_forest, neural_network };
+ModelKind parse_model_kind(std::string_view name);  // "random_forest", "neural_network"
+std::string to_string(ModelKind kind);
+
+struct TrainingOptions {
+  ModelKind kind = ModelKind::random_forest;
+  ForestOptions forest;
+  NetworkOptions network;
+  NormalizationKind normalization = NormalizationKind::none;
+};
+
+struct Model {
+  ModelKind kind = ModelKind::random_forest;
+  Task task = Task::classification;
+  std::vector<int> classes;           // classification
+  std::string feature_name;           // dataset path of the features, e.g. /features/chir_mag
+  std::vector<double> feature_grid;   // the grid the features were sampled on (e.g. R in Å)
+  std::string target_name;
+  Normalization normalization;
+  RandomForest forest;                // kind == random_forest
+  NeuralNetwork network;              // kind == neural_network
+
+  std::size_t n_features() const;
+  std::size_t n_outputs() const;
+  /// Probabilities or regression values for raw (unnormalised) feature rows.
+  TargetMatrix predict_values(FeatureMatrix x) const;
+  std::vector<int> predict_class(const FeatureMatrix& x) const;
+  /// Class values from probabilities (argmax, first on ties).
+  std::vector<int> classes_from(const TargetMatrix& probabilities) const;
+};
+
+/// Fits normalization on the rows, then the model; serial (the MPI driver swaps in its trainer).
+Model train_model(const Dataset& data, const std::vector<std::size_t>& rows, const TrainingOptions& options);
+/// Wraps an already trained forest (grown anywhere) with its metadata; normalization "none".
+Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normalization);
+
+struct Scores {
+  std::size_t rows = 0;
+  double accuracy = 0.0, macro_f1 = 0.0, within_one = 0.0;  // classification
+  double r2 = 0.0;                                          // regression
+  /// The one figure used to rank models: accuracy or R².
+  double primary(Task task) const { return task == Task::classification ? accuracy : r2; }
+};
+Scores score_predictions(const Dataset& data, const std::vector<std::size_t>& rows, const TargetMatrix& predicted_values,
+                         const Model& model);
+Scores evaluate(const Model& model, const Dataset& data, const std::vector<std::size_t>& rows);
+
+}  // namespace xasforge::ml

@@ -1,0 +1,175 @@
+#include "core/ml/model_file.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace xasforge::ml {
+namespace {
+
+using json = nlohmann::json;
+
+json::binary_t doubles_to_binary(const double* v, std::size_t n) {
+  json::binary_t b;
+  b.resize(n * sizeof(double));
+  std::memcpy(b.data(), v, n * sizeof(double));
+  return b;
+}
+
+std::vector<double> binary_to_doubles(const json& j, const std::string& where) {
+  if (!j.is_binary()) throw InputError(where + ": expected a byte string of f64 values");
+  const auto& b = j.get_binary();
+  if (b.size() % sizeof(double) != 0) throw InputError(where + ": byte string length is not a multiple of 8");
+  std::vector<double> v(b.size() / sizeof(double));
+  std::memcpy(v.data(), b.data(), b.size());
+  return v;
+}
+
+std::string task_name(Task t) { return t == Task::classification ? "classification" : "regression"; }
+
+json forest_options_json(const ForestOptions& o) {
+  return {{"trees", o.n_trees},          {"max_features", o.max_features}, {"max_depth", o.max_depth},
+          {"min_samples_leaf", o.min_samples_leaf}, {"min_samples_split", o.min_samples_split},
+          {"criterion", o.criterion},    {"bootstrap", o.bootstrap},       {"class_weight", o.class_weight},
+          {"max_bins", o.max_bins},      {"seed", o.seed}};
+}
+
+ForestOptions forest_options_from(const json& j) {
+  ForestOptions o;
+  o.n_trees = j.at("trees").get<std::size_t>();
+  o.max_features = j.at("max_features").get<std::string>();
+  o.max_depth = j.at("max_depth").get<int>();
+  o.min_samples_leaf = j.at("min_samples_leaf").get<std::size_t>();
+  o.min_samples_split = j.at("min_samples_split").get<std::size_t>();
+  o.criterion = j.at("criterion").get<std::string>();
+  o.bootstrap = j.at("bootstrap").get<bool>();
+  o.class_weight = j.at("class_weight").get<std::string>();
+  o.max_bins = j.at("max_bins").get<int>();
+  o.seed = j.at("seed").get<std::uint64_t>();
+  return o;
+}
+
+}  // namespace
+
+std::string model_to_bytes(const Model& m) {
+  json j;
+  j["format"] = "xasforge-model";
+  j["version"] = kModelFileVersion;
+  j["model"] = to_string(m.kind);
+  j["task"] = task_name(m.task);
+  j["classes"] = m.classes;
+  j["target"] = m.target_name;
+  j["features"] = {{"dataset", m.feature_name}, {"grid", m.feature_grid}, {"n", m.n_features()}};
+  j["normalization"] = {{"kind", to_string(m.normalization.kind)},
+                        {"offset", m.normalization.offset},
+                        {"scale", m.normalization.scale}};
+  if (m.kind == ModelKind::random_forest) {
+    json trees = json::array();
+    for (const auto& t : m.forest.trees) {
+      const std::string b = t.to_bytes();
+      trees.push_back(json::binary_t(std::vector<std::uint8_t>(b.begin(), b.end())));
+    }
+    j["forest"] = {{"options", forest_options_json(m.forest.options)},
+                   {"n_features", m.forest.n_features},
+                   {"n_outputs", m.forest.n_outputs},
+                   {"trees", std::move(trees)}};
+  } else {
+    const auto& n = m.network;
+    j["network"] = {{"layers", n.layers},
+                    {"activation", "relu"},
+                    {"output", n.task == Task::classification ? "softmax" : "linear"},
+                    {"target_mean", n.target_mean},
+                    {"target_scale", n.target_scale},
+                    {"parameters", doubles_to_binary(n.parameters.data(), static_cast<std::size_t>(n.parameters.size()))}};
+  }
+  const auto cbor = json::to_cbor(j);
+  return std::string(cbor.begin(), cbor.end());
+}
+
+Model model_from_bytes(const std::string& bytes, const std::string& where) {
+  json j;
+  try {
+    j = json::from_cbor(bytes.begin(), bytes.end());
+  } catch (const json::exception& e) {
+    throw InputError(where + ": not an xasforge model file (CBOR: " + std::string(e.what()) + ")");
+  }
+  try {
+    if (!j.is_object() || j.value("format", "") != "xasforge-model")
+      throw InputError(where + ": not an xasforge model file (format key is not 'xasforge-model')");
+    const int version = j.at("version").get<int>();
+    if (version > kModelFileVersion || version < 1)
+      throw InputError(where + ": model file version " + std::to_string(version) + "; this xasforge reads version " +
+                       std::to_string(kModelFileVersion));
+    Model m;
+    m.kind = parse_model_kind(j.at("model").get<std::string>());
+    m.task = j.at("task").get<std::string>() == "regression" ? Task::regression : Task::classification;
+    m.classes = j.at("classes").get<std::vector<int>>();
+    m.target_name = j.at("target").get<std::string>();
+    m.feature_name = j.at("features").at("dataset").get<std::string>();
+    m.feature_grid = j.at("features").at("grid").get<std::vector<double>>();
+    const auto& nj = j.at("normalization");
+    m.normalization.kind = parse_normalization(nj.at("kind").get<std::string>());
+    m.normalization.offset = nj.at("offset").get<std::vector<double>>();
+    m.normalization.scale = nj.at("scale").get<std::vector<double>>();
+    if (m.kind == ModelKind::random_forest) {
+      const auto& fj = j.at("forest");
+      m.forest.task = m.task;
+      m.forest.classes = m.classes;
+      m.forest.options = forest_options_from(fj.at("options"));
+      m.forest.n_features = fj.at("n_features").get<std::size_t>();
+      m.forest.n_outputs = fj.at("n_outputs").get<std::size_t>();
+      for (const auto& t : fj.at("trees")) {
+        if (!t.is_binary()) throw InputError(where + ": forest.trees holds a non-binary entry");
+        const auto& b = t.get_binary();
+        auto tree = DecisionTree::from_bytes(std::string(b.begin(), b.end()));
+        if (tree.n_outputs != m.forest.n_outputs) throw InputError(where + ": a tree's output count differs from the forest's");
+        for (const auto& node : tree.nodes)
+          if (node.feature >= static_cast<std::int32_t>(m.forest.n_features))
+            throw InputError(where + ": a tree splits on feature " + std::to_string(node.feature) + " of " +
+                             std::to_string(m.forest.n_features));
+        m.forest.trees.push_back(std::move(tree));
+      }
+    } else {
+      const auto& nj2 = j.at("network");
+      m.network.task = m.task;
+      m.network.classes = m.classes;
+      m.network.layers = nj2.at("layers").get<std::vector<std::size_t>>();
+      m.network.target_mean = nj2.at("target_mean").get<std::vector<double>>();
+      m.network.target_scale = nj2.at("target_scale").get<std::vector<double>>();
+      const auto p = binary_to_doubles(nj2.at("parameters"), where + ": network.parameters");
+      std::size_t expected = 0;
+      for (std::size_t l = 1; l < m.network.layers.size(); ++l)
+        expected += m.network.layers[l] * m.network.layers[l - 1] + m.network.layers[l];
+      if (p.size() != expected)
+        throw InputError(where + ": network has " + std::to_string(p.size()) + " parameters, layers need " + std::to_string(expected));
+      m.network.parameters = Eigen::Map<const Eigen::VectorXd>(p.data(), static_cast<Eigen::Index>(p.size()));
+    }
+    if (!m.normalization.offset.empty() && m.normalization.offset.size() != m.n_features())
+      throw InputError(where + ": normalization has " + std::to_string(m.normalization.offset.size()) +
+                       " features, model " + std::to_string(m.n_features()));
+    return m;
+  } catch (const json::exception& e) {
+    throw InputError(where + ": malformed model file: " + std::string(e.what()));
+  }
+}
+
+void save_model(const std::string& path, const Model& model) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw InputError(path + ": cannot open for writing the model");
+  const std::string b = model_to_bytes(model);
+  out.write(b.data(), static_cast<std::streamsize>(b.size()));
+  if (!out) throw InputError(path + ": write failed");
+}
+
+Model load_model(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open model file");
+  const std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return model_from_bytes(b, path);
+}
+
+}  // namespace xasforge::ml

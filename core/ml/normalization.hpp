@@ -1,0 +1,32 @@
+#pragma once
+/// Per-feature normalization, fitted on training rows only and stored in the model file.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ml/dataset.hpp"
+
+namespace xasforge::ml {
+
+enum class NormalizationKind {
+  none,     // x
+  min_max,  // (x - min) / (max - min), constant columns map to 0
+  mean,     // (x - mean) / standard deviation, constant columns map to 0
+};
+
+NormalizationKind parse_normalization(std::string_view name);  // "none", "minmax", "mean"
+std::string to_string(NormalizationKind kind);
+
+struct Normalization {
+  NormalizationKind kind = NormalizationKind::none;
+  std::vector<double> offset;  // subtracted
+  std::vector<double> scale;   // then divided by
+
+  /// Fits on the listed rows only (a training fold), never on the rows it will be tested on.
+  static Normalization fit(NormalizationKind kind, const FeatureMatrix& x, const std::vector<std::size_t>& rows);
+  /// Applies in place; throws InputError if the column count differs from the fitted one.
+  void apply(FeatureMatrix& x) const;
+};
+
+}  // namespace xasforge::ml

@@ -1,0 +1,46 @@
+#pragma once
+/// PhaseShiftProvider that runs FEFF 8.5L's input, potential and phase modules (`feff8l_rdinp`,
+/// `feff8l_pot`, `feff8l_xsph`) in a private scratch folder (unique per process and call,
+/// removed afterwards) and reads phaseNN.dat, pot.pad and pot.json (feff_files.hpp). Results are
+/// cached in memory per (structure, absorber class, settings); the absorber class is the sorted
+/// list of (potential, Z, distance to 1e-4 Å) of the absorber's cluster, so symmetry-equivalent
+/// absorbers of one structure share one FEFF run. Thread-safe.
+#include <atomic>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/scattering/feff_input.hpp"
+#include "core/scattering/phase_shift_provider.hpp"
+
+namespace xasforge::scattering {
+
+class FeffPhaseProvider final : public PhaseShiftProvider {
+ public:
+  PhaseShifts compute(const structure::Structure& structure, std::size_t absorber_site,
+                      const PhaseSettings& settings) override;
+
+  /// Runs the three FEFF modules on a prepared cluster (no cache). A missing executable or a
+  /// failing module throws PhysicsError naming the module and quoting the end of its output.
+  static PhaseShifts run_feff(const feff::FeffCluster& cluster, const PhaseSettings& settings,
+                              const std::string& title = "xasforge phase shifts");
+
+  std::size_t feff_runs() const { return runs_.load(); }
+  std::size_t cache_hits() const { return hits_.load(); }
+  std::size_t cache_size() const;
+  void clear_cache();
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const PhaseShifts>> cache_;
+  std::atomic<std::size_t> runs_{0}, hits_{0};
+};
+
+/// Stable hash of a structure (lattice, species, coordinates to 1e-6 Å), hex.
+std::string structure_hash(const structure::Structure& structure);
+/// The absorber-class signature used by the cache (see above), hex hash.
+std::string absorber_class_key(const feff::FeffCluster& cluster);
+
+}  // namespace xasforge::scattering

@@ -1,0 +1,74 @@
+#include "core/xafs/measured_spectrum.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/xafs/column_file.hpp"
+#include "core/xafs/mu_expression.hpp"
+
+namespace xasforge::xafs {
+
+namespace {
+constexpr std::size_t kMinPoints = 10;
+}
+
+MeasuredSpectrum load_measured_spectrum(const std::filesystem::path& path, const std::string& energy_column,
+                                        const std::string& mu_expression) {
+  const ColumnFile file = read_column_file(path);
+  MeasuredSpectrum s;
+  s.path = file.path;
+  s.line_numbers = file.line_numbers;
+  const std::string data_lines = std::to_string(file.line_numbers.front()) + "-" +
+                                 std::to_string(file.line_numbers.back());
+
+  s.energy_column = energy_column;
+  if (s.energy_column.empty()) s.energy_column = file.has_column("energy") ? "energy" : "col1";
+  s.energy_eV = file.columns[file.column_index(s.energy_column)];
+
+  s.mu_expression = mu_expression;
+  if (s.mu_expression.empty()) {
+    for (const char* name : {"mu", "mutrans", "mufluor"})
+      if (file.has_column(name)) {
+        s.mu_expression = name;
+        break;
+      }
+    if (s.mu_expression.empty() && file.has_column("i0") && file.has_column("itrans")) s.mu_expression = "ln(i0/itrans)";
+    if (s.mu_expression.empty() && file.has_column("i0") && file.has_column("ifluor")) s.mu_expression = "ifluor/i0";
+    if (s.mu_expression.empty()) {
+      std::string known;
+      for (std::size_t i = 0; i < file.labels.size(); ++i) known += (i ? ", " : "") + file.labels[i];
+      throw InputError(s.path + ":" + data_lines + ": no mu column (none labelled mu, mutrans or mufluor, and no "
+                       "i0 with itrans or ifluor); columns are: " + known + "; give --mu, e.g. ln(col2/col3)");
+    }
+  }
+  const MuExpression expression(s.mu_expression);
+  s.mu = expression.evaluate(file);
+
+  if (s.energy_eV.size() < kMinPoints)
+    throw InputError(s.path + ":" + data_lines + ": only " + std::to_string(s.energy_eV.size()) +
+                     " data points; at least " + std::to_string(kMinPoints) + " are needed for a spectrum");
+  for (std::size_t i = 0; i < s.energy_eV.size(); ++i) {
+    if (!std::isfinite(s.energy_eV[i]))
+      throw InputError(s.path + ":" + std::to_string(s.line_numbers[i]) + ": energy (" + s.energy_column +
+                       ") is not finite");
+    if (!std::isfinite(s.mu[i]))
+      throw InputError(s.path + ":" + std::to_string(s.line_numbers[i]) + ": mu = " + s.mu_expression + " is " +
+                       std::to_string(s.mu[i]) + " (e.g. the log of a non-positive ratio)");
+  }
+  std::size_t n_repeat = 0, n_decrease = 0, first_bad = 0;
+  for (std::size_t i = 1; i < s.energy_eV.size(); ++i) {
+    const double d = s.energy_eV[i] - s.energy_eV[i - 1];
+    if (d < 1.0e-7) {
+      if (n_repeat + n_decrease == 0) first_bad = i;
+      if (d < 0) ++n_decrease; else ++n_repeat;
+    }
+  }
+  if (n_repeat + n_decrease > 0)
+    s.warnings.push_back(s.path + ":" + std::to_string(s.line_numbers[first_bad]) + ": " +
+                         std::to_string(n_repeat) + " repeated and " + std::to_string(n_decrease) +
+                         " decreasing energies; each is moved just above its predecessor (by max(1e-7 eV, "
+                         "1e-6 x the step)) as Larch's remove_dups does");
+  return s;
+}
+
+}  // namespace xasforge::xafs

@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+
+#include <limits>
+
+#include "core/error.hpp"
+#include "core/ml/dataset.hpp"
+#include "core/ml/feature_binning.hpp"
+#include "core/ml/normalization.hpp"
+#include "core/ml/random_forest.hpp"
+#include "tests/core/ml/synthetic.hpp"
+
+using namespace xasforge::ml;
+using Catch::Matchers::Contains;
+using Catch::Matchers::WithinAbs;
+
+TEST_CASE("bad data sets give clear errors", "[ml][dataset]") {
+  auto d = xasforge::test::three_class_problem(40, 2, 1);
+  SECTION("NaN feature names row and column") {
+    d.features(5, 1) = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THROWS_WITH(validate(d, "x.h5"), Contains("row 5") && Contains("column 1") && Contains("not finite"));
+    CHECK_THROWS_AS(train_forest(d, all_rows(d), ForestOptions{}), xasforge::InputError);
+  }
+  SECTION("label / feature count mismatch") {
+    d.labels.pop_back();
+    CHECK_THROWS_WITH(validate(d, "x.h5"), Contains("39 labels for 40 feature rows"));
+  }
+  SECTION("single class") {
+    for (auto& l : d.labels) l = 6;
+    CHECK_THROWS_WITH(validate(d, "x.h5"), Contains("same class") && Contains("at least two classes"));
+    CHECK_THROWS_AS(train_forest(d, all_rows(d), ForestOptions{}), xasforge::InputError);
+  }
+  SECTION("no rows") { CHECK_THROWS_AS(validate(select_rows(d, {}), "x.h5"), xasforge::InputError); }
+}
+
+TEST_CASE("filters by element and split", "[ml][dataset]") {
+  const auto d = xasforge::test::three_class_problem(40, 2, 1);
+  CHECK(rows_with_element(d, 26).size() == 20);
+  CHECK(rows_in_split(d, kSplitTest).size() == 10);
+  Dataset untagged = d;
+  untagged.element_z.clear();
+  CHECK_THROWS_AS(rows_with_element(untagged, 26), xasforge::InputError);
+}
+
+TEST_CASE("normalization is fitted on the training rows only", "[ml][normalization]") {
+  FeatureMatrix x(3, 2);
+  x << 0, 10, 2, 10, 4, 30;
+  const auto mm = Normalization::fit(NormalizationKind::min_max, x, {0, 1});
+  FeatureMatrix y = x;
+  mm.apply(y);
+  // Column 0: min 0, max 2 from rows 0-1; row 2 (value 4) maps to 2, outside [0, 1]. Exact arithmetic.
+  CHECK(y(0, 0) == 0.0);
+  CHECK(y(1, 0) == 1.0);
+  CHECK(y(2, 0) == 2.0);
+  CHECK(y(2, 1) == 20.0);  // column 1 constant on rows 0-1: scale 1, offset 10
+  const auto mean = Normalization::fit(NormalizationKind::mean, x, {0, 1, 2});
+  FeatureMatrix z = x;
+  mean.apply(z);
+  // mean 2, population sd sqrt(8/3): row 2 -> 2 / sqrt(8/3); 1e-14 covers the rounding of sqrt.
+  CHECK_THAT(z(2, 0), WithinAbs(2.0 / std::sqrt(8.0 / 3.0), 1e-14));
+  CHECK_THROWS_AS(parse_normalization("zscore"), xasforge::InputError);
+}
+
+TEST_CASE("feature binning: bin <= b exactly when value <= cut b", "[ml][binning]") {
+  auto d = xasforge::test::three_class_problem(2000, 1, 3);
+  for (Eigen::Index i = 0; i < 2000; ++i) d.features(i, 2) = static_cast<double>(i % 7);  // 7 distinct values
+  const auto rows = all_rows(d);
+  const auto b = FeatureBinner::fit(d.features, rows, 255);
+  CHECK(b.cuts(0).size() <= 254);
+  CHECK(b.cuts(0).size() >= 200);  // 2000 distinct values: close to the full 254 cuts
+  REQUIRE(b.cuts(2).size() == 6);  // exact midpoints between the 7 distinct values
+  CHECK(b.cuts(2)[0] == 0.5);
+  CHECK(b.cuts(2)[5] == 5.5);
+  for (std::size_t f = 0; f < 3; ++f)
+    for (Eigen::Index i = 0; i < 2000; i += 37) {
+      const double v = d.features(i, static_cast<Eigen::Index>(f));
+      const auto bin = b.bin(f, v);
+      for (std::size_t c = 0; c < b.cuts(f).size(); ++c) CHECK((bin <= c) == (v <= b.cuts(f)[c]));
+    }
+}

@@ -1,0 +1,132 @@
+// `xasforge predict MODEL INPUT...`: apply a model file to results files (HDF5), feature CSVs or
+// (through the data-reduction stage) measured spectra. Rows are shared over the ranks under mpirun.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+
+#include "core/error.hpp"
+#include "core/ml/feature_csv.hpp"
+#include "core/ml/model_file.hpp"
+#include "mpi/dataset_loader.hpp"
+#include "mpi/distributed_learning.hpp"
+#include "workflows/cli/commands.hpp"
+#include "workflows/cli/measured_spectrum_features.hpp"
+
+namespace xasforge::cli {
+namespace {
+
+struct PredictOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string output;
+  bool probabilities = false;
+};
+
+bool ends_with(const std::string& s, const std::string& e) {
+  return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
+}
+
+/// Feature rows of one input, and the item index of each row (-1 when not from a results file).
+ml::FeatureMatrix input_features(const std::string& path, const ml::Model& model, std::vector<long>& items) {
+  items.clear();
+  ml::FeatureMatrix x;
+  if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
+    mpi::DatasetRequest request;
+    request.features = model.feature_name;
+    request.target = "none";
+    const ml::Dataset d = mpi::load_dataset(path, request);
+    if (!model.feature_grid.empty() && !d.feature_grid.empty()) {
+      bool same = d.feature_grid.size() == model.feature_grid.size();
+      for (std::size_t i = 0; same && i < d.feature_grid.size(); ++i)
+        same = std::abs(d.feature_grid[i] - model.feature_grid[i]) <= 1e-9 * (1.0 + std::abs(model.feature_grid[i]));
+      if (!same) throw InputError(path + ": the feature grid of " + model.feature_name + " differs from the model's");
+    }
+    items = d.item_index;
+    x = d.features;
+  } else if (is_measured_spectrum(path)) {
+    x = measured_spectrum_features(path, model);
+  } else {
+    x = ml::read_feature_csv(path);
+  }
+  if (static_cast<std::size_t>(x.cols()) != model.n_features())
+    throw InputError(path + ": " + std::to_string(x.cols()) + " features per row; the model expects " +
+                     std::to_string(model.n_features()) + " (" + model.feature_name + ")");
+  for (Eigen::Index i = 0; i < x.rows(); ++i)
+    for (Eigen::Index j = 0; j < x.cols(); ++j)
+      if (!std::isfinite(x(i, j)))
+        throw InputError(path + ": row " + std::to_string(i) + ", feature " + std::to_string(j) + " is not finite");
+  if (items.empty()) items.assign(static_cast<std::size_t>(x.rows()), -1);
+  return x;
+}
+
+void run_predict(const PredictOptions& o) {
+  boost::mpi::communicator world;
+  const bool root = world.rank() == 0;
+  const ml::Model model = ml::load_model(o.model);
+  std::ofstream file;
+  if (root && !o.output.empty()) {
+    file.open(o.output);
+    if (!file) throw InputError(o.output + ": cannot write predictions");
+  }
+  std::ostream& out = o.output.empty() ? std::cout : file;
+  if (root) {
+    out << "input,row,item,prediction";
+    if (model.task == ml::Task::classification && o.probabilities)
+      for (int c : model.classes) out << ",p_" << c;
+    if (model.task == ml::Task::regression)
+      for (std::size_t j = 1; j < model.n_outputs(); ++j) out << ",y" << j;
+    out << '\n';
+  }
+  for (const auto& input : o.inputs) {
+    std::vector<long> items;
+    const ml::FeatureMatrix x = input_features(input, model, items);
+    const ml::TargetMatrix p = mpi::predict_distributed(world, model, x);
+    if (!root) continue;
+    const std::vector<int> cls = model.task == ml::Task::classification ? model.classes_from(p) : std::vector<int>{};
+    char buf[64];
+    for (Eigen::Index i = 0; i < p.rows(); ++i) {
+      out << input << ',' << i << ',' << items[static_cast<std::size_t>(i)];
+      if (model.task == ml::Task::classification) {
+        out << ',' << cls[static_cast<std::size_t>(i)];
+        if (o.probabilities)
+          for (Eigen::Index j = 0; j < p.cols(); ++j) {
+            std::snprintf(buf, sizeof buf, ",%.6g", p(i, j));
+            out << buf;
+          }
+      } else {
+        for (Eigen::Index j = 0; j < p.cols(); ++j) {
+          std::snprintf(buf, sizeof buf, ",%.9g", p(i, j));
+          out << buf;
+        }
+      }
+      out << '\n';
+    }
+  }
+  out.flush();
+}
+
+}  // namespace
+
+void add_predict_command(CLI::App& app) {
+  auto o = std::make_shared<PredictOptions>();
+  CLI::App* cmd = app.add_subcommand("predict", "Apply a model file to results files, feature CSVs or measured spectra");
+  cmd->add_option("model", o->model, "Model file written by xasforge train")->required();
+  cmd->add_option("inputs", o->inputs, "Results files (.h5), feature CSVs, or measured spectra (.xdi)")->required();
+  cmd->add_option("-o,--output", o->output, "CSV file for the predictions (default: stdout)");
+  cmd->add_flag("--probabilities", o->probabilities, "Also print class probabilities");
+  cmd->callback([o] {
+    static std::unique_ptr<boost::mpi::environment> env;
+    if (!env) env = std::make_unique<boost::mpi::environment>();
+    run_predict(*o);
+  });
+}
+
+}  // namespace xasforge::cli

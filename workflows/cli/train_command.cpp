@@ -1,0 +1,241 @@
+// `xasforge train RESULTS.h5 --target cn ...`: cross-validate, fit and evaluate a model on a
+// results file, and write the model file. Runs the same with or without mpirun: trees, CV tasks
+// and gradient chunks are shared over the ranks, and rank 0 prints and writes.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <numeric>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <boost/mpi/collectives.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/ml/cross_validation.hpp"
+#include "core/ml/metrics.hpp"
+#include "core/ml/model_file.hpp"
+#include "core/ml/permutation_importance.hpp"
+#include "mpi/dataset_loader.hpp"
+#include "mpi/distributed_learning.hpp"
+#include "workflows/cli/commands.hpp"
+
+namespace xasforge::cli {
+namespace {
+
+struct TrainOptions {
+  std::string results, output, metrics_json, features = "chir_mag", target = "cn", model = "random_forest";
+  std::string normalization = "none", grid, hidden = "512,512";
+  std::optional<int> element;
+  std::size_t cv = 0, permutation_repeats = 0;
+  bool no_bootstrap = false, bagging = false;
+  ml::ForestOptions forest;
+  ml::NetworkOptions network;
+};
+
+std::vector<std::size_t> parse_hidden(const std::string& s) {
+  std::vector<std::size_t> out;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    try {
+      const long v = std::stol(part);
+      if (v <= 0) throw std::invalid_argument("");
+      out.push_back(static_cast<std::size_t>(v));
+    } catch (const std::exception&) {
+      throw InputError("--hidden: '" + s + "' is not a comma-separated list of positive layer sizes");
+    }
+  }
+  return out;
+}
+
+std::string fmt(double v, int digits = 4) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
+nlohmann::json scores_json(const ml::Scores& s, ml::Task task) {
+  if (task == ml::Task::classification)
+    return {{"rows", s.rows}, {"accuracy", s.accuracy}, {"macro_f1", s.macro_f1}, {"within_one", s.within_one}};
+  return {{"rows", s.rows}, {"r2", s.r2}};
+}
+
+void run_train(const TrainOptions& o) {
+  boost::mpi::communicator world;
+  const bool root = world.rank() == 0;
+  auto say = [&](const std::string& line) {
+    if (root) std::cout << line << std::endl;
+  };
+
+  mpi::DatasetRequest request;
+  request.features = o.features;
+  request.target = o.target;
+  request.element_z = o.element;
+  const ml::Dataset data = mpi::load_dataset(o.results, request);
+
+  ml::TrainingOptions base;
+  base.kind = ml::parse_model_kind(o.model);
+  base.forest = o.forest;
+  if (o.bagging) base.forest.max_features = "all";
+  base.forest.bootstrap = !o.no_bootstrap;
+  base.network = o.network;
+  base.network.hidden = parse_hidden(o.hidden);
+  base.network.seed = o.forest.seed;
+  base.normalization = ml::parse_normalization(o.normalization);
+
+  std::vector<std::size_t> train = ml::all_rows(data), test;
+  if (!data.split.empty()) {
+    train = ml::rows_in_split(data, ml::kSplitTrain);
+    test = ml::rows_in_split(data, ml::kSplitTest);
+  }
+  say("data     " + o.results + ": " + std::to_string(data.rows()) + " items × " + std::to_string(data.n_features()) +
+      " features (" + data.feature_name + "), target " + o.target + "; " + std::to_string(train.size()) + " train, " +
+      std::to_string(test.size()) + " test; " + std::to_string(world.size()) + " rank(s)");
+
+  nlohmann::json report;
+  report["ranks"] = world.size();
+  report["n_train"] = train.size();
+  report["n_test"] = test.size();
+
+  ml::TrainingOptions chosen = base;
+  if (o.cv > 0) {
+    const auto grid = ml::expand_grid(base, o.grid);
+    const auto names = ml::describe_grid(o.grid);
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto result = mpi::grid_search_distributed(world, data, train, grid, o.cv, o.forest.seed);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::json cv = nlohmann::json::array();
+    for (std::size_t g = 0; g < grid.size(); ++g) {
+      say("cv       " + std::to_string(o.cv) + "-fold " + (names[g].empty() ? std::string("(base)") : names[g]) + ": mean " +
+          (data.task == ml::Task::classification ? "accuracy " : "R² ") + fmt(result.mean_score[g]));
+      cv.push_back({{"grid_point", names[g]}, {"mean_score", result.mean_score[g]}});
+    }
+    chosen = grid[result.best];
+    if (grid.size() > 1) say("cv       best: " + names[result.best]);
+    say("cv       " + fmt(secs, 2) + " s");
+    report["cv"] = cv;
+    report["cv_best"] = names[result.best];
+  }
+
+  world.barrier();
+  const auto t0 = std::chrono::steady_clock::now();
+  const ml::Model model = mpi::train_model_distributed(world, data, train, chosen);
+  world.barrier();
+  const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  say("fit      " + ml::to_string(chosen.kind) + " in " + fmt(fit_seconds, 3) + " s");
+  report["fit_seconds"] = fit_seconds;
+  report["model"] = ml::to_string(chosen.kind);
+
+  if (!test.empty()) {
+    const ml::Dataset test_data = ml::select_rows(data, test);
+    const ml::TargetMatrix pred = mpi::predict_distributed(world, model, test_data.features);
+    const auto local = ml::all_rows(test_data);
+    const ml::Scores s = ml::score_predictions(test_data, local, pred, model);
+    report["test"] = scores_json(s, data.task);
+    if (data.task == ml::Task::classification) {
+      say("test     accuracy " + fmt(s.accuracy) + "  macro-F1 " + fmt(s.macro_f1) + "  within ±1 " + fmt(s.within_one));
+      const auto predicted = model.classes_from(pred);
+      const auto cm = ml::confusion_matrix(test_data.labels, predicted);
+      if (root) {
+        std::cout << "confusion (rows: true, columns: predicted)\n       ";
+        for (int c : cm.classes) std::printf("%7d", c);
+        std::printf("\n");
+        for (std::size_t i = 0; i < cm.classes.size(); ++i) {
+          std::printf("  %4d ", cm.classes[i]);
+          for (auto v : cm.counts[i]) std::printf("%7zu", v);
+          std::printf("\n");
+        }
+        std::fflush(stdout);
+      }
+      report["confusion"] = {{"classes", cm.classes}, {"counts", cm.counts}};
+      if (!test_data.element_z.empty()) {
+        nlohmann::json per;
+        for (const auto& [z, e] : ml::accuracy_by_element(test_data.element_z, test_data.labels, predicted)) {
+          say("element  Z=" + std::to_string(z) + ": " + std::to_string(e.rows) + " rows, accuracy " + fmt(e.accuracy));
+          per[std::to_string(z)] = {{"rows", e.rows}, {"accuracy", e.accuracy}};
+        }
+        report["per_element"] = per;
+      }
+    } else {
+      say("test     R² " + fmt(s.r2) + " (uniform average over " + std::to_string(model.n_outputs()) + " outputs)");
+    }
+    if (o.permutation_repeats > 0 && root) {
+      const auto pi = ml::permutation_importance(model, test_data, local, o.permutation_repeats, o.forest.seed);
+      report["permutation_importance"] = pi.mean_drop;
+    }
+  }
+  if (chosen.kind == ml::ModelKind::random_forest) {
+    const auto imp = model.forest.feature_importances();
+    report["mdi_importance"] = imp;
+    std::vector<std::size_t> order(imp.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return imp[a] > imp[b]; });
+    std::string top = "mdi      top features:";
+    for (std::size_t i = 0; i < std::min<std::size_t>(5, order.size()); ++i) {
+      const std::size_t f = order[i];
+      top += " " + (data.feature_grid.empty() ? "#" + std::to_string(f) : fmt(data.feature_grid[f], 2)) + " (" + fmt(imp[f], 3) + ")";
+    }
+    say(top);
+  }
+  if (root) {
+    if (!o.output.empty()) {
+      ml::save_model(o.output, model);
+      std::cout << "model    " << o.output << '\n';
+    }
+    if (!o.metrics_json.empty()) {
+      std::ofstream out(o.metrics_json);
+      if (!out) throw InputError(o.metrics_json + ": cannot write metrics");
+      out << report.dump(2) << '\n';
+    }
+  }
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto o = std::make_shared<TrainOptions>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a random forest or neural network on a results file (mpirun-aware)");
+  cmd->add_option("results", o->results, "HDF5 results file")->required();
+  cmd->add_option("-o,--output", o->output, "Model file to write");
+  cmd->add_option("--target", o->target, "cn | rdf | chi | /dataset/path")->capture_default_str();
+  cmd->add_option("--features", o->features, "chir_mag | soap | chi | /dataset/path")->capture_default_str();
+  cmd->add_option("--model", o->model, "random_forest | neural_network")->capture_default_str();
+  cmd->add_option("--element", o->element, "Keep only items with this absorber Z");
+  cmd->add_option("--normalization", o->normalization, "none | minmax | mean (fitted on training rows)")->capture_default_str();
+  cmd->add_option("--trees", o->forest.n_trees, "Number of trees")->capture_default_str();
+  cmd->add_option("--max-features", o->forest.max_features, "sqrt | log2 | all | N | fraction")->capture_default_str();
+  cmd->add_option("--max-depth", o->forest.max_depth, "0 = unlimited")->capture_default_str();
+  cmd->add_option("--min-samples-leaf", o->forest.min_samples_leaf)->capture_default_str();
+  cmd->add_option("--criterion", o->forest.criterion, "gini | entropy | mse (default by task)");
+  cmd->add_option("--class-weight", o->forest.class_weight, "none | balanced")->capture_default_str();
+  cmd->add_option("--max-bins", o->forest.max_bins, "Histogram bins per feature (2..256)")->capture_default_str();
+  cmd->add_flag("--no-bootstrap", o->no_bootstrap, "Every tree sees every row");
+  cmd->add_flag("--bagging", o->bagging, "Bagging: all features tried at every node");
+  cmd->add_option("--seed", o->forest.seed, "Random seed (trees keyed by seed and tree index)")->capture_default_str();
+  cmd->add_option("--cv", o->cv, "k-fold cross-validation on the training rows (0 = off)")->capture_default_str();
+  cmd->add_option("--grid", o->grid, "Grid search with --cv, e.g. 'max_features=sqrt,0.2;min_samples_leaf=1,3'");
+  cmd->add_option("--hidden", o->hidden, "Hidden layer sizes, e.g. 512,512")->capture_default_str();
+  cmd->add_option("--dropout", o->network.dropout)->capture_default_str();
+  cmd->add_option("--learning-rate", o->network.learning_rate)->capture_default_str();
+  cmd->add_option("--batch-size", o->network.batch_size)->capture_default_str();
+  cmd->add_option("--epochs", o->network.max_epochs)->capture_default_str();
+  cmd->add_option("--patience", o->network.patience, "Early stopping patience (epochs)")->capture_default_str();
+  cmd->add_option("--permutation-repeats", o->permutation_repeats, "Permutation importance on the test rows (0 = off)");
+  cmd->add_option("--metrics-json", o->metrics_json, "Write metrics and timings as JSON");
+  cmd->callback([o] {
+    static std::unique_ptr<boost::mpi::environment> env;
+    if (!env) env = std::make_unique<boost::mpi::environment>();
+    run_train(*o);
+  });
+}
+
+}  // namespace xasforge::cli
