@@ -3,7 +3,6 @@
 // once, for the average structure (FEFF 8.5L's pot/xsph modules, or read from --phases DIR).
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -23,6 +22,7 @@
 #include "core/ensemble/trajectory_io.hpp"
 #include "core/error.hpp"
 #include "core/scattering/feff_files.hpp"
+#include "core/scattering/feff_phase_provider.hpp"
 #include "core/structure/cluster.hpp"
 #include "workflows/cli/commands.hpp"
 
@@ -46,53 +46,19 @@ struct AverageOptions {
   unsigned threads = 1;
 };
 
-// Phase shifts of the average structure from FEFF 8.5L's potential and phase modules, run once in
-// a scratch folder (feff8l_rdinp, feff8l_pot, feff8l_xsph; PRINT level 2 for phaseNN.dat).
-// TODO(lead): switch to core/scattering/feff_phase_provider.hpp when branch `paths` lands it.
+// Phase shifts of the average structure, once: FEFF 8.5L's potential and phase modules through
+// the project's provider (core/scattering/feff_phase_provider.hpp).
 scattering::PhaseShifts phases_from_feff(const structure::Structure& average, std::size_t absorber, double radius_A,
                                          const std::string& edge) {
-  const auto cluster = structure::build_cluster(average, absorber, radius_A);
-  const int z_abs = cluster.front().z;
-  std::set<int> others;
-  for (std::size_t i = 1; i < cluster.size(); ++i) others.insert(cluster[i].z);
-  std::vector<int> order;
-  if (others.count(z_abs)) order.push_back(z_abs);
-  for (int z : others)
-    if (z != z_abs) order.push_back(z);
-  auto ipot_of = [&](int z) {
-    for (std::size_t i = 0; i < order.size(); ++i)
-      if (order[i] == z) return static_cast<int>(i) + 1;
-    return 0;
-  };
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("xasforge_average_" + std::to_string(::getpid()) + "_" + std::to_string(absorber));
-  std::filesystem::create_directories(dir);
-  {
-    std::ofstream inp(dir / "feff.inp");
-    inp << "TITLE xasforge average: reference potentials of the average structure\nEDGE " << edge
-        << "\nS02 1.0\nCONTROL 1 1 0 0 0 0\nPRINT 0 2 0 0 0 0\nEXCHANGE 0 0 0\n\nPOTENTIALS\n";
-    inp << "  0 " << z_abs << " " << elements::element(z_abs).symbol << "\n";
-    for (std::size_t i = 0; i < order.size(); ++i)
-      inp << "  " << i + 1 << " " << order[i] << " " << elements::element(order[i]).symbol << "\n";
-    inp << "\nATOMS\n";
-    char line[160];
-    for (std::size_t i = 0; i < cluster.size(); ++i) {
-      const auto& a = cluster[i];
-      std::snprintf(line, sizeof line, "%12.6f %12.6f %12.6f %3d\n", a.position_A.x(), a.position_A.y(),
-                    a.position_A.z(), i == 0 ? 0 : ipot_of(a.z));
-      inp << line;
-    }
-    inp << "END\n";
-  }
-  for (const char* prog : {"feff8l_rdinp", "feff8l_pot", "feff8l_xsph"}) {
-    const std::string cmd = "cd '" + dir.string() + "' && " + prog + " > " + prog + ".log 2>&1";
-    if (std::system(cmd.c_str()) != 0)
-      throw PhysicsError(std::string(prog) + " failed in " + dir.string() + " (see " + prog + ".log there)");
-  }
-  auto phases = scattering::feff::read_phase_shifts(dir);
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  return phases;
+  scattering::PhaseSettings settings;
+  settings.cluster_radius_A = radius_A;
+  if (edge == "K") settings.edge = scattering::Edge::K;
+  else if (edge == "L1") settings.edge = scattering::Edge::L1;
+  else if (edge == "L2") settings.edge = scattering::Edge::L2;
+  else if (edge == "L3") settings.edge = scattering::Edge::L3;
+  else throw InputError("average: --edge must be one of K, L1, L2, L3; got '" + edge + "'");
+  scattering::FeffPhaseProvider provider;
+  return provider.compute(average, absorber, settings);
 }
 
 std::vector<std::string> split_types(const std::string& s) {
