@@ -14,5 +14,6 @@ void add_reduce_command(CLI::App& app);
 void add_cn_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
+void add_average_command(CLI::App& app);
 
 }  // namespace xasforge::cli

@@ -1,0 +1,452 @@
+#include "core/ensemble/rmc.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <string>
+
+#include "core/ensemble/neighbor_list.hpp"
+#include "core/ensemble/random_stream.hpp"
+#include "core/error.hpp"
+#include "core/units.hpp"
+
+namespace xasforge::ensemble {
+
+ResidualSpace parse_residual_space(const std::string& name) {
+  if (name == "k") return ResidualSpace::K;
+  if (name == "r" || name == "R") return ResidualSpace::R;
+  throw InputError("rmc: unknown residual space '" + name + "'; expected one of: k, r");
+}
+
+namespace {
+
+double interpolate(const std::vector<double>& x, const std::vector<double>& y, double v) {
+  auto it = std::upper_bound(x.begin(), x.end(), v);
+  if (it == x.begin()) return y.front();
+  if (it == x.end()) return y.back();
+  const std::size_t i = static_cast<std::size_t>(it - x.begin());
+  const double t = (v - x[i - 1]) / (x[i] - x[i - 1]);
+  return y[i - 1] + t * (y[i] - y[i - 1]);
+}
+
+double min_width(const Eigen::Matrix3d& h) {
+  const double v = std::abs(h.determinant());
+  double w = 1e300;
+  for (int d = 0; d < 3; ++d) w = std::min(w, v / h.row((d + 1) % 3).cross(h.row((d + 2) % 3)).norm());
+  return w;
+}
+
+}  // namespace
+
+RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> datasets, const RmcOptions& options)
+    : options_(options) {
+  if (!start.is_periodic()) throw InputError("rmc: the starting configuration must be periodic (a supercell)");
+  if (datasets.empty()) throw InputError("rmc: no data set to fit");
+  sys_ = from_structure(start);
+  inv_t_ = sys_.cell_A.transpose().inverse();
+  const double half = 0.5 * min_width(sys_.cell_A);
+  if (!(options_.chi_rmax_A < half))
+    throw InputError("rmc: chi_rmax " + std::to_string(options_.chi_rmax_A) +
+                     " Å must be below half the smallest cell width (" + std::to_string(half) +
+                     " Å): use a larger supercell");
+  if (!(options_.max_step_A > 0)) throw InputError("rmc: max_step must be > 0 Å");
+  std::set<int> species;
+  for (int z : sys_.z) species.insert(z);
+  const int zmax = *species.rbegin();
+  for (auto& d : datasets) {
+    Set s;
+    s.data = std::move(d);
+    const auto& dd = s.data;
+    if (dd.k_invA.size() < 2 || dd.k_invA.size() != dd.chi.size())
+      throw InputError("rmc: data set of Z = " + std::to_string(dd.absorber_z) + " needs matching k and chi arrays");
+    if (!(dd.k_max_invA > dd.k_min_invA)) throw InputError("rmc: k_max must exceed k_min");
+    const double lo = std::max(dd.k_min_invA - 0.5, dd.k_invA.front());
+    const double hi = std::min(dd.k_max_invA + 0.5, dd.k_invA.back());
+    if (hi < dd.k_max_invA - 1e-9 || lo > dd.k_min_invA + 1e-9)
+      throw InputError("rmc: fit range " + std::to_string(dd.k_min_invA) + "-" + std::to_string(dd.k_max_invA) +
+                       " Å⁻¹ is outside the data (" + std::to_string(dd.k_invA.front()) + "-" +
+                       std::to_string(dd.k_invA.back()) + ")");
+    for (long i = static_cast<long>(std::ceil(lo / 0.05 - 1e-9)); 0.05 * static_cast<double>(i) <= hi + 1e-9; ++i) {
+      const double k = 0.05 * static_cast<double>(i);
+      s.k.push_back(k);
+      s.target.push_back(interpolate(dd.k_invA, dd.chi, k));
+      s.kw.push_back(std::pow(k, dd.k_weight));
+      double w;
+      if (dd.space == ResidualSpace::K) {
+        w = (k >= dd.k_min_invA - 1e-9 && k <= dd.k_max_invA + 1e-9) ? 1.0 : 0.0;
+      } else {  // Hanning window, dk = 1 Å⁻¹ (PHYSICS.md §6.3)
+        const double x1 = dd.k_min_invA - 0.5, x2 = dd.k_min_invA + 0.5, x3 = dd.k_max_invA - 0.5,
+                     x4 = dd.k_max_invA + 0.5;
+        if (k <= x1 || k >= x4) w = 0;
+        else if (k < x2) w = std::pow(std::sin(0.5 * units::kPi * (k - x1) / (x2 - x1)), 2);
+        else if (k <= x3) w = 1;
+        else w = std::pow(std::cos(0.5 * units::kPi * (k - x3) / (x4 - x3)), 2);
+      }
+      s.window.push_back(w);
+    }
+    if (!dd.background.empty()) {
+      if (dd.background.size() != dd.background_k_invA.size() || dd.background.size() < 2)
+        throw InputError("rmc: background needs matching background_k_invA and background arrays");
+      for (double k : s.k) {
+        const double q2 = k * k - dd.e0_shift_eV * units::kEtok;
+        s.bg.push_back(interpolate(dd.background_k_invA, dd.background, q2 >= 0 ? std::sqrt(q2) : 0.0));
+      }
+    } else {
+      s.bg.assign(s.k.size(), 0.0);
+    }
+    s.n_absorbers = static_cast<double>(std::count(sys_.z.begin(), sys_.z.end(), dd.absorber_z));
+    if (s.n_absorbers == 0) throw InputError("rmc: no absorber of Z = " + std::to_string(dd.absorber_z));
+    s.table_by_z.resize(static_cast<std::size_t>(zmax) + 1);
+    for (int z : species) {
+      int ipot = -1;
+      for (std::size_t ip = 1; ip < dd.phases.potentials.size(); ++ip)
+        if (dd.phases.potentials[ip].z == z) {
+          ipot = static_cast<int>(ip);
+          break;
+        }
+      if (ipot < 0) throw InputError("rmc: phase shifts of the Z = " + std::to_string(dd.absorber_z) +
+                                     " edge have no potential for Z = " + std::to_string(z));
+      s.table_by_z[static_cast<std::size_t>(z)] = std::make_shared<PairChiTable>(
+          dd.phases, ipot, s.k, dd.e0_shift_eV, std::max(0.5, 0.8 * options_.min_distance_A), options_.chi_rmax_A + 0.01);
+    }
+    const std::size_t nk = s.k.size();
+    if (dd.space == ResidualSpace::R) {
+      const double dr = units::kPi / (0.05 * 2048);
+      for (long j = static_cast<long>(std::ceil(dd.r_min_A / dr)); j * dr <= dd.r_max_A; ++j) {
+        const double r = static_cast<double>(j) * dr;
+        for (std::size_t i = 0; i < nk; ++i) {
+          const double a = 0.05 / std::sqrt(units::kPi) * s.window[i] * s.kw[i];
+          s.m_re.push_back(a * std::cos(2 * s.k[i] * r));
+          s.m_im.push_back(-a * std::sin(2 * s.k[i] * r));
+        }
+        ++s.n_r;
+      }
+      if (s.n_r == 0) throw InputError("rmc: empty R window");
+    }
+    // normalisation: the same metric applied to the target itself
+    s.norm = 1.0;
+    std::vector<double> zero_model(nk, 0.0);
+    s.sum = zero_model;
+    {
+      Set tmp = s;
+      tmp.data.s02 = 0.0;
+      s.norm = set_misfit(tmp, zero_model);
+    }
+    if (!(s.norm > 0)) throw InputError("rmc: the target spectrum is zero in the fit window");
+    sets_.push_back(std::move(s));
+  }
+  recompute();
+}
+
+double RmcModel::set_misfit(const Set& s, const std::vector<double>& sum) const {
+  const std::size_t nk = s.k.size();
+  const double scale = s.data.s02 / s.n_absorbers;
+  if (s.data.space == ResidualSpace::K) {
+    double acc = 0;
+    for (std::size_t i = 0; i < nk; ++i) {
+      const double model = scale * sum[i] + s.data.s02 * s.bg[i];
+      const double d = s.kw[i] * s.window[i] * (s.target[i] - model);
+      acc += d * d;
+    }
+    return acc / s.norm;
+  }
+  std::vector<double> d(nk);
+  for (std::size_t i = 0; i < nk; ++i) d[i] = s.target[i] - scale * sum[i] - s.data.s02 * s.bg[i];
+  double acc = 0;
+  for (std::size_t j = 0; j < s.n_r; ++j) {
+    const double* mr = &s.m_re[j * nk];
+    const double* mi = &s.m_im[j * nk];
+    double re = 0, im = 0;
+    for (std::size_t i = 0; i < nk; ++i) {
+      re += mr[i] * d[i];
+      im += mi[i] * d[i];
+    }
+    acc += re * re + im * im;
+  }
+  return acc / s.norm;
+}
+
+void RmcModel::recompute() {
+  for (auto& s : sets_) s.sum.assign(s.k.size(), 0.0);
+  for (const auto& p : find_pairs(sys_, options_.chi_rmax_A)) {
+    const double r = (sys_.position_A[p.j] + p.shift_A - sys_.position_A[p.i]).norm();
+    if (r > options_.chi_rmax_A) continue;
+    const int zi = sys_.z[p.i], zj = sys_.z[p.j];
+    for (auto& s : sets_) {
+      if (zi == s.data.absorber_z) s.table_by_z[static_cast<std::size_t>(zj)]->add(r, 1.0, s.sum);
+      if (zj == s.data.absorber_z) s.table_by_z[static_cast<std::size_t>(zi)]->add(r, 1.0, s.sum);
+    }
+  }
+  misfit_ = 0;
+  for (const auto& s : sets_) misfit_ += s.data.weight * set_misfit(s, s.sum);
+}
+
+bool RmcModel::propose(std::size_t m, const Eigen::Vector3d& x) {
+  const std::size_t n = sys_.size();
+  const Eigen::Vector3d x_old = sys_.position_A[m];
+  const double dmin2 = options_.min_distance_A * options_.min_distance_A;
+  const double rmax2 = options_.chi_rmax_A * options_.chi_rmax_A;
+  const Eigen::Matrix3d h_t = sys_.cell_A.transpose();
+  auto mi = [&](const Eigen::Vector3d& d) {
+    Eigen::Vector3d f = inv_t_ * d;
+    for (int k = 0; k < 3; ++k) f[k] -= std::round(f[k]);
+    return Eigen::Vector3d(h_t * f);
+  };
+  for (auto& s : sets_) s.delta.assign(s.k.size(), 0.0);
+  const int zm = sys_.z[m];
+  for (std::size_t j = 0; j < n; ++j) {
+    if (j == m) continue;
+    const Eigen::Vector3d dn = mi(sys_.position_A[j] - x);
+    const double rn2 = dn.squaredNorm();
+    if (rn2 < dmin2) return false;
+    const double ro2 = mi(sys_.position_A[j] - x_old).squaredNorm();
+    if (rn2 > rmax2 && ro2 > rmax2) continue;
+    const double rn = std::sqrt(rn2), ro = std::sqrt(ro2);
+    const int zj = sys_.z[j];
+    const bool in_new = rn2 <= rmax2, in_old = ro2 <= rmax2;  // the same cut-off as recompute()
+    for (auto& s : sets_) {
+      const int za = s.data.absorber_z;
+      const double mult = (zm == za ? 1.0 : 0.0) + (zj == za ? 1.0 : 0.0);
+      if (mult == 0.0) continue;
+      // the table of the scatterer seen from the absorber: for a like pair both are the same
+      const int zs = zm == za ? zj : zm;
+      if (zm == za && zj == za) {
+        const auto& t = *s.table_by_z[static_cast<std::size_t>(zj)];
+        if (in_new) t.add(rn, 2.0, s.delta);
+        if (in_old) t.add(ro, -2.0, s.delta);
+      } else {
+        const auto& t = *s.table_by_z[static_cast<std::size_t>(zs)];
+        if (in_new) t.add(rn, 1.0, s.delta);
+        if (in_old) t.add(ro, -1.0, s.delta);
+      }
+    }
+  }
+  trial_misfit_ = 0;
+  for (auto& s : sets_) {
+    s.trial_sum.resize(s.sum.size());
+    for (std::size_t i = 0; i < s.sum.size(); ++i) s.trial_sum[i] = s.sum[i] + s.delta[i];
+    trial_misfit_ += s.data.weight * set_misfit(s, s.trial_sum);
+  }
+  trial_atom_ = m;
+  trial_x_ = x;
+  return true;
+}
+
+void RmcModel::accept() {
+  for (auto& s : sets_) s.sum.swap(s.trial_sum);
+  sys_.position_A[trial_atom_] = trial_x_;
+  misfit_ = trial_misfit_;
+}
+
+double RmcModel::refit_s02(std::size_t e) {
+  auto& s = sets_.at(e);
+  const std::size_t nk = s.k.size();
+  std::vector<double> c(nk);
+  for (std::size_t i = 0; i < nk; ++i) c[i] = s.sum[i] / s.n_absorbers + s.bg[i];
+  double num = 0, den = 0;
+  if (s.data.space == ResidualSpace::K) {
+    for (std::size_t i = 0; i < nk; ++i) {
+      const double w = std::pow(s.kw[i] * s.window[i], 2);
+      num += w * s.target[i] * c[i];
+      den += w * c[i] * c[i];
+    }
+  } else {
+    for (std::size_t j = 0; j < s.n_r; ++j) {
+      double tr = 0, ti = 0, cr = 0, ci = 0;
+      for (std::size_t i = 0; i < nk; ++i) {
+        tr += s.m_re[j * nk + i] * s.target[i];
+        ti += s.m_im[j * nk + i] * s.target[i];
+        cr += s.m_re[j * nk + i] * c[i];
+        ci += s.m_im[j * nk + i] * c[i];
+      }
+      num += tr * cr + ti * ci;
+      den += cr * cr + ci * ci;
+    }
+  }
+  if (den > 0 && num > 0) s.data.s02 = num / den;
+  misfit_ = 0;
+  for (const auto& x : sets_) misfit_ += x.data.weight * set_misfit(x, x.sum);
+  return s.data.s02;
+}
+
+std::vector<double> RmcModel::model_chi(std::size_t e) const {
+  const auto& s = sets_.at(e);
+  std::vector<double> out(s.k.size());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = s.data.s02 * (s.sum[i] / s.n_absorbers + s.bg[i]);
+  return out;
+}
+
+double RmcModel::r_factor(std::size_t e) const {
+  const auto& s = sets_.at(e);
+  const auto model = model_chi(e);
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < s.k.size(); ++i) {
+    if (s.k[i] < s.data.k_min_invA - 1e-9 || s.k[i] > s.data.k_max_invA + 1e-9) continue;
+    num += std::pow(s.kw[i] * (s.target[i] - model[i]), 2);
+    den += std::pow(s.kw[i] * s.target[i], 2);
+  }
+  return num / den;
+}
+
+RmcResult run_rmc(const structure::Structure& start, const std::vector<RmcDataset>& datasets, const RmcOptions& options) {
+  RmcModel model(start, datasets, options);
+  RandomStream rng(options.seed, "rmc.chain." + std::to_string(options.chain));
+  RmcResult res;
+  res.misfit_history.push_back(model.misfit());
+  res.r_factor_history.push_back(model.r_factor(0));
+  std::size_t attempted = 0, accepted = 0;
+  const std::size_t n = model.system().size();
+  for (std::size_t mv = 0; mv < options.n_moves; ++mv) {
+    double t = options.temperature;
+    if (options.final_temperature >= 0 && options.n_moves > 1)
+      t += (options.final_temperature - options.temperature) * static_cast<double>(mv) / static_cast<double>(options.n_moves - 1);
+    const std::size_t m = rng.index(n);
+    const Eigen::Vector3d x = model.system().position_A[m] + rng.in_ball(options.max_step_A);
+    const double u = rng.uniform();
+    if (model.propose(m, x)) {
+      ++attempted;
+      const double delta = model.trial_misfit() - model.misfit();
+      if (delta <= 0 || (t > 0 && u < std::exp(-delta / t))) {
+        model.accept();
+        ++accepted;
+        if (accepted % 20000 == 0) model.recompute();  // removes accumulated round-off
+      }
+    }
+    if (options.refit_s02_every && (mv + 1) % options.refit_s02_every == 0)
+      for (std::size_t e = 0; e < model.n_datasets(); ++e) model.refit_s02(e);
+    if (options.history_every && (mv + 1) % options.history_every == 0) {
+      res.misfit_history.push_back(model.misfit());
+      res.r_factor_history.push_back(model.r_factor(0));
+    }
+  }
+  model.recompute();
+  res.acceptance = attempted ? static_cast<double>(accepted) / static_cast<double>(attempted) : 0.0;
+  res.final_configuration = model.structure();
+  for (std::size_t e = 0; e < model.n_datasets(); ++e) {
+    res.fit_k.push_back(model.fit_k(e));
+    res.model_chi.push_back(model.model_chi(e));
+    res.target_chi.push_back(model.target_chi(e));
+    res.r_factor.push_back(model.r_factor(e));
+    res.misfit_per_set.push_back(model.set_misfit(e));
+    res.s02.push_back(model.s02(e));
+  }
+  return res;
+}
+
+double fit_s02_e0(const structure::Structure& configuration, std::vector<RmcDataset>& datasets, std::size_t e,
+                  const RmcOptions& options, double e0_lo, double e0_hi, double e0_step) {
+  double best = 1e300, best_e0 = 0, best_s02 = 1;
+  for (double e0 = e0_lo; e0 <= e0_hi + 1e-9; e0 += e0_step) {
+    std::vector<RmcDataset> one = {datasets.at(e)};
+    one[0].e0_shift_eV = e0;
+    one[0].s02 = 1.0;
+    one[0].space = ResidualSpace::K;
+    RmcModel m(configuration, one, options);
+    const auto c = m.model_chi(0);  // includes background
+    const auto& k = m.fit_k(0);
+    const auto& t = m.target_chi(0);
+    double num = 0, den = 0;
+    for (std::size_t i = 0; i < k.size(); ++i) {
+      if (k[i] < one[0].k_min_invA || k[i] > one[0].k_max_invA) continue;
+      const double w = std::pow(k[i], 2 * one[0].k_weight);
+      num += w * t[i] * c[i];
+      den += w * c[i] * c[i];
+    }
+    const double s02 = den > 0 ? num / den : 1.0;
+    one[0].s02 = s02;
+    one[0].space = datasets[e].space;
+    RmcModel m2(configuration, one, options);
+    if (m2.misfit() < best) {
+      best = m2.misfit();
+      best_e0 = e0;
+      best_s02 = s02;
+    }
+  }
+  datasets[e].e0_shift_eV = best_e0;
+  datasets[e].s02 = best_s02;
+  return best;
+}
+
+EvaxResult run_evax(const structure::Structure& start, const std::vector<RmcDataset>& datasets,
+                    const RmcOptions& options, const EvaxOptions& evax) {
+  if (evax.population < 2) throw InputError("evax: population must be >= 2");
+  RandomStream rng(options.seed, "evax.chain." + std::to_string(options.chain));
+  const RmcModel base(start, datasets, options);
+  std::vector<RmcModel> pop(evax.population, base);
+  const std::size_t n = base.system().size();
+  const std::vector<Eigen::Vector3d> sites = base.system().position_A;
+  EvaxResult res;
+  for (std::size_t g = 0; g < evax.generations; ++g) {
+    const double f = evax.generations > 1 ? static_cast<double>(g) / static_cast<double>(evax.generations - 1) : 1.0;
+    const double step = evax.initial_step_A + f * (evax.final_step_A - evax.initial_step_A);
+    // (a) mutation: RMC moves accepted only when ξ decreases
+    for (auto& m : pop)
+      for (std::size_t mv = 0; mv < evax.moves_per_generation; ++mv) {
+        const std::size_t a = rng.index(n);
+        const Eigen::Vector3d x = m.system().position_A[a] + rng.in_ball(step);
+        if (m.propose(a, x) && m.trial_misfit() < m.misfit()) m.accept();
+      }
+    // (b) crossover: random plane through the cell; one parent's displacements on each side
+    std::vector<RmcModel> children;
+    for (std::size_t c = 0; c < evax.population; ++c) {
+      const std::size_t pa = rng.index(pop.size());
+      std::size_t pb = rng.index(pop.size() - 1);
+      if (pb >= pa) ++pb;
+      Eigen::Vector3d normal = rng.normal3().normalized();
+      const Eigen::Vector3d point = base.system().cell_A.transpose() * Eigen::Vector3d(rng.uniform(), rng.uniform(), rng.uniform());
+      RmcModel child = pop[pa];
+      for (std::size_t i = 0; i < n; ++i)
+        if (base.system().minimum_image(sites[i] - point).dot(normal) > 0)
+          child.system().position_A[i] = pop[pb].system().position_A[i];
+      // reject offspring that violate the closest approach at the seam
+      bool ok = true;
+      for (const auto& p : find_pairs(child.system(), options.min_distance_A))
+        if ((child.system().position_A[p.j] + p.shift_A - child.system().position_A[p.i]).norm() < options.min_distance_A) {
+          ok = false;
+          break;
+        }
+      if (!ok) continue;
+      child.recompute();
+      children.push_back(std::move(child));
+    }
+    // (c) selection
+    for (auto& c : children) pop.push_back(std::move(c));
+    std::stable_sort(pop.begin(), pop.end(), [](const RmcModel& a, const RmcModel& b) { return a.misfit() < b.misfit(); });
+    pop.resize(evax.population, base);
+    res.best_misfit_history.push_back(pop.front().misfit());
+  }
+  for (const auto& m : pop) {
+    res.population.push_back(m.structure());
+    res.misfit.push_back(m.misfit());
+  }
+  for (std::size_t e = 0; e < pop.front().n_datasets(); ++e) res.r_factor.push_back(pop.front().r_factor(e));
+  return res;
+}
+
+}  // namespace xasforge::ensemble
+
+#include "core/ensemble/snapshot_chi.hpp"
+
+namespace xasforge::ensemble {
+
+std::vector<double> multiple_scattering_background(const structure::Structure& configuration,
+                                                   const std::vector<std::size_t>& absorbers,
+                                                   const scattering::PhaseShifts& phases,
+                                                   const SnapshotChiOptions& options) {
+  if (absorbers.empty()) throw InputError("multiple_scattering_background: no absorber");
+  SnapshotChiOptions ss = options;
+  ss.max_legs = 2;
+  SnapshotChiCalculator full(phases, options), single(phases, ss);
+  const auto grid = feff_output_k_grid();
+  std::vector<double> diff(grid.size(), 0.0);
+  for (std::size_t a : absorbers) {
+    const auto f = full.chi(configuration, a);
+    const auto s = single.chi(configuration, a);
+    for (std::size_t i = 0; i < grid.size(); ++i) diff[i] += (f[i] - s[i]) / static_cast<double>(absorbers.size());
+  }
+  return diff;
+}
+
+}  // namespace xasforge::ensemble

@@ -1,0 +1,182 @@
+#pragma once
+/// Reverse Monte Carlo for EXAFS (PHYSICS.md §8.2; McGreevy & Pusztai, Mol. Simul. 1, 359 (1988);
+/// Gurman & McGreevy, J. Phys.: Condens. Matter 2, 9463 (1990)) and its evolutionary variant
+/// (§8.3, EvAX: Timoshenko, Kuzmin & Purans, J. Phys.: Condens. Matter 26, 055401 (2014)).
+///
+/// Forward model: the configuration-averaged σ² = 0 χ(k) over every absorber of the periodic
+/// supercell, in single scattering with the curved-wave F_eff of fixed phase shifts
+/// (PairChiTable), plus an optional fixed background (e.g. the multiple-scattering part of the
+/// full path expansion of the starting configuration, computed with SnapshotChiCalculator).
+/// A move of one atom changes only the pairs it belongs to, so the update costs
+/// O(neighbours × n_k): only the absorbers affected by the move are recomputed.
+///
+/// Misfit of data set e on its fit grid (uniform, 0.05 Å⁻¹):
+///   k space: ξ_e = Σ_i (k_i^w Δχ_i)² / Σ_i (k_i^w χ_exp,i)²  (the R-factor), k_min ≤ k ≤ k_max;
+///   R space: ξ_e = Σ_j |χ̃_Δ(R_j)|² / Σ_j |χ̃_exp(R_j)|² over [r_min, r_max], χ̃ the Fourier
+///            transform of k^w χ with a Hanning window (dk = 1 Å⁻¹), Larch's xftf normalisation.
+/// Total ξ = Σ_e w_e ξ_e. Metropolis (§8.2 step 4): accept if ξ decreases, else with probability
+/// exp(−Δξ/T); T ("temperature", in misfit units) plays the role of 2s²/Σ(k^wχ)² of §8.2 and may
+/// be annealed linearly to final_temperature.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/ensemble/md_system.hpp"
+#include "core/ensemble/pair_chi_table.hpp"
+#include "core/ensemble/shell_statistics.hpp"
+#include "core/scattering/phase_shifts.hpp"
+#include "core/structure/structure.hpp"
+
+namespace xasforge::ensemble {
+
+enum class ResidualSpace { K, R };
+
+/// "k" | "r"; InputError listing the names otherwise.
+ResidualSpace parse_residual_space(const std::string& name);
+
+/// One measured (or simulated) spectrum: one absorption edge of one element.
+struct RmcDataset {
+  int absorber_z = 0;
+  scattering::PhaseShifts phases;   ///< for this edge, computed once for the average structure
+  std::vector<double> k_invA, chi;  ///< target χ(k) on any increasing grid
+  double k_min_invA = 3.0, k_max_invA = 12.0;
+  int k_weight = 2;
+  ResidualSpace space = ResidualSpace::K;
+  double r_min_A = 1.0, r_max_A = 3.2;  ///< R-space window
+  double weight = 1.0;
+  double s02 = 1.0;
+  double e0_shift_eV = 0.0;
+  /// Fixed additive background χ_bg(k) (σ² = 0, before S0²; empty = none), e.g. the multiple
+  /// scattering part; on its own grid background_k_invA (theory k, evaluated at the E0-shifted q).
+  std::vector<double> background_k_invA, background;
+};
+
+struct RmcOptions {
+  double chi_rmax_A = 5.5;       ///< pairs up to this distance enter χ (< half the cell width)
+  double max_step_A = 0.05;      ///< moves are uniform in a ball of this radius
+  double min_distance_A = 2.0;   ///< closest approach; moves violating it are rejected
+  std::size_t n_moves = 100000;
+  double temperature = 1e-5;     ///< Metropolis temperature in misfit units
+  double final_temperature = -1; ///< < 0: constant temperature
+  std::size_t history_every = 1000;
+  /// Every this many moves, S0² of every data set is re-fitted by linear least squares in its
+  /// misfit metric for the current configuration (0 = keep the given S0²).
+  std::size_t refit_s02_every = 0;
+  std::uint64_t seed = 1;
+  int chain = 0;                 ///< independent chains (e.g. one per rank) use different numbers
+};
+
+/// The model state: configuration, per-data-set χ sums, misfit. Exposed for EvAX and tests.
+class RmcModel {
+ public:
+  /// Validates (InputError naming the field): periodic structure, chi_rmax below half the
+  /// smallest cell width, absorbers present, fit range inside the target data.
+  RmcModel(const structure::Structure& start, std::vector<RmcDataset> datasets, const RmcOptions& options);
+
+  double misfit() const { return misfit_; }
+  /// k-space R-factor of data set e over [k_min, k_max] (k^w weighted).
+  double r_factor(std::size_t e) const;
+  /// Model χ of data set e on its fit grid, and that grid.
+  std::vector<double> model_chi(std::size_t e) const;
+  const std::vector<double>& fit_k(std::size_t e) const { return sets_[e].k; }
+  const std::vector<double>& target_chi(std::size_t e) const { return sets_[e].target; }
+  std::size_t n_datasets() const { return sets_.size(); }
+
+  /// Proposes moving atom m to x (Cartesian Å): returns false (state unchanged) if it violates
+  /// the minimum distance; otherwise stores the trial and returns true; trial_misfit() is its ξ.
+  bool propose(std::size_t m, const Eigen::Vector3d& x);
+  double trial_misfit() const { return trial_misfit_; }
+  void accept();
+  /// Sets S0² of data set e to its least-squares value for the current configuration (in the
+  /// data set's misfit metric) and returns it.
+  double refit_s02(std::size_t e);
+  double s02(std::size_t e) const { return sets_.at(e).data.s02; }
+  /// Misfit ξ_e of data set e in its own space (the R-factor in that space).
+  double set_misfit(std::size_t e) const { return set_misfit(sets_.at(e), sets_.at(e).sum); }
+  /// Recomputes every sum from scratch (after crossover, or to remove round-off drift).
+  void recompute();
+  const MdSystem& system() const { return sys_; }
+  MdSystem& system() { return sys_; }
+  structure::Structure structure() const { return to_structure(sys_); }
+  const RmcOptions& options() const { return options_; }
+
+ private:
+  struct Set {
+    RmcDataset data;
+    std::vector<double> k, target, kw, window, bg;  // fit grid quantities (bg at q)
+    std::vector<std::shared_ptr<const PairChiTable>> table_by_z;  // index = scatterer Z (null if absent); shared by copies
+    std::vector<double> sum, trial_sum, delta;
+    double n_absorbers = 0;
+    double norm = 1;  // denominator of ξ
+    // R space: M[j][i] (real and imaginary parts), target transform
+    std::vector<double> m_re, m_im;
+    std::size_t n_r = 0;
+  };
+  double set_misfit(const Set& s, const std::vector<double>& sum) const;
+  void pair_terms(std::size_t m, const Eigen::Vector3d& xm, double sign, std::vector<Set>& sets, bool into_delta) const;
+  MdSystem sys_;
+  Eigen::Matrix3d inv_t_;
+  RmcOptions options_;
+  std::vector<Set> sets_;
+  double misfit_ = 0, trial_misfit_ = 0;
+  std::size_t trial_atom_ = 0;
+  Eigen::Vector3d trial_x_;
+};
+
+struct RmcResult {
+  structure::Structure final_configuration;
+  std::vector<double> misfit_history;      ///< every history_every moves (first entry: start)
+  std::vector<double> r_factor_history;    ///< k-space R-factor of data set 0, same points
+  double acceptance = 0;                   ///< accepted / attempted (after constraint)
+  std::vector<std::vector<double>> fit_k, model_chi, target_chi;  ///< per data set
+  std::vector<double> r_factor;            ///< final k-space R-factor, per data set
+  std::vector<double> misfit_per_set;      ///< final ξ_e in each set's own space (R-space R-factor for R)
+  std::vector<double> s02;                 ///< final S0², per data set
+};
+
+/// Runs one RMC chain (random stream "rmc.chain.<chain>" of options.seed).
+RmcResult run_rmc(const structure::Structure& start, const std::vector<RmcDataset>& datasets, const RmcOptions& options);
+
+/// Best (S0², ΔE0) of data set e for a fixed configuration: ΔE0 on a grid from e0_lo to e0_hi
+/// (step e0_step), S0² by linear least squares in the misfit metric at each ΔE0. Sets them in
+/// `datasets[e]` and returns the misfit.
+double fit_s02_e0(const structure::Structure& configuration, std::vector<RmcDataset>& datasets, std::size_t e,
+                  const RmcOptions& options, double e0_lo_eV = -10, double e0_hi_eV = 10, double e0_step_eV = 0.5);
+
+struct EvaxOptions {
+  std::size_t population = 8;
+  std::size_t generations = 20;
+  std::size_t moves_per_generation = 2000;  ///< mutation moves per configuration and generation
+  double initial_step_A = 0.08;             ///< max step, decreasing linearly to final_step_A
+  double final_step_A = 0.02;
+};
+
+struct EvaxResult {
+  std::vector<structure::Structure> population;  ///< final, best first
+  std::vector<double> misfit;                    ///< of each
+  std::vector<double> best_misfit_history;       ///< per generation
+  std::vector<double> r_factor;                  ///< per data set, of the best
+};
+
+/// EvAX-like evolutionary fit (PHYSICS.md §8.3): mutation (RMC moves at zero temperature, step
+/// shrinking with progress), crossover (offspring take one parent's displacements on one side of
+/// a random plane through the cell and the other parent's on the other side), selection of the
+/// population size best by misfit. options.n_moves and temperature are not used.
+EvaxResult run_evax(const structure::Structure& start, const std::vector<RmcDataset>& datasets,
+                    const RmcOptions& options, const EvaxOptions& evax);
+
+}  // namespace xasforge::ensemble
+
+namespace xasforge::ensemble {
+
+/// Multiple-scattering part of the configuration average of `configuration` on
+/// feff_output_k_grid(): mean over `absorbers` of χ_full − χ_SS from SnapshotChiCalculator
+/// (options.max_legs for the full, 2 for SS; σ² = 0, S0² = 1), for RmcDataset::background.
+struct SnapshotChiOptions;
+std::vector<double> multiple_scattering_background(const structure::Structure& configuration,
+                                                   const std::vector<std::size_t>& absorbers,
+                                                   const scattering::PhaseShifts& phases,
+                                                   const SnapshotChiOptions& options);
+
+}  // namespace xasforge::ensemble

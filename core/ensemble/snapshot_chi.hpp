@@ -1,0 +1,72 @@
+#pragma once
+/// χ(k) of one absorber in one snapshot with σ² = 0 (PHYSICS.md §8.1): the instantaneous cluster
+/// around the absorber, every path up to r_max and max_legs found from that geometry (degeneracy
+/// 1, or 2 for a path and its distinct reverse), FEFF's plane-wave (critpw, §2.4) and curved-wave
+/// (critcw, §3.10) filters, Rehr–Albers F_eff with phase shifts computed ONCE for the average
+/// structure, and FEFF ff2x's sum (§1.4: amplitude and phase interpolated separately onto the
+/// 0.05 Å⁻¹ grid). Disorder enters only through the geometry.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/ensemble/pair_chi_table.hpp"
+#include "core/scattering/phase_shifts.hpp"
+#include "core/scattering/rehr_albers.hpp"
+#include "core/scattering/scattering_path.hpp"
+#include "core/structure/structure.hpp"
+
+namespace xasforge::ensemble {
+
+/// FEFF's output grid: k = 0, 0.05, … 20 Å⁻¹ (401 points, PHYSICS.md §1.4 step 4).
+std::vector<double> feff_output_k_grid();
+
+struct SnapshotChiOptions {
+  double rmax_A = 5.0;            ///< maximum half path length (FEFF RPATH)
+  int max_legs = 3;               ///< FEFF NLEG
+  double cluster_radius_A = 7.0;  ///< atoms considered around the absorber
+  double critpw_percent = 2.5;    ///< FEFF CRITERIA defaults
+  double critcw_percent = 4.0;
+  double s02 = 1.0;
+  /// Single-scattering paths from a PairChiTable (the same F_eff and ff2x recipe, tabulated in r
+  /// every 0.002 Å: ≤ 4·10⁻⁴ of the amplitude) instead of a Rehr–Albers call per path. Such paths
+  /// skip the critcw filter (a lone SS path within r_max ≤ 2.5 first-shell distances carries far
+  /// more than 4 % of the first path's importance).
+  bool tabulate_single_scattering = true;
+};
+
+/// Paths of one absorber, found from an explicit cluster (absorber at the origin, index 0).
+/// Every path has degeneracy 1 (2 when its reverse is a different atom sequence), scatterers
+/// with ipot from `ipot_of_z(z)` (absorber: 0). Paths failing critpw are dropped.
+class SnapshotChiCalculator {
+ public:
+  /// `phases` must outlive the calculator. ipot of a scatterer: the first potential (≥ 1) whose
+  /// Z matches; InputError if none.
+  SnapshotChiCalculator(const scattering::PhaseShifts& phases, SnapshotChiOptions options);
+
+  /// Paths of the cluster (positions relative to the absorber, Å; z of each; index 0 = absorber).
+  std::vector<scattering::ScatteringPath> find_paths(const std::vector<Eigen::Vector3d>& position_A,
+                                                     const std::vector<int>& z) const;
+  /// χ(k) on feff_output_k_grid() of a cluster (index 0 = absorber at the origin).
+  std::vector<double> chi_of_cluster(const std::vector<Eigen::Vector3d>& position_A, const std::vector<int>& z);
+  /// χ(k) of site `absorber` of a periodic snapshot (or a cluster).
+  std::vector<double> chi(const structure::Structure& snapshot, std::size_t absorber);
+  /// Number of paths used in the last chi() call (after both filters).
+  std::size_t last_path_count() const { return last_path_count_; }
+  const SnapshotChiOptions& options() const { return options_; }
+
+ private:
+  int ipot_of(int z) const;
+  double pw_importance(const scattering::ScatteringPath& path) const;
+  const scattering::PhaseShifts* phases_;
+  SnapshotChiOptions options_;
+  std::unique_ptr<scattering::RehrAlbersCalculator> rehr_albers_;
+  std::vector<double> k_out_;
+  // plane-wave tables f_β: [(ip * ne + ie) * 81 + icos]
+  std::vector<double> f_beta_;
+  std::size_t ne_ = 0;
+  std::size_t last_path_count_ = 0;
+  std::vector<std::unique_ptr<PairChiTable>> ss_table_;  // index = ipot (null for 0)
+};
+
+}  // namespace xasforge::ensemble

@@ -1,0 +1,289 @@
+// Reverse Monte Carlo: synthetic recovery and the measured Cu foil (PHYSICS.md §8.2, §8.3).
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "core/ensemble/md_engine.hpp"
+#include "core/ensemble/md_system.hpp"
+#include "core/ensemble/random_stream.hpp"
+#include "core/ensemble/rmc.hpp"
+#include "core/ensemble/shell_statistics.hpp"
+#include "core/ensemble/snapshot_chi.hpp"
+#include "core/scattering/feff_files.hpp"
+#include "tests/test_paths.hpp"
+
+using namespace xasforge;
+using namespace xasforge::ensemble;
+
+namespace {
+
+structure::Structure cu_supercell(int n, double a = 3.61) {
+  const auto unit = structure::Structure::periodic(structure::Lattice(a * Eigen::Matrix3d::Identity()), {29, 29, 29, 29},
+                                                   {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}});
+  return to_structure(make_supercell(unit, n, n, n));
+}
+
+structure::Structure jiggle(const structure::Structure& s, double sigma_component_A, std::uint64_t seed) {
+  MdSystem sys = from_structure(s);
+  RandomStream rng(seed, "test.disorder");
+  for (auto& r : sys.position_A) r += sigma_component_A * rng.normal3();
+  return to_structure(sys);
+}
+
+const scattering::PhaseShifts& cu_phases() {
+  static const auto p = scattering::feff::read_phase_shifts(test::reference_dir() / "ensemble" / "cu256_snapshots");
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("RMC recovers first-shell CN and sigma2 of a synthetic disordered target", "[ensemble][rmc]") {
+  const auto ideal = cu_supercell(4);
+  const auto target_cfg = jiggle(ideal, 0.07, 99);  // uncorrelated: first-shell σ² ≈ 2·0.07² ≈ 0.0098 Å²
+  const auto windows = shell_windows(ideal, 29, 29, 5.2);
+  const auto truth = shell_statistics(target_cfg, 29, 29, windows);
+  RmcOptions o;
+  o.chi_rmax_A = 5.4;
+  o.min_distance_A = 2.0;
+  o.max_step_A = 0.05;
+  o.seed = 5;
+  RmcDataset d;
+  d.absorber_z = 29;
+  d.phases = cu_phases();
+  d.k_min_invA = 3;
+  d.k_max_invA = 14;
+  // target χ from the same forward model on the known configuration
+  {
+    d.k_invA = {0.0, 20.0};
+    d.chi = {1.0, 1.0};
+    RmcModel m(target_cfg, {d}, o);
+    d.k_invA = m.fit_k(0);
+    d.chi = m.model_chi(0);
+  }
+  o.n_moves = 60000;  // ≈ 230 moves per atom
+  o.temperature = 1e-5;
+  o.final_temperature = 0.0;
+  o.history_every = 5000;
+  const auto res = run_rmc(ideal, {d}, o);
+  const auto got = shell_statistics(res.final_configuration, 29, 29, windows);
+  INFO("target CN " << truth[0].coordination << " sigma2 " << truth[0].sigma2_A2 << "; RMC CN " << got[0].coordination
+                    << " sigma2 " << got[0].sigma2_A2 << " R " << res.r_factor[0] << " acceptance " << res.acceptance
+                    << " misfit " << res.misfit_history.front() << " -> " << res.misfit_history.back());
+  std::cout << "RMC synthetic: target CN " << truth[0].coordination << " sigma2 " << truth[0].sigma2_A2 << " R1 "
+            << truth[0].mean_r_A << "; RMC CN " << got[0].coordination << " sigma2 " << got[0].sigma2_A2 << " R1 "
+            << got[0].mean_r_A << " R-factor " << res.r_factor[0] << " acc " << res.acceptance << '\n';
+  // CN: the fit starts from the ideal crystal and EXAFS fixes the amplitude; with d_min 2.0 Å no
+  // first-shell atom can leave its window: CN within 0.1 of 12.
+  CHECK_THAT(got[0].coordination, Catch::Matchers::WithinAbs(truth[0].coordination, 0.1));
+  // σ²: EXAFS over k 3–14 determines the first-shell σ² to a few 10⁻⁴ Å²; 15 % bound.
+  CHECK_THAT(got[0].sigma2_A2, Catch::Matchers::WithinRel(truth[0].sigma2_A2, 0.15));
+  CHECK(res.r_factor[0] < 0.01);
+  CHECK(res.misfit_history.back() < res.misfit_history.front());
+}
+
+namespace {
+void read_chi(const std::filesystem::path& p, std::vector<double>& k, std::vector<double>& chi) {
+  std::ifstream in(p);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream is(line);
+    double a, b;
+    is >> a >> b;
+    k.push_back(a);
+    chi.push_back(b);
+  }
+}
+}  // namespace
+
+TEST_CASE("RMC fits the measured Cu foil to R <= 0.02 (k 3-12, k^2)", "[ensemble][rmc][reference]") {
+  const auto ideal = cu_supercell(4);
+  const auto start = jiggle(ideal, 0.075, 3);  // uncorrelated, first-shell σ² ≈ 0.011 Å²
+  RmcOptions o;
+  o.chi_rmax_A = 5.4;
+  o.min_distance_A = 2.0;
+  o.max_step_A = 0.05;
+  o.seed = 17;
+  RmcDataset d;
+  d.absorber_z = 29;
+  d.phases = cu_phases();
+  read_chi(test::reference_dir() / "ensemble" / "cu_foil" / "chi_larch.dat", d.k_invA, d.chi);
+  d.k_min_invA = 3;
+  d.k_max_invA = 12;
+  // multiple scattering of the start configuration (full path expansion minus SS, 8 absorbers)
+  {
+    SnapshotChiOptions so;
+    so.rmax_A = 5.4;
+    so.max_legs = 3;
+    so.cluster_radius_A = 7.0;
+    d.background = multiple_scattering_background(start, {0, 37, 74, 111, 148, 185, 222, 255}, d.phases, so);
+    d.background_k_invA = feff_output_k_grid();
+  }
+  // Misfit in R space (Larch feffit's R-factor): Hanning window k 3–12 (dk 1), k², R 1.0–5.4 Å.
+  d.space = ResidualSpace::R;
+  d.r_min_A = 1.0;
+  d.r_max_A = 5.4;
+  std::vector<RmcDataset> sets = {d};
+  const double start_misfit = fit_s02_e0(start, sets, 0, o, -6, 10, 0.5);
+  o.n_moves = 80000;
+  o.temperature = 1e-5;
+  o.final_temperature = 0.0;
+  o.history_every = 10000;
+  o.refit_s02_every = 2000;
+  const auto res = run_rmc(start, sets, o);
+  std::cout << "misfit history:";
+  for (double m : res.misfit_history) std::cout << ' ' << m;
+  std::cout << '\n';
+  const auto st = shell_statistics(res.final_configuration, 29, 29, shell_windows(ideal, 29, 29, 5.2));
+  std::cout << "RMC Cu foil: E0 shift " << sets[0].e0_shift_eV << " eV, S0^2 " << sets[0].s02 << ", start misfit "
+            << start_misfit << ", R-factor " << res.r_factor[0] << " own-space " << res.misfit_per_set[0] << " final S0^2 " << res.s02[0] << ", shell 1 CN " << st[0].coordination << " R "
+            << st[0].mean_r_A << " sigma2 " << st[0].sigma2_A2 << ", acceptance " << res.acceptance << '\n';
+  // Issue 7 acceptance: R-factor ≤ 0.02 (k 3–12 Å⁻¹, k²), here in R space as Larch's feffit
+  // defines it. The k-space value is printed (≈ 0.04: noise and the 0.2 Å⁻¹ Larch background).
+  CHECK(res.misfit_per_set[0] <= 0.02);
+  // first shell stays 12-fold at 2.56 ± 0.02 Å (a = 3.615 Å at room temperature)
+  CHECK_THAT(st[0].coordination, Catch::Matchers::WithinAbs(12.0, 0.2));
+  CHECK_THAT(st[0].mean_r_A, Catch::Matchers::WithinAbs(2.56, 0.02));
+}
+
+TEST_CASE("RMC pair model equals the single-scattering path expansion", "[ensemble][rmc]") {
+  const auto cfg = jiggle(cu_supercell(4), 0.05, 8);
+  RmcOptions o;
+  o.chi_rmax_A = 5.4;
+  RmcDataset d;
+  d.absorber_z = 29;
+  d.phases = cu_phases();
+  d.k_invA = {0.0, 20.0};
+  d.chi = {1.0, 1.0};
+  d.k_min_invA = 3;
+  d.k_max_invA = 14;
+  RmcModel m(cfg, {d}, o);
+  SnapshotChiOptions so;
+  so.rmax_A = 5.4;
+  so.max_legs = 2;
+  so.critpw_percent = 0;
+  so.critcw_percent = 0;
+  SnapshotChiCalculator calc(d.phases, so);
+  std::vector<double> avg(feff_output_k_grid().size(), 0.0);
+  for (std::size_t a = 0; a < cfg.size(); ++a) {
+    const auto c = calc.chi(cfg, a);
+    for (std::size_t i = 0; i < avg.size(); ++i) avg[i] += c[i] / static_cast<double>(cfg.size());
+  }
+  const auto model = m.model_chi(0);
+  const auto& k = m.fit_k(0);
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < k.size(); ++i) {
+    const std::size_t j = static_cast<std::size_t>(std::lround(k[i] / 0.05));
+    num += std::pow(k[i] * k[i] * (model[i] - avg[j]), 2);
+    den += std::pow(k[i] * k[i] * avg[j], 2);
+  }
+  INFO("R pair model vs path expansion " << num / den);
+  // Same F_eff; the table interpolates χ linearly in r with dr = 0.002 Å (error ≤ 4e-4 of the
+  // amplitude): R ≤ 1e-5.
+  CHECK(num / den < 1e-5);
+}
+
+TEST_CASE("RMC incremental update equals a full recomputation", "[ensemble][rmc]") {
+  const auto cfg = jiggle(cu_supercell(4), 0.05, 8);
+  for (auto space : {ResidualSpace::K, ResidualSpace::R}) {
+    RmcOptions o;
+    o.chi_rmax_A = 5.4;
+    o.min_distance_A = 1.9;
+    RmcDataset d;
+    d.absorber_z = 29;
+    d.phases = cu_phases();
+    d.k_invA = {0.0, 20.0};
+    d.chi = {0.1, -0.1};
+    d.space = space;
+    d.background_k_invA = {0.0, 20.0};
+    d.background = {0.01, 0.02};
+    RmcModel m(cfg, {d}, o);
+    RandomStream rng(3, "test.moves");
+    for (int mv = 0; mv < 3000; ++mv) {
+      const std::size_t a = rng.index(cfg.size());
+      if (m.propose(a, m.system().position_A[a] + rng.in_ball(0.3))) m.accept();
+      if (mv == 1500) m.refit_s02(0);
+    }
+    const double incremental = m.misfit();
+    m.recompute();
+    INFO("space " << static_cast<int>(space) << " incremental " << incremental << " recomputed " << m.misfit());
+    // Only round-off separates the two (3000 updates of sums of O(1) terms): 1e-9 relative.
+    CHECK_THAT(incremental, Catch::Matchers::WithinRel(m.misfit(), 1e-9));
+  }
+}
+
+TEST_CASE("several data sets at once: the misfit is the weighted sum", "[ensemble][rmc]") {
+  const auto cfg = jiggle(cu_supercell(4), 0.05, 12);
+  const auto target = jiggle(cu_supercell(4), 0.07, 13);
+  RmcOptions o;
+  o.chi_rmax_A = 5.4;
+  RmcDataset a;
+  a.absorber_z = 29;
+  a.phases = cu_phases();
+  a.k_invA = {0.0, 20.0};
+  a.chi = {1.0, 1.0};
+  a.k_min_invA = 3;
+  a.k_max_invA = 14;
+  {
+    RmcModel m(target, {a}, o);
+    a.k_invA = m.fit_k(0);
+    a.chi = m.model_chi(0);
+  }
+  RmcDataset b = a;  // the same spectrum compared in R space, with another weight
+  b.space = ResidualSpace::R;
+  b.k_min_invA = 3.5;
+  b.k_max_invA = 13.5;
+  b.weight = 0.5;
+  const double xa = RmcModel(cfg, {a}, o).misfit();
+  const double xb = RmcModel(cfg, {b}, o).set_misfit(0);  // unweighted ξ_b
+  RmcModel both(cfg, {a, b}, o);
+  // identical arithmetic summed in a different order: 1e-12 relative
+  CHECK_THAT(both.misfit(), Catch::Matchers::WithinRel(xa + 0.5 * xb, 1e-12));
+  CHECK_THAT(both.set_misfit(1), Catch::Matchers::WithinRel(xb, 1e-12));
+}
+
+TEST_CASE("EvAX: the population's best misfit decreases and recovers the first shell", "[ensemble][rmc]") {
+  const auto ideal = cu_supercell(4);
+  const auto target_cfg = jiggle(ideal, 0.07, 99);
+  RmcOptions o;
+  o.chi_rmax_A = 5.4;
+  o.min_distance_A = 2.0;
+  o.seed = 8;
+  RmcDataset d;
+  d.absorber_z = 29;
+  d.phases = cu_phases();
+  d.k_invA = {0.0, 20.0};
+  d.chi = {1.0, 1.0};
+  d.k_min_invA = 3;
+  d.k_max_invA = 14;
+  {
+    RmcModel m(target_cfg, {d}, o);
+    d.k_invA = m.fit_k(0);
+    d.chi = m.model_chi(0);
+  }
+  EvaxOptions e;
+  e.population = 4;
+  e.generations = 6;
+  e.moves_per_generation = 4000;
+  e.initial_step_A = 0.06;
+  e.final_step_A = 0.03;
+  const auto res = run_evax(ideal, {d}, o, e);
+  const auto windows = shell_windows(ideal, 29, 29, 5.2);
+  const auto truth = shell_statistics(target_cfg, 29, 29, windows);
+  const auto got = shell_statistics(res.population.front(), 29, 29, windows);
+  std::cout << "EvAX: best misfit per generation";
+  for (double m : res.best_misfit_history) std::cout << ' ' << m;
+  std::cout << "; sigma2 " << got[0].sigma2_A2 << " (target " << truth[0].sigma2_A2 << ")\n";
+  // selection keeps the best, so the best misfit never increases
+  for (std::size_t g = 1; g < res.best_misfit_history.size(); ++g)
+    CHECK(res.best_misfit_history[g] <= res.best_misfit_history[g - 1]);
+  CHECK(res.best_misfit_history.back() < 0.05);
+  CHECK(res.misfit.front() <= res.misfit.back());
+  // 24 000 zero-temperature moves per member reach σ² within 25 % (a shorter run than the RMC test)
+  CHECK_THAT(got[0].sigma2_A2, Catch::Matchers::WithinRel(truth[0].sigma2_A2, 0.25));
+  CHECK_THAT(got[0].coordination, Catch::Matchers::WithinAbs(12.0, 0.1));
+}
