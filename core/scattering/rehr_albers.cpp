@@ -378,6 +378,8 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
       }
     }
   }
+  inv_p_.resize(ne);
+  for (std::size_t ie = 0; ie < ne; ++ie) inv_p_[ie] = std::abs(p_[ie]) < 1e-10 ? cplx(0.0, 0.0) : 1.0 / p_[ie];
   exp2idelta_abs_.resize(ne);
   central_phase_.resize(ne);
   for (std::size_t ie = 0; ie < ne; ++ie) {
@@ -437,6 +439,9 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   vwi_.assign(wsz, 0.0);
   accr_.assign(ne, 0.0);
   acci_.assign(ne, 0.0);
+  // Vertex scratch at its largest size now, so that a pass allocates (and page-faults) nothing.
+  const std::size_t lam_max = std::max(lam_ms_.size(), lam_ss_.size());
+  for (auto& v : vertex_scratch_) v.assign(ne * lam_max * lam_max, cplx(0.0, 0.0));
 }
 
 const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_A) {
@@ -685,9 +690,10 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       trace = cplx(tr_re, tr_im);
     }
     // §3.8: χ̃ = e^{2iδ_l0} e^{i(Σρ − 2kR)} / Πρ_j · T/(2l0+1), Σρ = 2pR.
-    cplx rho_prod = rprod;
-    for (int j = 0; j < n; ++j) rho_prod *= p;
-    chi[ie] = exp2idelta_abs_[ie] * std::exp(cplx(0.0, 1.0) * (p * twor - k_[ie] * twor)) / rho_prod * trace /
+    // 1/Πρ as a product of the precomputed 1/p (a complex division per energy is a libgcc call).
+    cplx inv_rho_prod = 1.0 / rprod;
+    for (int j = 0; j < n; ++j) inv_rho_prod *= inv_p_[ie];
+    chi[ie] = exp2idelta_abs_[ie] * std::exp(cplx(0.0, 1.0) * (p * twor - k_[ie] * twor)) * inv_rho_prod * trace /
               static_cast<double>(2 * l0_ + 1);
   }
 }

@@ -147,6 +147,7 @@ class RehrAlbersCalculator {
   int lmax_all_ = 0;                                 // largest l over potentials and l0
   std::vector<double> k_;                            // Å⁻¹
   std::vector<std::complex<double>> p_;              // Å⁻¹
+  std::vector<std::complex<double>> inv_p_;          // 1/p, Å (0 where |p| < 1e-10)
   std::vector<std::complex<double>> exp2idelta_abs_; // e^{2iδ_l0} of the absorber
   std::vector<std::complex<double>> central_phase_;  // e^{-i(2 Re δ_l0 + l0 π)} / r_c
   // t_l of potential ip at energy ie: t_[(ip * ne + ie) * (lmax_all_+1) + l]
