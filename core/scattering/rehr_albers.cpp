@@ -450,10 +450,14 @@ const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_
   if (it != leg_cache_.end()) return it->second;
   const std::size_t ne = k_.size();
   const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
+  // One energy at a time into a reused scratch row, stored only energy-innermost (SoA): a leg
+  // is created in the timed first pass, so it should cost one allocation pair, not three.
   LegData leg;
-  leg.aos.resize(ne * w);
+  leg.re.resize(ne * w);
+  leg.im.resize(ne * w);
+  leg_row_.resize(w);
   for (std::size_t ie = 0; ie < ne; ++ie) {
-    std::span<cplx> out(leg.aos.data() + ie * w, w);
+    std::span<cplx> out(leg_row_.data(), w);
     if (options_.plane_wave) {
       std::fill(out.begin(), out.end(), cplx(0.0, 0.0));
       for (int l = 0; l <= lmax_all_; ++l) out[static_cast<std::size_t>(l * (mc_ + 1))] = 1.0;
@@ -462,16 +466,12 @@ const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_
       const cplx z = std::abs(rho) > 0.0 ? cplx(0.0, -1.0) / rho : cplx(0.0, 0.0);  // z = 1/(iρ)
       hankel_coefficients(z, lmax_all_, mc_, out);
     }
-  }
-  leg.re.resize(ne * w);
-  leg.im.resize(ne * w);
-  for (std::size_t ie = 0; ie < ne; ++ie) {
     for (std::size_t x = 0; x < w; ++x) {
-      leg.re[x * ne + ie] = leg.aos[ie * w + x].real();
-      leg.im[x * ne + ie] = leg.aos[ie * w + x].imag();
+      leg.re[x * ne + ie] = out[x].real();
+      leg.im[x * ne + ie] = out[x].imag();
     }
   }
-  leg_cache_size_ += ne * w * 2 * sizeof(cplx);
+  leg_cache_size_ += ne * w * sizeof(cplx);
   return leg_cache_.emplace(key, std::move(leg)).first->second;
 }
 
@@ -587,7 +587,6 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
   const int lamx = static_cast<int>(lam.size());
   const int laml0 = ss ? laml0_ss_ : laml0_ms_;
-  const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
   const int mcw = mc_ + 1;
 
   // Per path: the vertex tables (cached across paths), azimuthal phases e^{−iμ_a η_{j+1}} of F^{(j)}
@@ -612,8 +611,13 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       mrot[static_cast<std::size_t>(a * kMaxLam + b)] = gnorm(l0_, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l0_)];
     }
   }
-  const std::vector<cplx>& leg1 = leg_table(geo.leg_A[0]).aos;
-  const std::vector<cplx>& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]).aos;
+  const LegData& leg1 = leg_table(geo.leg_A[0]);
+  const LegData& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
+  // c̃_{l0}^{(m)} of the first and last leg at energy ie (SoA layout [(l, m)][ie]).
+  auto c_l0 = [&](const LegData& leg, int m, std::size_t ie) {
+    const std::size_t x = static_cast<std::size_t>(l0_ * mcw + m) * ne + ie;
+    return cplx(leg.re[x], leg.im[x]);
+  };
 
   double rprod = 1.0;
   for (double r : geo.leg_A) rprod *= r;
@@ -633,14 +637,12 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
     cplx* q = qa.data();
     cplx* q2 = qb.data();
     // Q = M (laml0 × laml0), M_ab = e^{−iμ_a η_1} γ^{l0}_{λa}(z_1) d^{l0}(β_N) γ̃^{l0}_{λb}(z_N).
-    const cplx* c1 = leg1.data() + ie * w;
-    const cplx* cn = legn.data() + ie * w;
     for (int a = 0; a < laml0; ++a) {
       const Lambda la = lam[static_cast<std::size_t>(a)];
-      const cplx ga = c1[l0_ * mcw + la.nu + std::abs(la.mu)] * azim[static_cast<std::size_t>(n - 1)][static_cast<std::size_t>(a)];
+      const cplx ga = c_l0(leg1, la.nu + std::abs(la.mu), ie) * azim[static_cast<std::size_t>(n - 1)][static_cast<std::size_t>(a)];
       for (int b = 0; b < laml0; ++b) {
         q[a * kMaxLam + b] =
-            ga * mrot[static_cast<std::size_t>(a * kMaxLam + b)] * cn[l0_ * mcw + lam[static_cast<std::size_t>(b)].nu];
+            ga * mrot[static_cast<std::size_t>(a * kMaxLam + b)] * c_l0(legn, lam[static_cast<std::size_t>(b)].nu, ie);
       }
     }
     int qcols = laml0;

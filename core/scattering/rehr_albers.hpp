@@ -112,8 +112,7 @@ class RehrAlbersCalculator {
     int nu = 0;
   };
   using Entry = detail::RehrAlbersEntry;
-  struct LegData {  // c̃_l^{(m)} of one leg for every energy: [ie][l][m] and SoA [(l,m)][ie]
-    std::vector<std::complex<double>> aos;
+  struct LegData {  // c̃_l^{(m)} of one leg for every energy, SoA: [(l * (mc_+1) + m) * ne + ie]
     std::vector<double> re, im;
   };
   struct VertexKey {
@@ -173,6 +172,7 @@ class RehrAlbersCalculator {
   // scratch reused between paths (no allocation once warmed up)
   std::vector<double> dmat_;                          // per vertex rotation factors
   std::vector<double> dcol_, wre_, wim_;
+  std::vector<std::complex<double>> leg_row_;         // c̃ of one leg at one energy (leg_table)
 };
 
 }  // namespace xasforge::scattering
