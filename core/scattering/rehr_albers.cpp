@@ -56,6 +56,13 @@ double log_factorial(int n) {
   return n < kN ? table[static_cast<std::size_t>(n)] : std::lgamma(n + 1.0);
 }
 
+// x^n for a small non-negative integer n by repeated multiplication (std::pow is a libm call).
+double int_pow(double x, int n) {
+  double r = 1.0;
+  for (int i = 0; i < n; ++i) r *= x;
+  return r;
+}
+
 // d^j_{m,mp}(β) at j = max(|m|,|mp|) from the explicit Wigner sum (few terms at the lowest j).
 double wigner_d_start(int j, int m, int mp, double beta) {
   const double c = std::cos(beta / 2.0), s = std::sin(beta / 2.0);
@@ -68,7 +75,7 @@ double wigner_d_start(int j, int m, int mp, double beta) {
     const double lden = log_factorial(j + mp - k) + log_factorial(k) + log_factorial(m - mp + k) + log_factorial(j - m - k);
     const int pc = 2 * j + mp - m - 2 * k;
     const int ps = m - mp + 2 * k;
-    const double term = std::exp(lpref - lden) * std::pow(c, pc) * std::pow(s, ps);
+    const double term = std::exp(lpref - lden) * int_pow(c, pc) * int_pow(s, ps);
     sum += ((m - mp + k) % 2 == 0) ? term : -term;
   }
   return sum;
@@ -598,9 +605,16 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   }
   std::array<std::array<cplx, kMaxLam>, kMaxLegs> azim{};
   for (int j = 0; j < n; ++j) {
+    // e^{−iμη} for |μ| ≤ 4 as integer powers of e^{−iη}: one sincos per leg instead of per λ.
     const double eta = geo.eta_rad[static_cast<std::size_t>((j + 1) % n)];
+    const cplx e1 = std::polar(1.0, -eta);
+    std::array<cplx, 5> epow{};
+    epow[0] = 1.0;
+    for (std::size_t q = 1; q < epow.size(); ++q) epow[q] = epow[q - 1] * e1;
     for (int a = 0; a < lamx; ++a) {
-      azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)] = std::polar(1.0, -lam[static_cast<std::size_t>(a)].mu * eta);
+      const int mu = lam[static_cast<std::size_t>(a)].mu;
+      const cplx e = epow[static_cast<std::size_t>(std::abs(mu))];
+      azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)] = mu >= 0 ? e : std::conj(e);
     }
   }
   std::array<double, kMaxLam * kMaxLam> mrot{};
