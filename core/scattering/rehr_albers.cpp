@@ -56,6 +56,13 @@ double log_factorial(int n) {
   return n < kN ? table[static_cast<std::size_t>(n)] : std::lgamma(n + 1.0);
 }
 
+// x^n for a small non-negative integer n by repeated multiplication (std::pow is a libm call).
+double int_pow(double x, int n) {
+  double r = 1.0;
+  for (int i = 0; i < n; ++i) r *= x;
+  return r;
+}
+
 // d^j_{m,mp}(β) at j = max(|m|,|mp|) from the explicit Wigner sum (few terms at the lowest j).
 double wigner_d_start(int j, int m, int mp, double beta) {
   const double c = std::cos(beta / 2.0), s = std::sin(beta / 2.0);
@@ -68,7 +75,7 @@ double wigner_d_start(int j, int m, int mp, double beta) {
     const double lden = log_factorial(j + mp - k) + log_factorial(k) + log_factorial(m - mp + k) + log_factorial(j - m - k);
     const int pc = 2 * j + mp - m - 2 * k;
     const int ps = m - mp + 2 * k;
-    const double term = std::exp(lpref - lden) * std::pow(c, pc) * std::pow(s, ps);
+    const double term = std::exp(lpref - lden) * int_pow(c, pc) * int_pow(s, ps);
     sum += ((m - mp + k) % 2 == 0) ? term : -term;
   }
   return sum;
@@ -378,6 +385,8 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
       }
     }
   }
+  inv_p_.resize(ne);
+  for (std::size_t ie = 0; ie < ne; ++ie) inv_p_[ie] = std::abs(p_[ie]) < 1e-10 ? cplx(0.0, 0.0) : 1.0 / p_[ie];
   exp2idelta_abs_.resize(ne);
   central_phase_.resize(ne);
   for (std::size_t ie = 0; ie < ne; ++ie) {
@@ -437,6 +446,9 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   vwi_.assign(wsz, 0.0);
   accr_.assign(ne, 0.0);
   acci_.assign(ne, 0.0);
+  // Vertex scratch at its largest size now, so that a pass allocates (and page-faults) nothing.
+  const std::size_t lam_max = std::max(lam_ms_.size(), lam_ss_.size());
+  for (auto& v : vertex_scratch_) v.assign(ne * lam_max * lam_max, cplx(0.0, 0.0));
 }
 
 const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_A) {
@@ -445,10 +457,14 @@ const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_
   if (it != leg_cache_.end()) return it->second;
   const std::size_t ne = k_.size();
   const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
+  // One energy at a time into a reused scratch row, stored only energy-innermost (SoA): a leg
+  // is created in the timed first pass, so it should cost one allocation pair, not three.
   LegData leg;
-  leg.aos.resize(ne * w);
+  leg.re.resize(ne * w);
+  leg.im.resize(ne * w);
+  leg_row_.resize(w);
   for (std::size_t ie = 0; ie < ne; ++ie) {
-    std::span<cplx> out(leg.aos.data() + ie * w, w);
+    std::span<cplx> out(leg_row_.data(), w);
     if (options_.plane_wave) {
       std::fill(out.begin(), out.end(), cplx(0.0, 0.0));
       for (int l = 0; l <= lmax_all_; ++l) out[static_cast<std::size_t>(l * (mc_ + 1))] = 1.0;
@@ -457,16 +473,12 @@ const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_
       const cplx z = std::abs(rho) > 0.0 ? cplx(0.0, -1.0) / rho : cplx(0.0, 0.0);  // z = 1/(iρ)
       hankel_coefficients(z, lmax_all_, mc_, out);
     }
-  }
-  leg.re.resize(ne * w);
-  leg.im.resize(ne * w);
-  for (std::size_t ie = 0; ie < ne; ++ie) {
     for (std::size_t x = 0; x < w; ++x) {
-      leg.re[x * ne + ie] = leg.aos[ie * w + x].real();
-      leg.im[x * ne + ie] = leg.aos[ie * w + x].imag();
+      leg.re[x * ne + ie] = out[x].real();
+      leg.im[x * ne + ie] = out[x].imag();
     }
   }
-  leg_cache_size_ += ne * w * 2 * sizeof(cplx);
+  leg_cache_size_ += ne * w * sizeof(cplx);
   return leg_cache_.emplace(key, std::move(leg)).first->second;
 }
 
@@ -582,7 +594,6 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
   const int lamx = static_cast<int>(lam.size());
   const int laml0 = ss ? laml0_ss_ : laml0_ms_;
-  const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
   const int mcw = mc_ + 1;
 
   // Per path: the vertex tables (cached across paths), azimuthal phases e^{−iμ_a η_{j+1}} of F^{(j)}
@@ -594,9 +605,16 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   }
   std::array<std::array<cplx, kMaxLam>, kMaxLegs> azim{};
   for (int j = 0; j < n; ++j) {
+    // e^{−iμη} for |μ| ≤ 4 as integer powers of e^{−iη}: one sincos per leg instead of per λ.
     const double eta = geo.eta_rad[static_cast<std::size_t>((j + 1) % n)];
+    const cplx e1 = std::polar(1.0, -eta);
+    std::array<cplx, 5> epow{};
+    epow[0] = 1.0;
+    for (std::size_t q = 1; q < epow.size(); ++q) epow[q] = epow[q - 1] * e1;
     for (int a = 0; a < lamx; ++a) {
-      azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)] = std::polar(1.0, -lam[static_cast<std::size_t>(a)].mu * eta);
+      const int mu = lam[static_cast<std::size_t>(a)].mu;
+      const cplx e = epow[static_cast<std::size_t>(std::abs(mu))];
+      azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)] = mu >= 0 ? e : std::conj(e);
     }
   }
   std::array<double, kMaxLam * kMaxLam> mrot{};
@@ -607,8 +625,13 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       mrot[static_cast<std::size_t>(a * kMaxLam + b)] = gnorm(l0_, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l0_)];
     }
   }
-  const std::vector<cplx>& leg1 = leg_table(geo.leg_A[0]).aos;
-  const std::vector<cplx>& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]).aos;
+  const LegData& leg1 = leg_table(geo.leg_A[0]);
+  const LegData& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
+  // c̃_{l0}^{(m)} of the first and last leg at energy ie (SoA layout [(l, m)][ie]).
+  auto c_l0 = [&](const LegData& leg, int m, std::size_t ie) {
+    const std::size_t x = static_cast<std::size_t>(l0_ * mcw + m) * ne + ie;
+    return cplx(leg.re[x], leg.im[x]);
+  };
 
   double rprod = 1.0;
   for (double r : geo.leg_A) rprod *= r;
@@ -628,14 +651,12 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
     cplx* q = qa.data();
     cplx* q2 = qb.data();
     // Q = M (laml0 × laml0), M_ab = e^{−iμ_a η_1} γ^{l0}_{λa}(z_1) d^{l0}(β_N) γ̃^{l0}_{λb}(z_N).
-    const cplx* c1 = leg1.data() + ie * w;
-    const cplx* cn = legn.data() + ie * w;
     for (int a = 0; a < laml0; ++a) {
       const Lambda la = lam[static_cast<std::size_t>(a)];
-      const cplx ga = c1[l0_ * mcw + la.nu + std::abs(la.mu)] * azim[static_cast<std::size_t>(n - 1)][static_cast<std::size_t>(a)];
+      const cplx ga = c_l0(leg1, la.nu + std::abs(la.mu), ie) * azim[static_cast<std::size_t>(n - 1)][static_cast<std::size_t>(a)];
       for (int b = 0; b < laml0; ++b) {
         q[a * kMaxLam + b] =
-            ga * mrot[static_cast<std::size_t>(a * kMaxLam + b)] * cn[l0_ * mcw + lam[static_cast<std::size_t>(b)].nu];
+            ga * mrot[static_cast<std::size_t>(a * kMaxLam + b)] * c_l0(legn, lam[static_cast<std::size_t>(b)].nu, ie);
       }
     }
     int qcols = laml0;
@@ -685,9 +706,10 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       trace = cplx(tr_re, tr_im);
     }
     // §3.8: χ̃ = e^{2iδ_l0} e^{i(Σρ − 2kR)} / Πρ_j · T/(2l0+1), Σρ = 2pR.
-    cplx rho_prod = rprod;
-    for (int j = 0; j < n; ++j) rho_prod *= p;
-    chi[ie] = exp2idelta_abs_[ie] * std::exp(cplx(0.0, 1.0) * (p * twor - k_[ie] * twor)) / rho_prod * trace /
+    // 1/Πρ as a product of the precomputed 1/p (a complex division per energy is a libgcc call).
+    cplx inv_rho_prod = 1.0 / rprod;
+    for (int j = 0; j < n; ++j) inv_rho_prod *= inv_p_[ie];
+    chi[ie] = exp2idelta_abs_[ie] * std::exp(cplx(0.0, 1.0) * (p * twor - k_[ie] * twor)) * inv_rho_prod * trace /
               static_cast<double>(2 * l0_ + 1);
   }
 }

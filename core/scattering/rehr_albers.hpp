@@ -112,8 +112,7 @@ class RehrAlbersCalculator {
     int nu = 0;
   };
   using Entry = detail::RehrAlbersEntry;
-  struct LegData {  // c̃_l^{(m)} of one leg for every energy: [ie][l][m] and SoA [(l,m)][ie]
-    std::vector<std::complex<double>> aos;
+  struct LegData {  // c̃_l^{(m)} of one leg for every energy, SoA: [(l * (mc_+1) + m) * ne + ie]
     std::vector<double> re, im;
   };
   struct VertexKey {
@@ -147,6 +146,7 @@ class RehrAlbersCalculator {
   int lmax_all_ = 0;                                 // largest l over potentials and l0
   std::vector<double> k_;                            // Å⁻¹
   std::vector<std::complex<double>> p_;              // Å⁻¹
+  std::vector<std::complex<double>> inv_p_;          // 1/p, Å (0 where |p| < 1e-10)
   std::vector<std::complex<double>> exp2idelta_abs_; // e^{2iδ_l0} of the absorber
   std::vector<std::complex<double>> central_phase_;  // e^{-i(2 Re δ_l0 + l0 π)} / r_c
   // t_l of potential ip at energy ie: t_[(ip * ne + ie) * (lmax_all_+1) + l]
@@ -172,6 +172,7 @@ class RehrAlbersCalculator {
   // scratch reused between paths (no allocation once warmed up)
   std::vector<double> dmat_;                          // per vertex rotation factors
   std::vector<double> dcol_, wre_, wim_;
+  std::vector<std::complex<double>> leg_row_;         // c̃ of one leg at one energy (leg_table)
 };
 
 }  // namespace xasforge::scattering
