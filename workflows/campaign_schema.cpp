@@ -134,15 +134,15 @@ SchemaNode build_schema() {
       number("l_max", K::kInt, "4", 0, 12, "", "Largest angular momentum."),
       number("sigma", K::kReal, "0.5", 0.05, 3.0, "Å", "Gaussian width of atom densities."),
     }),
-    section("train", "Model training after the campaign (only when this section is present).", {
-      choice("model", K::kEnum, "random_forest", {"random_forest", "gradient_boosting", "neural_network"},
+    section("train", "Training settings stored with the campaign (hashed); `xasforge train RESULTS.h5` trains.", {
+      choice("model", K::kEnum, "random_forest", {"random_forest", "neural_network"},
              "Model family."),
       choice("target", K::kEnum, "cn", {"cn", "rdf"}, "Label to predict (must be in labels)."),
       choice("input", K::kEnum, "chir_mag", {"chir_mag", "chi"}, "Model input."),
-      number("trees", K::kInt, "500", 1, 100000, "", "Trees (random_forest, gradient_boosting)."),
+      number("trees", K::kInt, "500", 1, 100000, "", "Trees (random_forest)."),
       number("max_depth", K::kInt, "0", 0, 1000, "", "Tree depth limit (0: none)."),
       number("cv_folds", K::kInt, "5", 2, 100, "", "Cross-validation folds."),
-      choice("normalization", K::kEnum, "minmax", {"none", "minmax", "zscore"}, "Input normalization."),
+      choice("normalization", K::kEnum, "minmax", {"none", "minmax", "mean"}, "Input normalization."),
       number("seed", K::kInt, "", 0, 4294967295.0, "", "Training seed (default: the campaign seed)."),
     }),
     section("output", "Results file and checkpoints (not part of the campaign hash).", {
