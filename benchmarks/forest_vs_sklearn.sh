@@ -6,7 +6,9 @@
 #   3. strong scaling of xasforge training from 1 to 2 ranks;
 #   (ranger, r-cran-ranger, is not run: optional and not installed by scripts/setup.sh);
 # and ends with: accuracy xasforge A sklearn B; fit seconds xasforge X sklearn Y; ratio R
-# Environment: XASFORGE (binary), WORK (scratch dir), TREES (500), REG_TREES (100), RANKS (2).
+# Environment: XASFORGE (binary), WORK (scratch dir), TREES (500), REG_TREES (100), RANKS (2),
+#   EXTRA_SEEDS (e.g. "2 3": also fit the classification with these seeds in both tools and print
+#   the seed-averaged accuracies; a single run differs by a few test rows from seed to seed).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -15,6 +17,7 @@ WORK=${WORK:-$root/build/bench_ml}
 TREES=${TREES:-500}
 REG_TREES=${REG_TREES:-100}
 RANKS=${RANKS:-2}
+EXTRA_SEEDS=${EXTRA_SEEDS:-}
 PY=/usr/bin/python3
 mkdir -p "$WORK"
 [ -x "$XASFORGE" ] || { echo "build xasforge first: cmake --build build --target xasforge" >&2; exit 1; }
@@ -63,4 +66,15 @@ x1, xn, xr, sr, xrt, srt = map(float, (x1, xn, xr, sr, xrt, srt))
 print(f"strong scaling: fit {x1:.2f} s on 1 rank, {xn:.2f} s on {ranks} ranks: speed-up {x1 / xn:.2f}; model files {same}")
 print(f"regression R2 xasforge {xr:.4f} sklearn {sr:.4f}; fit seconds xasforge {xrt:.2f} sklearn {srt:.2f}; ratio {srt / xrt:.2f}")
 PYEOF
+if [ -n "$EXTRA_SEEDS" ]; then
+  xs="$xa"; ss="$sa"
+  for s in $EXTRA_SEEDS; do
+    mpiexec -n "$RANKS" "$XASFORGE" train "$cls" --target cn --trees "$TREES" --max-features sqrt --seed "$s" \
+      --metrics-json "$WORK/x_cls_s$s.json" > /dev/null
+    xs="$xs $(jget "$WORK/x_cls_s$s.json" "['test']['accuracy']")"
+    ss="$ss $("$PY" "$here/ml_sklearn_fit.py" "$cls" /features/chir_mag /labels/cn "$TREES" sqrt 1 2 "$s" |
+      "$PY" -c "import json,sys; print(json.load(sys.stdin)['score'])")"
+  done
+  "$PY" -c "import statistics as s; x=[float(v) for v in '$xs'.split()]; k=[float(v) for v in '$ss'.split()]; print(f'seed-averaged accuracy over seeds 1 $EXTRA_SEEDS: xasforge {s.mean(x):.4f} (runs {x}) sklearn {s.mean(k):.4f} (runs {k})')"
+fi
 "$PY" -c "print(f'accuracy xasforge {float($xa):.4f} sklearn {float($sa):.4f}; fit seconds xasforge {float($xn):.2f} sklearn {float($st):.2f}; ratio {float($st)/float($xn):.2f}')"

@@ -138,6 +138,9 @@ class Grower {
 
   bool classification() const { return set_.task == Task::classification; }
 
+  /// Nodes with at most this many rows gather bins from the row-major copy.
+  static constexpr std::size_t kRowMajorMaxRows = 1024;
+
   /// Weighted statistics of rows idx_[begin, end) into stat_ (class weights or weighted target sums).
   double node_stats(std::size_t begin, std::size_t end, double& sum_sq) {
     std::fill(stat_.begin(), stat_.end(), 0.0);
@@ -206,6 +209,18 @@ class Grower {
     return proxy(left_, wl, right_, wr);
   }
 
+  /// Gini / MSE proxy_from_left() for a few outputs, as plain loops (no Eigen maps).
+  double proxy_from_left_small(double wl, double wr) const {
+    double a = 0.0, b = 0.0;
+    for (std::size_t j = 0; j < k_; ++j) {
+      const double l = left_[j], r = parent_[j] - l;
+      a += l * l;
+      b += r * r;
+    }
+    return a / wl + b / wr;
+  }
+  static constexpr std::size_t kFewOutputs = 16;
+
   Split split_node(std::size_t begin, std::size_t end, int depth) {
     Split best;
     const std::size_t n = end - begin;
@@ -232,14 +247,27 @@ class Grower {
       const std::size_t j = visited + random_.uniform_index(p - visited);
       std::swap(features_[visited], features_[j]);
       const std::uint32_t f = features_[visited++];
-      const std::uint8_t* col = set_.bins->column(f);
-      // Gather this node's bins once (contiguous), find the occupied range, clear only that.
+      // Gather this node's bins once (contiguous) and find the occupied range. Small nodes read the
+      // row-major copy (their rows stay in cache across the features tried), large nodes a column.
       std::uint8_t* nb = node_bin_.data();
-      for (std::size_t i = 0; i < n; ++i) nb[i] = col[idx_[begin + i]];
       std::uint8_t lo8 = 255, hi8 = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        lo8 = std::min(lo8, nb[i]);
-        hi8 = std::max(hi8, nb[i]);
+      if (n <= kRowMajorMaxRows && set_.bins->has_rows()) {
+        const std::uint8_t* base = set_.bins->row_codes.data() + f;
+        const std::size_t stride = set_.bins->n_features;
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::uint8_t b = base[static_cast<std::size_t>(idx_[begin + i]) * stride];
+          nb[i] = b;
+          lo8 = std::min(lo8, b);
+          hi8 = std::max(hi8, b);
+        }
+      } else {
+        const std::uint8_t* col = set_.bins->column(f);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::uint8_t b = col[idx_[begin + i]];
+          nb[i] = b;
+          lo8 = std::min(lo8, b);
+          hi8 = std::max(hi8, b);
+        }
       }
       const unsigned lo = lo8, hi = hi8;
       if (lo == hi) continue;  // constant in this node: does not count against max_features
@@ -282,18 +310,24 @@ class Grower {
           if (cnt_[b] != 0) occupied_.push_back(static_cast<std::uint8_t>(b));
       }
       const auto k = static_cast<Eigen::Index>(k_);
+      const bool few_outputs = k_ <= kFewOutputs && opt_.criterion != Criterion::entropy;
       constexpr std::size_t kNone = static_cast<std::size_t>(-1);
       std::size_t improved = kNone;
       for (std::size_t c = 0; c + 1 < occupied_.size(); ++c) {  // the highest bin is no threshold
         const unsigned b = occupied_[c];
-        Eigen::Map<Eigen::VectorXd>(left_.data(), k) += Eigen::Map<const Eigen::VectorXd>(hist_.data() + b * k_, k);
+        if (few_outputs) {  // a handful of classes: a plain loop beats Eigen's dynamic-size setup
+          const double* h = hist_.data() + b * k_;
+          for (std::size_t t = 0; t < k_; ++t) left_[t] += h[t];
+        } else {
+          Eigen::Map<Eigen::VectorXd>(left_.data(), k) += Eigen::Map<const Eigen::VectorXd>(hist_.data() + b * k_, k);
+        }
         wl += wbin_[b];
         nl += cnt_[b];
         if (nl < opt_.min_samples_leaf) continue;
         if (n - nl < opt_.min_samples_leaf) break;
         const double wr = total - wl;
         if (wl <= 0.0 || wr <= 0.0) continue;
-        const double v = proxy_from_left(wl, wr);
+        const double v = few_outputs ? proxy_from_left_small(wl, wr) : proxy_from_left(wl, wr);
         if (v > best_proxy) {
           best_proxy = v;
           best.feature = static_cast<std::int32_t>(f);

@@ -76,6 +76,11 @@ BinnedMatrix FeatureBinner::transform(const FeatureMatrix& x, const std::vector<
     std::uint8_t* col = m.codes.data() + f * m.n_rows;
     for (std::size_t i = 0; i < rows.size(); ++i) col[i] = bin(f, x(static_cast<Eigen::Index>(rows[i]), static_cast<Eigen::Index>(f)));
   }
+  m.row_codes.resize(m.codes.size());
+  for (std::size_t f = 0; f < m.n_features; ++f) {
+    const std::uint8_t* col = m.column(f);
+    for (std::size_t r = 0; r < m.n_rows; ++r) m.row_codes[r * m.n_features + f] = col[r];
+  }
   return m;
 }
 

@@ -9,12 +9,17 @@
 
 namespace xasforge::ml {
 
-/// Bin codes, column-major: column(f)[row] is the bin of feature f in that row.
+/// Bin codes, stored twice: column-major (column(f)[row], for large nodes that walk a column
+/// forwards) and row-major (row(r)[f], for small nodes whose few rows then stay in cache while
+/// several features are tried). Both hold the same codes; row_codes may be empty.
 struct BinnedMatrix {
   std::size_t n_rows = 0;
   std::size_t n_features = 0;
   std::vector<std::uint8_t> codes;
+  std::vector<std::uint8_t> row_codes;
   const std::uint8_t* column(std::size_t f) const { return codes.data() + f * n_rows; }
+  const std::uint8_t* row(std::size_t r) const { return row_codes.data() + r * n_features; }
+  bool has_rows() const { return !row_codes.empty(); }
 };
 
 class FeatureBinner {
