@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <numeric>
 #include <set>
 #include <string>
@@ -10,13 +11,15 @@
 #include "core/ensemble/random_stream.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "core/xafs/cauchy_wavelet.hpp"
 
 namespace xasforge::ensemble {
 
 ResidualSpace parse_residual_space(const std::string& name) {
   if (name == "k") return ResidualSpace::K;
   if (name == "r" || name == "R") return ResidualSpace::R;
-  throw InputError("rmc: unknown residual space '" + name + "'; expected one of: k, r");
+  if (name == "wavelet" || name == "cauchy" || name == "w") return ResidualSpace::Wavelet;
+  throw InputError("rmc: unknown residual space '" + name + "'; expected one of: k, r, wavelet");
 }
 
 namespace {
@@ -73,7 +76,7 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
       s.target.push_back(interpolate(dd.k_invA, dd.chi, k));
       s.kw.push_back(std::pow(k, dd.k_weight));
       double w;
-      if (dd.space == ResidualSpace::K) {
+      if (dd.space == ResidualSpace::K || dd.space == ResidualSpace::Wavelet) {
         w = (k >= dd.k_min_invA - 1e-9 && k <= dd.k_max_invA + 1e-9) ? 1.0 : 0.0;
       } else {  // Hanning window, dk = 1 Å⁻¹ (PHYSICS.md §6.3)
         const double x1 = dd.k_min_invA - 0.5, x2 = dd.k_min_invA + 0.5, x3 = dd.k_max_invA - 0.5,
@@ -123,6 +126,31 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
         ++s.n_r;
       }
       if (s.n_r == 0) throw InputError("rmc: empty R window");
+    } else if (dd.space == ResidualSpace::Wavelet) {
+      // The fit grid is k_g = 0.05·g (g integer). Larch's transform is a circular convolution of
+      // the zero-padded input with a kernel h_R, so an impulse at g_i gives W(R, k_m) =
+      // h_R(g_m − g_i). One transform of an impulse at index c = g_max on a grid of 2c+1 points
+      // holds every needed offset −c..c: W_c(R, c + g_m − g_i).
+      const auto g_of = [](double k) { return static_cast<long>(std::lround(k / 0.05)); };
+      const long c = g_of(s.k.back());
+      std::vector<double> kk(static_cast<std::size_t>(2 * c + 1)), impulse(kk.size(), 0.0);
+      for (std::size_t i = 0; i < kk.size(); ++i) kk[i] = 0.05 * static_cast<double>(i);
+      impulse[static_cast<std::size_t>(c)] = 1.0;
+      const auto cw = xafs::cauchy_wavelet(kk, impulse, 0.0, 10.0);
+      for (std::size_t ir = 0; ir < cw.r_A.size(); ir += 3) {
+        if (cw.r_A[ir] < dd.r_min_A || cw.r_A[ir] > dd.r_max_A) continue;
+        for (std::size_t m = 0; m < nk; m += 3) {  // output k every 0.15 Å⁻¹ inside [k_min, k_max]
+          if (s.window[m] == 0.0) continue;
+          for (std::size_t i = 0; i < nk; ++i) {
+            const auto col = static_cast<std::size_t>(c + g_of(s.k[m]) - g_of(s.k[i]));
+            const std::complex<double> h = cw.at(ir, col);
+            s.m_re.push_back(s.window[i] * s.kw[i] * h.real());
+            s.m_im.push_back(s.window[i] * s.kw[i] * h.imag());
+          }
+          ++s.n_r;
+        }
+      }
+      if (s.n_r == 0) throw InputError("rmc: empty R window for the wavelet misfit");
     }
     // normalisation: the same metric applied to the target itself
     s.norm = 1.0;

@@ -14,6 +14,11 @@
 ///   k space: ξ_e = Σ_i (k_i^w Δχ_i)² / Σ_i (k_i^w χ_exp,i)²  (the R-factor), k_min ≤ k ≤ k_max;
 ///   R space: ξ_e = Σ_j |χ̃_Δ(R_j)|² / Σ_j |χ̃_exp(R_j)|² over [r_min, r_max], χ̃ the Fourier
 ///            transform of k^w χ with a Hanning window (dk = 1 Å⁻¹), Larch's xftf normalisation.
+///   Cauchy-wavelet space: ξ_e = Σ |W_Δ(R, k)|² / Σ |W_exp(R, k)|² over R in [r_min, r_max] and k in
+///            [k_min, k_max] (sampled every 0.15 Å⁻¹ and every 3rd R point of the transform), W the
+///            Cauchy wavelet transform of k^w χ (xafs::cauchy_wavelet, Larch's, rmax_out = 10 Å) of
+///            the data in [k_min, k_max]. The transform is linear and a convolution in k, so its
+///            matrix is built from ONE transform of an impulse (misfit cost: a matrix product).
 /// Total ξ = Σ_e w_e ξ_e. Metropolis (§8.2 step 4): accept if ξ decreases, else with probability
 /// exp(−Δξ/T); T ("temperature", in misfit units) plays the role of 2s²/Σ(k^wχ)² of §8.2 and may
 /// be annealed linearly to final_temperature.
@@ -30,9 +35,9 @@
 
 namespace xasforge::ensemble {
 
-enum class ResidualSpace { K, R };
+enum class ResidualSpace { K, R, Wavelet };
 
-/// "k" | "r"; InputError listing the names otherwise.
+/// "k" | "r" | "wavelet"; InputError listing the names otherwise.
 ResidualSpace parse_residual_space(const std::string& name);
 
 /// One measured (or simulated) spectrum: one absorption edge of one element.
@@ -43,7 +48,7 @@ struct RmcDataset {
   double k_min_invA = 3.0, k_max_invA = 12.0;
   int k_weight = 2;
   ResidualSpace space = ResidualSpace::K;
-  double r_min_A = 1.0, r_max_A = 3.2;  ///< R-space window
+  double r_min_A = 1.0, r_max_A = 3.2;  ///< R-space window (also the R range in wavelet space)
   double weight = 1.0;
   double s02 = 1.0;
   double e0_shift_eV = 0.0;
@@ -109,7 +114,7 @@ class RmcModel {
     std::vector<double> sum, trial_sum, delta;
     double n_absorbers = 0;
     double norm = 1;  // denominator of ξ
-    // R space: M[j][i] (real and imaginary parts), target transform
+    // R and wavelet space: row j of the linear map χ → transform, M[j][i] (real and imaginary parts)
     std::vector<double> m_re, m_im;
     std::size_t n_r = 0;
   };

@@ -39,33 +39,6 @@ SnapshotChiCalculator::SnapshotChiCalculator(const scattering::PhaseShifts& phas
       ss_table_[ip] = std::make_unique<PairChiTable>(phases, static_cast<int>(ip), k_out_, 0.0, 0.5,
                                                      options_.rmax_A + 0.01);
   }
-  // Plane-wave tables (PHYSICS.md §2.3): f_β = |Σ_l (2l+1) t_l P_l(cos β)|, 81 cos β values.
-  const std::size_t np = phases.potentials.size();
-  f_beta_.assign(np * ne_ * 81, 0.0);
-  for (std::size_t ip = 0; ip < np; ++ip) {
-    const auto& pot = phases.potentials[ip];
-    for (std::size_t ie = 0; ie < ne_; ++ie) {
-      const auto& d = pot.delta[ie];
-      for (int ic = 0; ic < 81; ++ic) {
-        const double x = ic == 0 ? -1.0 : ic == 80 ? 1.0 : -1.0 + 0.025 * ic;
-        double p0 = 1.0, p1 = x;
-        cd sum = 0.0;
-        for (std::size_t l = 0; l < d.size(); ++l) {
-          const double pl = l == 0 ? 1.0 : l == 1 ? x : 0.0;
-          double plv = pl;
-          if (l >= 2) {
-            const double p2 = ((2.0 * l - 1) * x * p1 - (l - 1.0) * p0) / static_cast<double>(l);
-            p0 = p1;
-            p1 = p2;
-            plv = p2;
-          }
-          const cd t = (std::exp(cd(0, 2) * d[l]) - 1.0) / cd(0, 2);
-          sum += (2.0 * l + 1) * t * plv;
-        }
-        f_beta_[(ip * ne_ + ie) * 81 + static_cast<std::size_t>(ic)] = std::abs(sum);
-      }
-    }
-  }
 }
 
 int SnapshotChiCalculator::ipot_of(int z) const {
@@ -75,114 +48,24 @@ int SnapshotChiCalculator::ipot_of(int z) const {
                    " in the phase shifts of the average structure");
 }
 
-double SnapshotChiCalculator::pw_importance(const scattering::ScatteringPath& path) const {
-  // PHYSICS.md §2.4 critpw: y(E) = max(|cos β_{n+1}|, 0.3)/(p R_{n+1}) Π_j f_β/(p R_j) e^{−L/λ},
-  // X = ∫|y| d(Re p).
-  const std::size_t n = path.scatterers_A.size();
-  std::vector<Eigen::Vector3d> pts;
-  pts.reserve(n + 2);
-  pts.emplace_back(Eigen::Vector3d::Zero());
-  for (const auto& s : path.scatterers_A) pts.push_back(s);
-  pts.emplace_back(Eigen::Vector3d::Zero());
-  std::vector<double> legs(n + 1);
-  std::vector<Eigen::Vector3d> unit(n + 1);
-  double total = 0.0;
-  for (std::size_t j = 0; j <= n; ++j) {
-    const Eigen::Vector3d d = pts[j + 1] - pts[j];
-    legs[j] = d.norm();
-    unit[j] = d / legs[j];
-    total += legs[j];
-  }
-  auto cos_index = [](double c) {
-    // nearest grid point, round half down of |cos|/0.025, with the sign of cos
-    const double a = std::abs(c) / 0.025;
-    int m = static_cast<int>(std::ceil(a - 0.5));
-    m = std::min(m, 40);
-    return c < 0 ? 40 - m : 40 + m;
-  };
-  std::vector<int> icos(n);
-  for (std::size_t j = 0; j < n; ++j) icos[j] = cos_index(unit[j].dot(unit[j + 1]));
-  const double cos_last = std::abs(unit[n].dot(unit[0]));
-  double integral = 0.0, prev_y = 0.0, prev_p = 0.0;
-  for (std::size_t ie = 0; ie < ne_; ++ie) {
-    const double p = phases_->p_invA[ie].real();
-    const double lambda = 1.0 / phases_->p_invA[ie].imag();
-    double y = std::max(cos_last, 0.3) / (p * legs[n]);
-    for (std::size_t j = 0; j < n; ++j)
-      y *= f_beta_[(static_cast<std::size_t>(path.ipot[j]) * ne_ + ie) * 81 + static_cast<std::size_t>(icos[j])] /
-           (p * legs[j]);
-    y = std::abs(y * std::exp(-total / lambda));
-    if (ie > 0) integral += 0.5 * (y + prev_y) * (p - prev_p);
-    prev_y = y;
-    prev_p = p;
-  }
-  return path.degeneracy * integral;
-}
-
 std::vector<scattering::ScatteringPath> SnapshotChiCalculator::find_paths(const std::vector<Eigen::Vector3d>& pos,
                                                                           const std::vector<int>& z) const {
-  const double lmax = 2.0 * options_.rmax_A;
-  // candidates: atoms within rmax of the absorber (any atom of a path obeys 2|a| <= L).
-  std::vector<std::size_t> cand;
-  for (std::size_t i = 0; i < pos.size(); ++i)
-    if (pos[i].norm() <= options_.rmax_A + 1e-9) cand.push_back(i);
-  const std::size_t nc = cand.size();
-  std::vector<double> dist(nc * nc);
-  for (std::size_t a = 0; a < nc; ++a)
-    for (std::size_t b = 0; b < nc; ++b) dist[a * nc + b] = (pos[cand[a]] - pos[cand[b]]).norm();
-  std::size_t c0 = nc;  // index of the absorber among candidates
-  for (std::size_t a = 0; a < nc; ++a)
-    if (cand[a] == 0) c0 = a;
-  if (c0 == nc) throw InputError("average: cluster has no absorber at index 0");
-  struct Found {
-    std::vector<std::size_t> seq;
-    double length;
-  };
-  std::vector<Found> found;
-  std::vector<std::size_t> seq;
-  const int max_scat = options_.max_legs - 1;
-  // DFS over sequences, pruned by partial length + return leg (PHYSICS.md §2.2, DFS variant).
-  std::function<void(double)> dfs = [&](double len) {
-    const std::size_t last = seq.empty() ? c0 : seq.back();
-    for (std::size_t nxt = 0; nxt < nc; ++nxt) {
-      if (nxt == last) continue;
-      const double l1 = len + dist[last * nc + nxt];
-      if (l1 + dist[nxt * nc + c0] > lmax + 1e-9) continue;
-      seq.push_back(nxt);
-      if (nxt != c0) {
-        // keep one orientation: a sequence and its reverse are one path with degeneracy 2
-        const bool palindrome = std::equal(seq.begin(), seq.end(), seq.rbegin());
-        const bool canonical = palindrome || std::lexicographical_compare(seq.begin(), seq.end(), seq.rbegin(), seq.rend());
-        if (canonical) found.push_back({seq, l1 + dist[nxt * nc + c0]});
-      }
-      if (static_cast<int>(seq.size()) < max_scat) dfs(l1);
-      seq.pop_back();
-    }
-  };
-  dfs(0.0);
-  std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.length < b.length; });
-  std::vector<scattering::ScatteringPath> paths;
-  double first_importance = 0.0;
-  for (const auto& f : found) {
-    scattering::ScatteringPath p;
-    for (std::size_t c : f.seq) {
-      const std::size_t atom = cand[c];
-      p.scatterers_A.push_back(pos[atom]);
-      p.z.push_back(z[atom]);
-      p.ipot.push_back(atom == 0 ? 0 : ipot_of(z[atom]));
-      p.mass_amu.push_back(0.0);
-    }
-    const bool palindrome = std::equal(f.seq.begin(), f.seq.end(), f.seq.rbegin());
-    p.degeneracy = palindrome ? 1.0 : 2.0;
-    p.reff_A = 0.5 * f.length;
-    const double x = pw_importance(p);
-    if (paths.empty() && first_importance == 0.0) first_importance = x;
-    p.pw_importance = 100.0 * x / first_importance;
-    if (p.pw_importance < options_.critpw_percent) continue;
-    p.index = static_cast<int>(paths.size()) + 1;
-    paths.push_back(std::move(p));
+  // The project's path finder (FEFF pathfinder semantics, PHYSICS.md §2: degeneracy classes,
+  // FEFF ordering, critpw relative to the first class); no symmetry is used, so it works on the
+  // disordered cluster of a snapshot as it is.
+  if (pos.empty() || pos.size() != z.size()) throw InputError("average: cluster positions and Z differ in size");
+  std::vector<scattering::PathAtom> atoms;
+  atoms.reserve(pos.size());
+  const double keep_A = options_.rmax_A + 1e-6;  // any atom of a path lies within rmax of the absorber
+  for (std::size_t i = 0; i < pos.size(); ++i) {
+    if (i > 0 && pos[i].norm() > keep_A) continue;
+    atoms.push_back({pos[i], i == 0 ? 0 : ipot_of(z[i]), z[i], 0.0});
   }
-  return paths;
+  scattering::PathFinderOptions pf;
+  pf.rmax_A = options_.rmax_A;
+  pf.max_legs = options_.max_legs;
+  pf.critpw = options_.critpw_percent;
+  return scattering::find_paths(atoms, *phases_, pf);
 }
 
 std::vector<double> SnapshotChiCalculator::chi_of_cluster(const std::vector<Eigen::Vector3d>& pos,

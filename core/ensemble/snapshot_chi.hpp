@@ -1,16 +1,16 @@
 #pragma once
 /// χ(k) of one absorber in one snapshot with σ² = 0 (PHYSICS.md §8.1): the instantaneous cluster
-/// around the absorber, every path up to r_max and max_legs found from that geometry (degeneracy
-/// 1, or 2 for a path and its distinct reverse), FEFF's plane-wave (critpw, §2.4) and curved-wave
+/// around the absorber, every path up to r_max and max_legs found from that geometry by
+/// scattering::find_paths, FEFF's plane-wave (critpw, §2.4) and curved-wave
 /// (critcw, §3.10) filters, Rehr–Albers F_eff with phase shifts computed ONCE for the average
 /// structure, and FEFF ff2x's sum (§1.4: amplitude and phase interpolated separately onto the
 /// 0.05 Å⁻¹ grid). Disorder enters only through the geometry.
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <vector>
 
 #include "core/ensemble/pair_chi_table.hpp"
+#include "core/scattering/path_finder.hpp"
 #include "core/scattering/phase_shifts.hpp"
 #include "core/scattering/rehr_albers.hpp"
 #include "core/scattering/scattering_path.hpp"
@@ -32,12 +32,18 @@ struct SnapshotChiOptions {
   /// every 0.002 Å: ≤ 4·10⁻⁴ of the amplitude) instead of a Rehr–Albers call per path. Such paths
   /// skip the critcw filter (a lone SS path within r_max ≤ 2.5 first-shell distances carries far
   /// more than 4 % of the first path's importance).
+  /// Why a separate fast path: scattering::compute_spectrum evaluates F_eff per path, which is right
+  /// for a crystal (a few dozen degenerate classes). In a disordered snapshot every SS leg has its
+  /// own length, so each of the ~80 SS paths of a 5 Å Cu cluster would cost a full Rehr–Albers
+  /// call; a SS path depends only on (ipot, r), so one table per potential, built once per phase
+  /// set, replaces them with an interpolation (the dominant cost of the 256-absorber average).
+  /// Path enumeration itself is NOT duplicated: it is scattering::find_paths.
   bool tabulate_single_scattering = true;
 };
 
-/// Paths of one absorber, found from an explicit cluster (absorber at the origin, index 0).
-/// Every path has degeneracy 1 (2 when its reverse is a different atom sequence), scatterers
-/// with ipot from `ipot_of_z(z)` (absorber: 0). Paths failing critpw are dropped.
+/// χ(k) of one absorber of a snapshot. Paths come from scattering::find_paths (FEFF pathfinder
+/// semantics: degeneracy classes, critpw relative to the first class), scatterers with the ipot
+/// of the first potential of their Z (absorber: 0).
 class SnapshotChiCalculator {
  public:
   /// `phases` must outlive the calculator. ipot of a scatterer: the first potential (≥ 1) whose
@@ -57,13 +63,10 @@ class SnapshotChiCalculator {
 
  private:
   int ipot_of(int z) const;
-  double pw_importance(const scattering::ScatteringPath& path) const;
   const scattering::PhaseShifts* phases_;
   SnapshotChiOptions options_;
   std::unique_ptr<scattering::RehrAlbersCalculator> rehr_albers_;
   std::vector<double> k_out_;
-  // plane-wave tables f_β: [(ip * ne + ie) * 81 + icos]
-  std::vector<double> f_beta_;
   std::size_t ne_ = 0;
   std::size_t last_path_count_ = 0;
   std::vector<std::unique_ptr<PairChiTable>> ss_table_;  // index = ipot (null for 0)

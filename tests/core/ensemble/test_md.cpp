@@ -108,9 +108,11 @@ TEST_CASE("NVE energy drift of Sutton-Chen Cu is below 2e-5 eV/atom per ps", "[e
   o.seed = 11;
   MdEngine md(make_supercell(fcc_conventional(3.61, 29), 3, 3, 3), make_potential("sutton_chen", {{"element", 29}}, {}), o);
   md.initialize_velocities(600.0);  // equipartition brings it to ≈ 300 K
-  md.run(500);
+  md.run(250);
   const double e0 = md.total_energy_eV();
-  const std::size_t n_steps = 5000;  // 10 ps
+  // 5 ps (was 10 ps; test time): the energy excursions are O(1e-5 eV/atom) and do not grow, so a
+  // drift above the bound would still show as |ΔE| > 1e-4 eV/atom over this window.
+  const std::size_t n_steps = 2500;
   double max_dev = 0;
   for (std::size_t s = 0; s < n_steps; ++s) {
     md.step();
@@ -137,11 +139,11 @@ TEST_CASE("NVT: mean temperature and its canonical fluctuation (stochastic, fixe
     o.seed = 2024;
     MdEngine md(make_supercell(fcc_conventional(3.61, 29), 3, 3, 3), make_potential("sutton_chen", {{"element", 29}}, {}), o);
     md.initialize_velocities(300.0);
-    md.run(1000);
+    md.run(500);  // 1 ps: > 10 coupling times of either thermostat (1/γ = 50 fs, τ = 50 fs)
     double sum = 0, sum2 = 0;
-    const int n_samples = 4000;
+    const int n_samples = 750;  // 6 ps (was 16 ps; test time), tolerances below scaled to match
     for (int s = 0; s < n_samples; ++s) {
-      md.run(2);
+      md.run(4);
       const double t = md.temperature_K();
       sum += t;
       sum2 += t * t;
@@ -151,11 +153,13 @@ TEST_CASE("NVT: mean temperature and its canonical fluctuation (stochastic, fixe
     const double nf = static_cast<double>(md.degrees_of_freedom());
     const double sd_expected = 300.0 * std::sqrt(2.0 / nf);  // canonical kinetic-temperature spread
     INFO("thermostat " << static_cast<int>(kind) << " <T> " << mean << " sd " << sd << " expected sd " << sd_expected);
-    // Stochastic: 4000 samples 4 fs apart with correlation time ~50-100 fs give ~200 independent
-    // values: standard error of <T> ≈ sd/√200 ≈ 1.3 K; 6 K is > 4 standard errors.
-    CHECK_THAT(mean, Catch::Matchers::WithinAbs(300.0, 6.0));
-    // The sample sd has relative standard error ≈ 1/√(2·200) = 5 %: allow 15 %.
-    CHECK_THAT(sd, Catch::Matchers::WithinRel(sd_expected, 0.15));
+    // Stochastic: 750 samples 8 fs apart over 6 ps with correlation time ~50-100 fs give ~80
+    // independent values: standard error of <T> ≈ sd (≈ 24 K)/√80 ≈ 2.7 K; 10 K is > 3.5 standard
+    // errors (a thermostat off by 3 % in T fails).
+    CHECK_THAT(mean, Catch::Matchers::WithinAbs(300.0, 10.0));
+    // The sample sd has relative standard error ≈ 1/√(2·80) = 8 %: allow 25 % (a thermostat that
+    // suppresses the canonical fluctuation, e.g. velocity rescaling, gives sd ≈ 0 and fails).
+    CHECK_THAT(sd, Catch::Matchers::WithinRel(sd_expected, 0.25));
   }
 }
 
