@@ -7,7 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/setup.sh"
-"$root/scripts/build.sh" "$root/build" RelWithDebInfo
+"$root/scripts/build.sh" "$root/build" RelWithDebInfo xasforge
 cd "$root"
 xas="$root/build/workflows/xasforge"
 ranks=${XASFORGE_DEMO_RANKS:-2}
