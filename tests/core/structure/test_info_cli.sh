@@ -3,7 +3,7 @@
 # others still printed, non-zero exit). Usage: test_info_cli.sh XASFORGE_BINARY SOURCE_DIR
 set -uo pipefail
 bin=$1 src=$2
-ex=$src/examples/structures
+ex=$src/tests/reference/campaign/structures   # the eight structures this test was written for
 files=$src/tests/reference/structure/files
 bad=$src/tests/reference/structure/malformed/cif_partial_occupancy.cif
 fail() { echo "FAIL: $*"; exit 1; }
