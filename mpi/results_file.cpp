@@ -196,7 +196,7 @@ void maybe_kill(int rank, int checkpoint, const char* phase) {
 
 void create_results_file(const std::filesystem::path& path, const CampaignMeta& meta,
                          const std::vector<StructureEntry>& structures, const std::vector<ItemEntry>& items,
-                         const std::vector<BlockSpec>& blocks) {
+                         const std::vector<BlockSpec>& blocks, const std::vector<SummaryTable>& summary) {
   silence_hdf5_errors();
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   const std::filesystem::path partial = path.string() + ".partial";
@@ -301,9 +301,57 @@ void create_results_file(const std::filesystem::path& path, const CampaignMeta& 
         }
       }
     }
+    // Summary tables (one row per group, not per item).
+    for (const auto& t : summary) {
+      std::vector<hsize_t> dims{t.n_rows};
+      if (t.n_cols != 1) dims.push_back(t.n_cols);
+      const std::size_t n_values = t.n_rows * t.n_cols;
+      if (t.type == SummaryTable::Type::kString) {
+        if (t.strings.size() != t.n_rows)
+          throw Error("results file: " + t.path + " needs " + std::to_string(t.n_rows) + " strings");
+        write_string_dataset(file, t.path, t.strings);
+      } else if (!t.values.empty() && t.values.size() != n_values) {
+        throw Error("results file: " + t.path + " has " + std::to_string(t.values.size()) + " values, expected " +
+                    std::to_string(n_values));
+      } else if (t.type == SummaryTable::Type::kInt32) {
+        std::vector<std::int32_t> v(t.values.begin(), t.values.end());
+        write_numeric_dataset<std::int32_t>(file, t.path, H5T_STD_I32LE, H5T_NATIVE_INT32, dims, v, 0, t.units,
+                                            t.description);
+      } else {
+        write_numeric_dataset<double>(file, t.path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, t.values, kNaN, t.units,
+                                      t.description);
+      }
+      Hid d = open_dataset(file, t.path);
+      if (t.type == SummaryTable::Type::kString && !t.description.empty())
+        write_string_attr(d, "description", t.description);
+      if (!t.grid.empty()) write_string_attr(d, "grid", t.grid);
+    }
     file.close("H5Fclose " + partial.string());
   }
   std::filesystem::rename(partial, path);
+}
+
+void write_summary_values(const std::filesystem::path& path,
+                          const std::vector<std::pair<std::string, std::vector<double>>>& values) {
+  silence_hdf5_errors();
+  Hid file{h5_check(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "H5Fopen " + path.string()), H5Fclose};
+  for (const auto& [name, v] : values) {
+    Hid d = open_dataset(file, name);
+    const auto dims = dataset_dims(d, name);
+    const std::size_t n = std::accumulate(dims.begin(), dims.end(), std::size_t{1}, std::multiplies<>());
+    if (v.size() != n)
+      throw Error("results file: " + name + " holds " + std::to_string(n) + " values, got " + std::to_string(v.size()));
+    Hid type{h5_check(H5Dget_type(d), "H5Dget_type " + name), H5Tclose};
+    if (n == 0) continue;
+    if (H5Tget_class(type) == H5T_INTEGER) {
+      std::vector<std::int32_t> iv(v.begin(), v.end());
+      write_whole(d, H5T_NATIVE_INT32, iv.data(), name);
+    } else {
+      write_whole(d, H5T_NATIVE_DOUBLE, v.data(), name);
+    }
+  }
+  h5_check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
+  file.close("H5Fclose " + path.string());
 }
 
 ResultsContent read_results_file(const std::filesystem::path& path) {

@@ -98,10 +98,32 @@ struct ResultsContent {
   std::vector<std::string> block_paths;///< data blocks present (attribute /campaign blocks)
 };
 
+/// A table that is not per item (e.g. /ensemble/chi_mean, one row per ensemble group), created
+/// with the file like every dataset (final shape, early allocation, fill value: NaN, 0 or "") and
+/// later overwritten whole by write_summary_values() on one process after the run.
+struct SummaryTable {
+  enum class Type { kDouble, kInt32, kString };
+  std::string path;
+  Type type = Type::kDouble;
+  std::size_t n_rows = 0;
+  std::size_t n_cols = 1;            ///< 1: a 1-D dataset (n_rows)
+  std::string units, description;
+  std::string grid;                  ///< stored as attribute "grid" (e.g. "/spectra/k") when not empty
+  std::vector<double> values;        ///< initial values (kDouble, kInt32); empty: the fill value
+  std::vector<std::string> strings;  ///< initial values (kString)
+};
+
 /// Step 1 above. Must be called by one process only. Throws xasforge::Error on HDF5 failure.
 void create_results_file(const std::filesystem::path& path, const CampaignMeta& meta,
                          const std::vector<StructureEntry>& structures,
-                         const std::vector<ItemEntry>& items, const std::vector<BlockSpec>& blocks);
+                         const std::vector<ItemEntry>& items, const std::vector<BlockSpec>& blocks,
+                         const std::vector<SummaryTable>& summary = {});
+
+/// Overwrites whole summary datasets created by create_results_file (double or int32; values
+/// row-major, n_rows * n_cols each). Serial driver: one process, with no ResultsWriter open.
+/// Only raw data is written (as for checkpoints), so a crash leaves the file consistent.
+void write_summary_values(const std::filesystem::path& path,
+                          const std::vector<std::pair<std::string, std::vector<double>>>& values);
 
 /// Reads the tables of a results file (serial driver; call on one rank). Throws InputError if
 /// the file is not a campaign results file.

@@ -44,8 +44,17 @@ std::string hash_resolved(const ResolvedCampaign& r) {
   std::map<std::string, ValueKind> kinds;
   leaf_kinds(campaign_schema(), "", kinds);
   std::string canon;
+  // Keys added with the ensemble kinds count only when their kind is in use, so that campaigns
+  // written before them keep their hash (and their results files resume).
+  static const std::map<std::string, std::string> kind_only = {
+      {"ensemble.md.potential", "md"},      {"ensemble.md.einstein_temperature", "md"},
+      {"ensemble.md.thermostat", "md"},     {"ensemble.rmc.space", "rmc"},
+      {"ensemble.rmc.r", "rmc"},            {"ensemble.rmc.temperature", "rmc"},
+      {"ensemble.rmc.supercell_min_A", "rmc"}, {"ensemble.rmc.start_displacement", "rmc"}};
+  const std::string ensemble_kind = r.values.at("ensemble.kind").Scalar();
   for (const auto& [key, node] : r.values) {  // std::map: sorted keys
     if (key.rfind("output.", 0) == 0 || key.rfind("scheduler.", 0) == 0) continue;
+    if (auto it = kind_only.find(key); it != kind_only.end() && it->second != ensemble_kind) continue;
     std::string value;
     const ValueKind kind = kinds.at(key);
     if (kind == ValueKind::kReal) {
@@ -170,6 +179,19 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
   if (v.count("ensemble.rmc.target")) e.rmc_target = resolve_path(base, str("ensemble.rmc.target"));
   e.rmc_moves = integer("ensemble.rmc.moves");
   e.rmc_max_step_A = real("ensemble.rmc.max_step");
+  e.md_potential = str("ensemble.md.potential");
+  e.md_einstein_temperature_K = real("ensemble.md.einstein_temperature");
+  e.md_thermostat = str("ensemble.md.thermostat");
+  e.rmc_space = str("ensemble.rmc.space");
+  e.rmc_r_min_A = v.at("ensemble.rmc.r")[0].as<double>();
+  e.rmc_r_max_A = v.at("ensemble.rmc.r")[1].as<double>();
+  e.rmc_temperature = real("ensemble.rmc.temperature");
+  e.rmc_supercell_min_A = real("ensemble.rmc.supercell_min_A");
+  e.rmc_start_displacement_A = real("ensemble.rmc.start_displacement");
+  e.potential_line = r.line("ensemble.md.potential");
+  e.trajectory_file_line = r.line("ensemble.trajectory.file");
+  e.rmc_target_line = r.line("ensemble.rmc.target");
+  e.members_line = r.line("ensemble.members");
   if (e.kind == "none" && e.members != 1)
     r.fail("ensemble.members", "members = " + std::to_string(e.members) +
                                    " needs an ensemble; allowed: 1 for kind none, or kind md, trajectory or rmc");
@@ -180,6 +202,11 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
   if (e.kind == "trajectory" && e.trajectory_file.empty())
     r.fail("ensemble", "kind trajectory needs ensemble.trajectory.file");
   if (e.kind == "rmc" && e.rmc_target.empty()) r.fail("ensemble", "kind rmc needs ensemble.rmc.target");
+  if (e.kind != "none" && !s.enabled)
+    r.fail("ensemble.kind", "kind " + e.kind + " computes chi(k) per member but scattering.enabled is false; "
+                            "allowed: kind none, or scattering.enabled: true");
+  if (e.kind == "rmc" && e.rmc_r_max_A <= e.rmc_r_min_A)
+    r.fail("ensemble.rmc.r", "the R range must be increasing");
 
   auto& f = c.features;
   f.k_min_invA = v.at("features.k")[0].as<double>();

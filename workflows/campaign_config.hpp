@@ -40,6 +40,16 @@ struct EnsembleSettings {
   std::string rmc_target;       ///< resolved against the YAML folder
   long long rmc_moves = 10000;
   double rmc_max_step_A = 0.1;
+  std::string md_potential = "auto";   ///< auto | sutton_chen | einstein
+  double md_einstein_temperature_K = 300.0;
+  std::string md_thermostat = "langevin";
+  std::string rmc_space = "r";         ///< k | r | wavelet
+  double rmc_r_min_A = 1.0, rmc_r_max_A = 5.0;
+  double rmc_temperature = 1e-5;
+  double rmc_supercell_min_A = 12.0;
+  double rmc_start_displacement_A = 0.07;
+  /// YAML lines of keys that errors found later (planning, items) name; 0 = default.
+  int potential_line = 0, trajectory_file_line = 0, rmc_target_line = 0, members_line = 0;
 };
 
 struct FeatureSettings {

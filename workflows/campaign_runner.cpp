@@ -20,6 +20,9 @@
 #include "mpi/results_file.hpp"
 #include "workflows/campaign_config.hpp"
 #include "workflows/campaign_plan.hpp"
+#include "workflows/ensemble_summary.hpp"
+#include "workflows/stages/ensemble_stage.hpp"
+#include "workflows/stages/spectrum_stage.hpp"
 #include "workflows/progress_printer.hpp"
 #include "workflows/stages/pipeline.hpp"
 
@@ -114,6 +117,7 @@ void prepare_on_root(const RunOptions& options, Prepared& p, RunLock& lock) {
   p.yaml_text = structure::read_text_file(options.campaign_file);
   const CampaignConfig config = parse_campaign(p.yaml_text, options.campaign_file);
   const Pipeline pipeline(config);
+  check_ensemble_inputs(config);  // trajectory frames, RMC target: errors name the YAML line
   p.output = options.output.empty() ? config.output.file : options.output;
   const std::filesystem::path out(p.output);
   if (!lock.acquire(out)) {
@@ -156,7 +160,8 @@ void prepare_on_root(const RunOptions& options, Prepared& p, RunLock& lock) {
   }
   const CampaignPlan plan = plan_campaign(config);
   mpi::CampaignMeta meta{config.name, p.yaml_text, config.hash, code_version(), utc_now_iso()};
-  mpi::create_results_file(out, meta, plan.structures, plan.items, pipeline.blocks());
+  mpi::create_results_file(out, meta, plan.structures, plan.items, pipeline.blocks(),
+                           ensemble_tables(config, plan.items, shared_k_grid_invA(config).size()));
   fill_items(p, plan.structures, plan.items);
   for (std::size_t i = 0; i < plan.items.size(); ++i) {
     if (plan.items[i].status == mpi::ItemStatus::kPending) {
@@ -266,6 +271,17 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
     mpi::Scheduler scheduler(comm, so);
     summary.scheduler = scheduler.run(p.todo, stage, checkpoint, progress);
     writer.close();
+    if (comm.rank() == 0 && config.ensemble.kind != "none") {
+      // Ensemble means and standard errors from the rows now on disk (serial, rank 0 only).
+      for (const auto& line : write_ensemble_summary(p.output, config)) {
+        std::printf("ensemble %s: %d member%s, first-shell sigma2 %.5f +- %.5f A^2 at %.4f A", line.key.c_str(),
+                    line.members, line.members == 1 ? "" : "s", line.sigma2_A2, line.sigma2_stderr_A2,
+                    line.first_shell_r_A);
+        if (config.ensemble.kind == "rmc") std::printf(", R-factor of the mean %.4f", line.r_factor);
+        std::printf("\n");
+      }
+      std::fflush(stdout);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "xasforge: rank %d: error: %s\n", comm.rank(), e.what());
     std::fflush(stderr);

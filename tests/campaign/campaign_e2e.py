@@ -409,9 +409,194 @@ def mode_cli(env):
           f"a stuck item is killed at the time limit and recorded ({took:.1f} s): {err}")
 
 
+# ---------------------------------------------------------------------------------------------
+# Ensembles (docs/campaign.md, "Ensembles"): md and trajectory members, their summary, bad inputs.
+
+ENSEMBLE_SCATTERING = "scattering: {rmax: 4.5, max_legs: 3, cluster_radius: 6.0}\nlabels: [cn]\n"
+
+
+def md_yaml(name, extra_md="", members=3, checkpoint="1 items"):
+    return (f"campaign: {name}\nseed: 5\nstructures:\n  paths: [metals/*.json]\n"
+            f"absorbers:\n  elements: [Cu, Fe]\n  edge: K\n" + ENSEMBLE_SCATTERING +
+            f"ensemble:\n  kind: md\n  members: {members}\n"
+            f"  md: {{temperature: 300, timestep_fs: 2.0, equilibration_steps: 300, supercell_min_A: 7.0{extra_md}}}\n"
+            f"output: {{checkpoint_every: {checkpoint}}}\n")
+
+
+def traj_yaml(name, traj, members=3, stride=2):
+    return (f"campaign: {name}\nseed: 5\nstructures:\n  paths: [cu/mp-30.json]\n"
+            f"absorbers:\n  elements: [Cu]\n  edge: K\n" + ENSEMBLE_SCATTERING +
+            f"ensemble:\n  kind: trajectory\n  members: {members}\n"
+            f"  trajectory: {{file: {traj}, stride: {stride}}}\n"
+            f"output: {{checkpoint_every: 2 items}}\n")
+
+
+def write_cu_trajectory(env, path, n_frames, sigma_A=0.06, seed=3):
+    """Frames of a 4x4x4 supercell of mp-30 (64 atoms) with Gaussian displacements, atoms in a
+    shuffled (fixed) order, extended XYZ with Lattice: what an external MD code would write."""
+    with open(os.path.join(env.structures, "mp-30.json")) as f:
+        doc = json.load(f)
+    lat = np.array(doc["lattice"]["matrix"])
+    cell = 4 * lat
+    frac = np.array([[a, b, c] for a in range(4) for b in range(4) for c in range(4)], float)
+    ideal = frac @ lat
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(ideal))
+    frames = []
+    with open(path, "w") as f:
+        for t in range(n_frames):
+            pos = ideal[order] + rng.normal(0.0, sigma_A, ideal.shape)
+            frames.append(pos)
+            f.write(f"{len(pos)}\n")
+            f.write('Lattice="' + " ".join(f"{x:.10f}" for x in cell.reshape(-1)) +
+                    f'" Properties=species:S:1:pos:R:3 pbc="T T T" frame={t}\n')
+            for p in pos:
+                f.write(f"Cu {p[0]:.8f} {p[1]:.8f} {p[2]:.8f}\n")
+    return cell, frames
+
+
+def r_factor(k, a, b, kmin=3.0, kmax=14.0):
+    m = (k >= kmin) & (k <= kmax)
+    return float(np.sum((k[m] ** 2 * (a[m] - b[m])) ** 2) / np.sum((k[m] ** 2 * b[m]) ** 2))
+
+
+def mode_ensemble(env):
+    metals = os.path.join(env.work, "metals")
+    os.makedirs(metals)
+    for f in ("mp-30.json", "mp-13.json"):  # fcc Cu (Sutton-Chen), bcc Fe (Einstein crystal: auto)
+        shutil.copy(os.path.join(env.structures, f), metals)
+    cu = os.path.join(env.work, "cu")
+    os.makedirs(cu)
+    shutil.copy(os.path.join(env.structures, "mp-30.json"), cu)
+
+    # --- md: identical for 1, 2, 3 ranks
+    yaml = env.write_campaign("md", md_yaml("md"))
+    results = {}
+    for n in (None, 2, 3):
+        out = os.path.join(env.work, f"md{n or 1}.h5")
+        rc, so, se = env.run(["run", yaml, "--output", out], n=n, timeout=240)
+        if not check(rc == 0, f"md campaign with {n or 1} rank(s) exits 0"):
+            print(so, se)
+            return
+        if n is None:
+            print(so)
+            check("ensemble mp-30/Cu0/K: 3 members, first-shell sigma2" in so, "run prints the ensemble summary")
+        results[n or 1] = read_all(out)
+    r = results[1]
+    check(np.all(r["/items/status"] == 1), f"all {len(r['/items/status'])} md items done")
+    check(same_data(results[1], results[2]), "md: -n 1 and -n 2 give identical datasets (incl. /ensemble)")
+    check(same_data(results[1], results[3]), "md: -n 1 and -n 3 give identical datasets (incl. /ensemble)")
+    keys = [x.decode() for x in r["/ensemble/key"]]
+    check(keys == ["mp-13/Fe0/K", "mp-30/Cu0/K"], f"one ensemble group per structure/class/edge: {keys}")
+    check(list(r["/ensemble/members"]) == [3, 3] and list(r["/ensemble/first_item"]) == [0, 3],
+          "members counted, first items recorded")
+    k = r["/spectra/k"]
+    chi = r["/spectra/chi"]
+    band = (k >= 2.0) & (k <= 15.0)
+    check(np.all(np.isfinite(chi[:, band])), "every member's chi(k) is finite on 2..15 1/A")
+    check(not np.array_equal(chi[3], chi[4]) and not np.array_equal(chi[4], chi[5]),
+          "members differ (independent chains)")
+    # The summary is the plain mean over members and sd(ddof=1)/sqrt(3) (tolerance: round-off of
+    # three-term sums, 1e-12 relative to the amplitude).
+    for g, first in enumerate(r["/ensemble/first_item"]):
+        m = chi[first:first + 3]
+        check(np.allclose(r["/ensemble/chi_mean"][g][band], m.mean(axis=0)[band], rtol=0, atol=1e-12) and
+              np.allclose(r["/ensemble/chi_stderr"][g][band], m.std(axis=0, ddof=1)[band] / np.sqrt(3), rtol=0,
+                          atol=1e-12), f"group {keys[g]}: chi_mean and chi_stderr over the 3 members")
+    s2 = r["/ensemble/sigma2"]
+    # Classical 300 K first-shell sigma^2: Cu (Sutton-Chen) ~0.009-0.010 A^2 in the ensemble tests;
+    # bcc Fe as an Einstein crystal with theta_E 300 K: 2 k_B T / (m w_E^2) ~ 0.005 A^2. Short
+    # chains of a 64-atom cell: accept a factor ~2 around those.
+    check(0.004 < s2[1] < 0.02, f"Cu first-shell sigma2 {s2[1]:.5f} A^2 (Sutton-Chen, 300 K)")
+    check(0.002 < s2[0] < 0.012, f"Fe first-shell sigma2 {s2[0]:.5f} A^2 (Einstein crystal, 300 K)")
+    check(np.all(r["/ensemble/sigma2_stderr"] > 0), "sigma2 standard errors")
+    # 7 A supercell of the 1-atom fcc cell (perpendicular width a/sqrt(3) = 2.09 A): 4x4x4 = 64 Cu.
+    check(list(r["/ensemble/member_absorbers"][3:6]) == [64, 64, 64], "every Cu atom of the 64-atom cell averaged")
+    r_mag = r["/features/chir_mag"]
+    rr = r["/features/r"]
+    peak = rr[np.argmax(r_mag, axis=1)]
+    check(np.all((peak > 1.8) & (peak < 2.6)), f"|chi(R)| of members peaks at the first shell: {peak}")
+
+    # --- md: interrupted (rank 0 SIGKILLs itself in the 2nd checkpoint) and resumed == uninterrupted
+    killed = os.path.join(env.work, "md_killed.h5")
+    rc, so, se = env.run(["run", yaml, "--output", killed], n=2, env={"XASFORGE_TEST_KILL_AT_WRITE": "2:status"},
+                         timeout=240)
+    st = status_of(killed)
+    check(rc != 0 and st is not None and 0 < int(np.sum(st == 1)) < len(st),
+          f"md run killed in its 2nd checkpoint: {int(np.sum(st == 1)) if st is not None else '-'} of "
+          f"{len(st) if st is not None else '-'} items done")
+    with h5py.File(killed, "r") as f:
+        check(int(np.sum(f["ensemble/members"][()])) == 0, "no summary written by the killed run")
+    rc, so, se = env.run(["run", yaml, "--output", killed], n=3, timeout=240)
+    check(rc == 0 and "resuming md" in so, "resume with 3 ranks exits 0")
+    check(same_data(read_all(killed), results[1]), "interrupted + resumed md campaign == uninterrupted one")
+
+    # --- trajectory: identical for 1, 2, 3 ranks; equals `xasforge average` over the same frames
+    traj = os.path.join(env.work, "cu_traj.xyz")
+    cell, frames = write_cu_trajectory(env, traj, 6)
+    yaml = env.write_campaign("traj", traj_yaml("traj", "cu_traj.xyz"))
+    tres = {}
+    for n in (None, 2, 3):
+        out = os.path.join(env.work, f"traj{n or 1}.h5")
+        rc, so, se = env.run(["run", yaml, "--output", out], n=n, timeout=240)
+        if not check(rc == 0, f"trajectory campaign with {n or 1} rank(s) exits 0"):
+            print(so, se)
+            return
+        tres[n or 1] = read_all(out)
+    t = tres[1]
+    check(np.all(t["/items/status"] == 1) and list(t["/ensemble/members"]) == [3], "3 trajectory members done")
+    check(list(t["/ensemble/member_absorbers"]) == [64, 64, 64], "every Cu atom of each frame is averaged")
+    check(same_data(tres[1], tres[2]), "trajectory: -n 1 and -n 2 identical")
+    check(same_data(tres[1], tres[3]), "trajectory: -n 1 and -n 3 identical")
+    used = os.path.join(env.work, "frames_0_2_4.xyz")
+    with open(traj) as f:
+        lines = f.read().splitlines()
+    per = 66
+    with open(used, "w") as f:
+        for fr in (0, 2, 4):
+            f.write("\n".join(lines[fr * per:(fr + 1) * per]) + "\n")
+    rc, so, se = env.run(["average", used, "--absorber", "Cu", "--all-sites", "--rmax", "4.5", "--max-legs", "3",
+                          "--cluster-radius", "6.0", "-o", "avg.csv"], timeout=240)
+    if check(rc == 0, "xasforge average over frames 0, 2, 4 exits 0"):
+        avg = np.loadtxt(os.path.join(env.work, "avg.csv"), delimiter=",", comments="#", skiprows=2)
+        ka, ca = avg[:, 0], avg[:, 1]
+        mean = np.interp(ka, k, t["/ensemble/chi_mean"][0])
+        rf = r_factor(ka, mean, ca)
+        # Same snapshots, same absorbers, same path expansion; the only difference is where FEFF's
+        # potentials come from (campaign: the ideal mp-30 cell; average: the mean of the three
+        # frames, 0.06/sqrt(3) A off per atom). Bound 1e-3 (measured: printed).
+        check(rf < 1e-3, f"campaign ensemble mean vs xasforge average: R-factor {rf:.2e} (k 3-14, k^2; bound 1e-3)")
+
+    # --- bad inputs: errors name the file, line and item
+    missing = env.write_campaign("missing", traj_yaml("missing", "no_such.xyz"))
+    rc, so, se = env.run(["validate", missing])
+    check(rc == 2 and "missing.yaml:" in se and "ensemble.trajectory.file" in se and "no such file" in se,
+          f"missing trajectory file: {se.strip()}")
+    rc, so, se = env.run(["run", missing], n=2)
+    check(rc == 2 and se.count("no such file") == 1, "run with a missing trajectory: input error, printed once")
+    short = env.write_campaign("short", traj_yaml("short", "cu_traj.xyz", members=4, stride=2))
+    rc, so, se = env.run(["validate", short])
+    check(rc == 2 and "short.yaml:" in se and "has 6 frame(s)" in se and "need 7" in se,
+          f"too few frames for members x stride: {se.strip()}")
+    bad = env.write_campaign("badpot", md_yaml("badpot", ", potential: eam"))
+    rc, so, se = env.run(["validate", bad])
+    check(rc == 2 and "badpot.yaml:" in se and "ensemble.md.potential" in se and "sutton_chen" in se,
+          f"unknown potential: {se.strip()}")
+    sc = env.write_campaign("scfe", md_yaml("scfe", ", potential: sutton_chen", members=1))
+    rc, so, se = env.run(["run", sc, "--output", "scfe.h5"], n=2, timeout=240)
+    with h5py.File(os.path.join(env.work, "scfe.h5"), "r") as f:
+        keys = [x.decode() for x in f["items/key"][()]]
+        err = [x.decode() for x in f["items/error"][()]]
+        st = f["items/status"][()]
+    fe = keys.index("mp-13/Fe0/K/0")
+    check(rc == 0 and st[fe] == 2 and "scfe.yaml:" in err[fe] and "ensemble.md.potential" in err[fe] and
+          "mp-13/Fe0/K/0" in err[fe], f"sutton_chen for bcc Fe fails that item: {err[fe]}")
+    check(st[keys.index("mp-30/Cu0/K/0")] == 1, "the Cu item of the same campaign is done")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["ranks", "kill", "corrupt", "cli"])
+    ap.add_argument("mode", choices=["ranks", "kill", "corrupt", "cli", "ensemble"])
     ap.add_argument("--xasforge", required=True)
     ap.add_argument("--mpiexec", required=True)
     ap.add_argument("--source", required=True)

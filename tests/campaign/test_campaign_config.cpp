@@ -14,6 +14,9 @@
 #include "workflows/campaign_plan.hpp"
 #include "workflows/campaign_schema.hpp"
 #include "workflows/progress_printer.hpp"
+#include "core/ensemble/md_system.hpp"
+#include "core/ensemble/random_stream.hpp"
+#include "workflows/stages/ensemble_stage.hpp"
 #include "workflows/stages/pipeline.hpp"
 #include "workflows/stages/structure_info_stages.hpp"
 
@@ -289,4 +292,97 @@ TEST_CASE("progress lines and durations", "[campaign][progress]") {
   CHECK(format_duration(3723) == "1:02:03");
   CHECK(format_duration(-1) == "?");
   CHECK(ProgressPrinter::format_line(45, 2, 120, 3.2, 23) == "done 45/120 (2 failed) | 3.2 items/s | ETA 0:23");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ensembles (workflows/stages/ensemble_stage.hpp)
+
+TEST_CASE("ensemble keys: defaults, the hash of existing campaigns, kind-specific keys", "[campaign][config][ensemble]") {
+  // examples/quick.yaml hashed e3492b959e5d7114 before the ensemble keys were added (the build of
+  // 2026-11-21 04:40): keys of an ensemble kind not in use do not enter the hash, so results files
+  // written before keep resuming.
+  CHECK(load_campaign(test::source_dir() / "examples" / "quick.yaml").hash == "e3492b959e5d7114");
+  const std::string md = kMinimal + "ensemble: {kind: md, members: 2}\n";
+  const auto a = parse_campaign(md, "c.yaml");
+  CHECK(a.ensemble.md_potential == "auto");
+  CHECK(a.ensemble.md_thermostat == "langevin");
+  CHECK(a.ensemble.md_einstein_temperature_K == 300.0);
+  CHECK(parse_campaign(kMinimal + "ensemble: {kind: md, members: 2, md: {potential: einstein}}\n", "c.yaml").hash !=
+        a.hash);
+  CHECK(parse_campaign(kMinimal + "ensemble: {kind: md, members: 2, md: {potential: auto}}\n", "c.yaml").hash == a.hash);
+  const auto r = parse_campaign(kMinimal + "ensemble:\n  kind: rmc\n  rmc: {target: t.csv, r: [1.2, 4], space: k}\n",
+                                "dir/c.yaml");
+  CHECK(r.ensemble.rmc_target == "dir/t.csv");
+  CHECK(r.ensemble.rmc_r_min_A == 1.2);
+  CHECK(r.ensemble.rmc_space == "k");
+  CHECK(r.ensemble.rmc_target_line == 7);
+  CHECK_THAT(error_of(kMinimal + "scattering: {enabled: false}\nensemble: {kind: md, members: 2}\n"),
+             Contains("scattering.enabled is false"));
+}
+
+TEST_CASE("ensemble supercells, seeds and the class atoms of a shuffled supercell", "[campaign][ensemble]") {
+  const auto cu = structure::read_structure(test::reference_dir() / "campaign/structures/mp-30.json");
+  // primitive fcc: perpendicular width a/sqrt(3) = 2.09 A, so 12 A needs 6 repeats
+  CHECK(supercell_repeats(cu, 12.0) == std::array<int, 3>{6, 6, 6});
+  CHECK(supercell_repeats(cu, 7.0) == std::array<int, 3>{4, 4, 4});
+  const auto w = first_shell_window(cu, 0);
+  // d1 = 2.5606 A, next shell a = 3.621 A: window up to the midpoint 3.09 A
+  CHECK_THAT(w[1], WithinAbs(0.5 * (2.56061892 + 2.56061892 * std::sqrt(2.0)), 1e-6));
+  CHECK(w[0] < 2.56 - 0.3);
+
+  CHECK(member_seed(5, "mp-30", 0) == member_seed(5, "mp-30", 0));
+  CHECK(member_seed(5, "mp-30", 0) != member_seed(5, "mp-30", 1));
+  CHECK(member_seed(5, "mp-30", 0) != member_seed(5, "mp-13", 0));
+  CHECK(member_seed(5, "mp-30", 0) != member_seed(6, "mp-30", 0));
+
+  // Fe3O4 (spinel): two Fe classes (8 tetrahedral, 16 octahedral sites per conventional cell).
+  const auto fe3o4 = structure::read_structure(test::reference_dir() / "campaign/structures/Fe3O4_227_1.json");
+  const auto classes = absorber_classes_of(fe3o4, 26);
+  REQUIRE(classes.size() == 2);
+  auto sys = ensemble::make_supercell(fe3o4, 1, 1, 2);
+  // shuffle the atoms and displace them thermally (0.05 A): a trajectory frame from elsewhere
+  ensemble::RandomStream rng(3, "test.shuffle");
+  std::vector<std::size_t> order(sys.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.index(i + 1)]);
+  ensemble::MdSystem shuffled = sys;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    shuffled.z[i] = sys.z[order[i]];
+    shuffled.position_A[i] = sys.position_A[order[i]] + 0.05 * rng.normal3();
+  }
+  const auto frame = ensemble::to_structure(shuffled);
+  std::size_t total = 0;
+  for (const auto& cls : classes) {
+    const auto atoms = class_atoms_in_supercell(fe3o4, cls.sites, frame);
+    CHECK(atoms.size() == 2 * cls.sites.size());
+    for (auto a : atoms) {
+      const std::size_t original = order[a] % fe3o4.size();  // make_supercell: images outer, sites inner
+      CHECK(std::find(cls.sites.begin(), cls.sites.end(), original) != cls.sites.end());
+    }
+    total += atoms.size();
+  }
+  CHECK(total == 2 * 24);
+  // A frame that is not a supercell of the structure is refused.
+  CHECK_THROWS_WITH(class_atoms_in_supercell(cu, {0}, frame), Contains("not a supercell"));
+}
+
+TEST_CASE("k,chi files: CSV with a header or columns; errors name the line", "[campaign][ensemble]") {
+  const auto dir = temp_dir("kchi");
+  {
+    std::ofstream out(dir / "a.csv");
+    out << "# comment\nk,chi\n";
+    for (int i = 0; i < 20; ++i) out << 0.5 * i << "," << 0.01 * i << "\n";
+  }
+  std::vector<double> k, chi;
+  read_k_chi((dir / "a.csv").string(), k, chi);
+  CHECK(k.size() == 20);
+  CHECK(chi[3] == 0.03);
+  {
+    std::ofstream out(dir / "b.dat");
+    for (int i = 0; i < 12; ++i) out << 0.5 * i << " " << 0.01 * i << "\n";
+    out << "7.0 oops\n";
+  }
+  k.clear();
+  chi.clear();
+  CHECK_THROWS_WITH(read_k_chi((dir / "b.dat").string(), k, chi), Contains("b.dat:13: expected two numbers"));
 }

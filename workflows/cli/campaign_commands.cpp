@@ -19,6 +19,7 @@
 #include "workflows/campaign_schema.hpp"
 #include "workflows/cli/commands.hpp"
 #include "workflows/progress_printer.hpp"
+#include "workflows/stages/ensemble_stage.hpp"
 #include "workflows/stages/pipeline.hpp"
 
 namespace xasforge::cli {
@@ -34,6 +35,7 @@ void validate(const std::string& file, bool plan) {
   const auto c = workflows::load_campaign(file);
   const workflows::Pipeline pipeline(c);
   const auto files = workflows::expand_structure_globs(c);
+  workflows::check_ensemble_inputs(c);
   std::printf("%s: valid campaign '%s' (hash %s)\n", file.c_str(), c.name.c_str(), c.hash.c_str());
   std::printf("  structures   %zu files (max_sites %d)\n", files.size(), c.max_sites);
   std::printf("  absorbers    %s, edge %s\n", join(c.absorber_elements).c_str(), join(c.edges).c_str());

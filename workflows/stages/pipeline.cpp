@@ -1,6 +1,7 @@
 #include "workflows/stages/pipeline.hpp"
 
 #include "core/error.hpp"
+#include "workflows/stages/ensemble_stage.hpp"
 #include "workflows/stages/feature_label_stages.hpp"
 #include "workflows/stages/spectrum_stage.hpp"
 #include "workflows/stages/xftf_stage.hpp"
@@ -12,8 +13,11 @@ Pipeline::Pipeline(const CampaignConfig& config) {
   // The one place that lists the stages (docs/campaign.md, "Adding a stage"); order matters:
   // xftf reads the spectrum stage's /spectra/chi.
   if (config.scattering.enabled) {
-    stages_.push_back(std::make_unique<SpectrumStage>(config));  // core/scattering compute_spectrum
-    stages_.push_back(std::make_unique<XftfStage>(config));      // core/xafs xftf
+    if (config.ensemble.kind == "none")
+      stages_.push_back(std::make_unique<SpectrumStage>(config));  // core/scattering compute_spectrum
+    else
+      stages_.push_back(std::make_unique<EnsembleStage>(config));  // core/ensemble: md, trajectory, rmc members
+    stages_.push_back(std::make_unique<XftfStage>(config));        // core/xafs xftf
   }
   if (config.wants_label("cn")) {
     stages_.push_back(std::make_unique<CrystalNNStage>(config));      // core/features CrystalNN
@@ -21,9 +25,6 @@ Pipeline::Pipeline(const CampaignConfig& config) {
   }
   if (config.wants_label("rdf")) stages_.push_back(std::make_unique<RadialDistributionStage>(config));
   if (config.wants_descriptor("soap")) stages_.push_back(std::make_unique<SoapStage>(config));
-  if (config.ensemble.kind != "none")
-    notes_.push_back("ensemble kind '" + config.ensemble.kind +
-                     "' not in this build yet: every member is computed from the static structure");
   for (const auto& s : stages_)
     for (auto& b : s->blocks()) blocks_.push_back(std::move(b));
 }

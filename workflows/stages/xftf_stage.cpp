@@ -21,14 +21,20 @@ std::vector<mpi::BlockSpec> XftfStage::blocks() const {
 }
 
 void XftfStage::run(const StageContext& context, RowValues& row) const {
-  const auto& chi_all = row.at("/spectra/chi");
+  const auto& f = context.config.features;
+  std::vector<double> chi_all = row.at("/spectra/chi");
+  // A spectrum may start late (an RMC model exists on its fit range only): below the first
+  // finite point it is set to 0 when the window is zero there anyway (k <= kmin - dk/2).
+  std::size_t first = 0;
+  while (first < chi_all.size() && !std::isfinite(chi_all[first])) ++first;
+  if (first > 0 && first < chi_all.size() && k_invA_[first] <= f.k_min_invA - 0.5 * f.dk_invA + 1e-9)
+    std::fill(chi_all.begin(), chi_all.begin() + static_cast<std::ptrdiff_t>(first), 0.0);
   // The spectrum ends (NaN) where the phase-shift grid ends; transform the finite part.
   std::size_t n = 0;
   while (n < chi_all.size() && std::isfinite(chi_all[n])) ++n;
   if (n < 4) throw PhysicsError("xftf: chi(k) has fewer than 4 finite points");
   const std::vector<double> k(k_invA_.begin(), k_invA_.begin() + static_cast<std::ptrdiff_t>(n));
   const std::vector<double> chi(chi_all.begin(), chi_all.begin() + static_cast<std::ptrdiff_t>(n));
-  const auto& f = context.config.features;
   xafs::XftfOptions o;
   o.kmin_invA = f.k_min_invA;
   o.kmax_invA = f.k_max_invA;
