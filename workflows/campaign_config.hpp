@@ -43,6 +43,7 @@ struct EnsembleSettings {
   std::string md_potential = "auto";   ///< auto | sutton_chen | einstein
   double md_einstein_temperature_K = 300.0;
   std::string md_thermostat = "langevin";
+  std::string md_cell = "structure";   ///< structure | relaxed
   std::string rmc_space = "r";         ///< k | r | wavelet
   double rmc_r_min_A = 1.0, rmc_r_max_A = 5.0;
   double rmc_temperature = 1e-5;

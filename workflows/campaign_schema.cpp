@@ -110,6 +110,9 @@ SchemaNode build_schema() {
         number("einstein_temperature", K::kReal, "300", 1.0, 5000.0, "K",
                "Einstein temperature of the harmonic Einstein-crystal potential."),
         choice("thermostat", K::kEnum, "langevin", {"langevin", "bussi"}, "NVT thermostat."),
+        choice("cell", K::kEnum, "structure", {"structure", "relaxed"},
+               "structure: the structure's cell (fixed volume); relaxed: scaled isotropically to the "
+               "potential's zero-temperature equilibrium first (unstrained NVT)."),
       }),
       section("trajectory", "Frames of an existing trajectory (kind trajectory).", {
         leaf("file", K::kString, "",

@@ -582,7 +582,7 @@ def mode_ensemble(env):
     rc, so, se = env.run(["validate", bad])
     check(rc == 2 and "badpot.yaml:" in se and "ensemble.md.potential" in se and "sutton_chen" in se,
           f"unknown potential: {se.strip()}")
-    sc = env.write_campaign("scfe", md_yaml("scfe", ", potential: sutton_chen", members=1))
+    sc = env.write_campaign("scfe", md_yaml("scfe", ", potential: sutton_chen, cell: relaxed", members=1))
     rc, so, se = env.run(["run", sc, "--output", "scfe.h5"], n=2, timeout=240)
     with h5py.File(os.path.join(env.work, "scfe.h5"), "r") as f:
         keys = [x.decode() for x in f["items/key"][()]]
@@ -591,7 +591,16 @@ def mode_ensemble(env):
     fe = keys.index("mp-13/Fe0/K/0")
     check(rc == 0 and st[fe] == 2 and "scfe.yaml:" in err[fe] and "ensemble.md.potential" in err[fe] and
           "mp-13/Fe0/K/0" in err[fe], f"sutton_chen for bcc Fe fails that item: {err[fe]}")
-    check(st[keys.index("mp-30/Cu0/K/0")] == 1, "the Cu item of the same campaign is done")
+    cu0 = keys.index("mp-30/Cu0/K/0")
+    check(st[cu0] == 1, "the Cu item of the same campaign is done")
+    # cell: relaxed scales mp-30 (PBE, a = 3.621 A) to Sutton-Chen's a = 3.61 A before the NVT run:
+    # the mean first-shell distance drops by ~0.008 A (300 K: 3.61/sqrt(2) plus ~0.004 A thermal
+    # asymmetry; bound 0.01).
+    with h5py.File(os.path.join(env.work, "scfe.h5"), "r") as f:
+        r_relaxed = f["ensemble/member_first_shell_r"][cu0]
+    r_fixed = r["/ensemble/first_shell_r"][1]
+    check(r_relaxed < r_fixed - 0.004 and abs(r_relaxed - 3.61 / np.sqrt(2)) < 0.01,
+          f"md.cell relaxed: first shell at {r_relaxed:.4f} A (structure's cell: {r_fixed:.4f} A)")
 
 
 def main():

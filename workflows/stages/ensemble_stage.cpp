@@ -311,12 +311,33 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
     std::map<std::string, double> params;
     if (potential == "sutton_chen") params["element"] = element;
     else params["theta_K"] = e.md_einstein_temperature_K;
-    auto pot = ensemble::make_potential(potential, params, system);
     ensemble::MdOptions o;
     o.timestep_fs = e.md_timestep_fs;
     o.temperature_K = e.md_temperature_K;
     o.thermostat = ensemble::parse_thermostat(e.md_thermostat);
     o.seed = seed;
+    if (e.md_cell == "relaxed" && potential != "einstein") {
+      // Isotropic scale f of the ideal supercell minimising the static energy (golden section on
+      // [0.9, 1.1] to 1e-7): the potential's own zero-pressure cell, so that NVT runs unstrained.
+      auto energy = [&](double f) {
+        ensemble::MdSystem t = system;
+        t.cell_A *= f;
+        for (auto& r : t.position_A) r *= f;
+        ensemble::MdEngine probe(t, ensemble::make_potential(potential, params, t), o);
+        return probe.potential_energy_eV();
+      };
+      const double phi = 0.5 * (std::sqrt(5.0) - 1.0);
+      double a = 0.9, b = 1.1, c = b - phi * (b - a), d = a + phi * (b - a);
+      double fc = energy(c), fd = energy(d);
+      while (b - a > 1e-7) {
+        if (fc < fd) b = d, d = c, fd = fc, c = b - phi * (b - a), fc = energy(c);
+        else a = c, c = d, fc = fd, d = a + phi * (b - a), fd = energy(d);
+      }
+      const double f = 0.5 * (a + b);
+      system.cell_A *= f;
+      for (auto& r : system.position_A) r *= f;
+    }
+    auto pot = ensemble::make_potential(potential, params, system);
     ensemble::MdEngine engine(std::move(system), std::move(pot), o);
     engine.initialize_velocities(e.md_temperature_K);
     engine.run(static_cast<std::size_t>(e.md_equilibration_steps));
