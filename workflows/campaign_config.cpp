@@ -48,7 +48,7 @@ std::string hash_resolved(const ResolvedCampaign& r) {
   // written before them keep their hash (and their results files resume).
   static const std::map<std::string, std::string> kind_only = {
       {"ensemble.md.potential", "md"},      {"ensemble.md.einstein_temperature", "md"},
-      {"ensemble.md.thermostat", "md"},     {"ensemble.md.cell", "md"},     {"ensemble.rmc.space", "rmc"},
+      {"ensemble.md.thermostat", "md"},     {"ensemble.md.cell", "md"}, {"ensemble.trajectory.types", "trajectory"},     {"ensemble.rmc.space", "rmc"},
       {"ensemble.rmc.r", "rmc"},            {"ensemble.rmc.temperature", "rmc"},
       {"ensemble.rmc.supercell_min_A", "rmc"}, {"ensemble.rmc.start_displacement", "rmc"}};
   const std::string ensemble_kind = r.values.at("ensemble.kind").Scalar();
@@ -183,6 +183,7 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
   e.md_einstein_temperature_K = real("ensemble.md.einstein_temperature");
   e.md_thermostat = str("ensemble.md.thermostat");
   e.md_cell = str("ensemble.md.cell");
+  if (v.count("ensemble.trajectory.types")) e.trajectory_types = list("ensemble.trajectory.types");
   e.rmc_space = str("ensemble.rmc.space");
   e.rmc_r_min_A = v.at("ensemble.rmc.r")[0].as<double>();
   e.rmc_r_max_A = v.at("ensemble.rmc.r")[1].as<double>();

@@ -37,6 +37,7 @@ struct EnsembleSettings {
   double md_supercell_min_A = 12.0;
   std::string trajectory_file;  ///< resolved against the YAML folder
   int trajectory_stride = 1;
+  std::vector<std::string> trajectory_types;  ///< elements of LAMMPS types 1, 2, ...
   std::string rmc_target;       ///< resolved against the YAML folder
   long long rmc_moves = 10000;
   double rmc_max_step_A = 0.1;

@@ -116,9 +116,11 @@ SchemaNode build_schema() {
       }),
       section("trajectory", "Frames of an existing trajectory (kind trajectory).", {
         leaf("file", K::kString, "",
-             "Trajectory file (extended XYZ with Lattice, or LAMMPS dump with an element column), relative to "
-             "the YAML file; its frames are supercells of the structure."),
+             "Trajectory file (extended XYZ with Lattice, or LAMMPS dump), relative to the YAML file; its "
+             "frames are supercells of the structure, in the structure's orientation."),
         number("stride", K::kInt, "1", 1, 1e6, "", "Member m is frame m·stride (0-based)."),
+        leaf("types", K::kElementList, "",
+             "Elements of LAMMPS atom types 1, 2, ... (a dump without an element column), e.g. [Cu, Ni]."),
       }),
       section("rmc", "Reverse Monte Carlo (kind rmc).", {
         leaf("target", K::kString, "", "Measured chi(k) file to fit, relative to the YAML file."),

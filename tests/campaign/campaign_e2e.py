@@ -567,6 +567,37 @@ def mode_ensemble(env):
         # frames, 0.06/sqrt(3) A off per atom). Bound 1e-3 (measured: printed).
         check(rf < 1e-3, f"campaign ensemble mean vs xasforge average: R-factor {rf:.2e} (k 3-14, k^2; bound 1e-3)")
 
+    # --- trajectory from a LAMMPS dump (types -> elements by ensemble.trajectory.types; atoms listed
+    # in shuffled id order) of a 3x3x3 conventional Cu cell (108 atoms)
+    conv = os.path.join(env.work, "conv")
+    os.makedirs(conv)
+    with open(os.path.join(conv, "POSCAR"), "w") as f:
+        f.write("Cu fcc conventional\n1.0\n3.61 0 0\n0 3.61 0\n0 0 3.61\nCu\n4\nDirect\n"
+                "0 0 0\n0.5 0.5 0\n0.5 0 0.5\n0 0.5 0.5\n")
+    basis = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]])
+    ideal = np.array([(b + [i, j, l]) * 3.61 for i in range(3) for j in range(3) for l in range(3) for b in basis])
+    rng = np.random.default_rng(9)
+    with open(os.path.join(env.work, "cu.dump"), "w") as f:
+        for t in range(2):
+            pos = ideal + rng.normal(0.0, 0.06, ideal.shape)
+            f.write(f"ITEM: TIMESTEP\n{100 * t}\nITEM: NUMBER OF ATOMS\n{len(pos)}\n"
+                    f"ITEM: BOX BOUNDS pp pp pp\n0 10.83\n0 10.83\n0 10.83\nITEM: ATOMS id type x y z\n")
+            for i in rng.permutation(len(pos)):
+                f.write(f"{i + 1} 1 {pos[i][0]:.8f} {pos[i][1]:.8f} {pos[i][2]:.8f}\n")
+    yaml = env.write_campaign("dump", traj_yaml("dump", "cu.dump", members=2, stride=1).replace(
+        "cu/mp-30.json", "conv/POSCAR").replace("stride: 1}", "stride: 1, types: [Cu]}"))
+    rc, so, se = env.run(["run", yaml, "--output", "dump.h5"], n=2, timeout=240)
+    if check(rc == 0, "LAMMPS-dump trajectory campaign exits 0"):
+        d = read_all(os.path.join(env.work, "dump.h5"))
+        check(np.all(d["/items/status"] == 1) and list(d["/ensemble/member_absorbers"]) == [108, 108],
+              "both dump frames done, 108 Cu each")
+        rc, so, se = env.run(["average", "cu.dump", "--types", "Cu", "--absorber", "Cu", "--all-sites", "--rmax", "4.5",
+                              "--max-legs", "3", "--cluster-radius", "6.0", "-o", "avg_dump.csv"], timeout=240)
+        if check(rc == 0, "xasforge average over the dump exits 0"):
+            avg = np.loadtxt(os.path.join(env.work, "avg_dump.csv"), delimiter=",", comments="#", skiprows=2)
+            rf = r_factor(avg[:, 0], np.interp(avg[:, 0], d["/spectra/k"], d["/ensemble/chi_mean"][0]), avg[:, 1])
+            check(rf < 1e-3, f"dump campaign mean vs xasforge average: R-factor {rf:.2e} (k 3-14, k^2; bound 1e-3)")
+
     # --- bad inputs: errors name the file, line and item
     missing = env.write_campaign("missing", traj_yaml("missing", "no_such.xyz"))
     rc, so, se = env.run(["validate", missing])

@@ -173,7 +173,7 @@ void check_ensemble_inputs(const CampaignConfig& c) {
     if (!std::filesystem::exists(e.trajectory_file)) throw InputError(where + e.trajectory_file + ": no such file");
     std::vector<structure::Structure> frames;
     try {
-      frames = ensemble::read_trajectory(e.trajectory_file);
+      frames = ensemble::read_trajectory(e.trajectory_file, e.trajectory_types);
     } catch (const std::exception& ex) {
       throw InputError(where + ex.what());
     }
@@ -344,7 +344,7 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
     config = ensemble::to_structure(engine.system());
     atoms = supercell_atoms(n);
   } else if (kind_ == "trajectory") {
-    if (cache_->frames.empty()) cache_->frames = ensemble::read_trajectory(e.trajectory_file);
+    if (cache_->frames.empty()) cache_->frames = ensemble::read_trajectory(e.trajectory_file, e.trajectory_types);
     const auto frame = static_cast<std::size_t>(item.member) * static_cast<std::size_t>(e.trajectory_stride);
     if (frame >= cache_->frames.size())
       throw InputError(at_line(cfg, e.trajectory_file_line) + "ensemble.trajectory.file: " + e.trajectory_file +
