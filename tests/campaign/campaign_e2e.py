@@ -415,9 +415,9 @@ def mode_cli(env):
 ENSEMBLE_SCATTERING = "scattering: {rmax: 4.5, max_legs: 3, cluster_radius: 6.0}\nlabels: [cn]\n"
 
 
-def md_yaml(name, extra_md="", members=3, checkpoint="1 items"):
+def md_yaml(name, extra_md="", members=3, checkpoint="1 items", edge="K"):
     return (f"campaign: {name}\nseed: 5\nstructures:\n  paths: [metals/*.json]\n"
-            f"absorbers:\n  elements: [Cu, Fe]\n  edge: K\n" + ENSEMBLE_SCATTERING +
+            f"absorbers:\n  elements: [Cu, Fe]\n  edge: {edge}\n" + ENSEMBLE_SCATTERING +
             f"ensemble:\n  kind: md\n  members: {members}\n"
             f"  md: {{temperature: 300, timestep_fs: 2.0, equilibration_steps: 300, supercell_min_A: 7.0{extra_md}}}\n"
             f"output: {{checkpoint_every: {checkpoint}}}\n")
@@ -470,7 +470,7 @@ def mode_ensemble(env):
     shutil.copy(os.path.join(env.structures, "mp-30.json"), cu)
 
     # --- md: identical for 1, 2, 3 ranks
-    yaml = env.write_campaign("md", md_yaml("md"))
+    yaml = env.write_campaign("md", md_yaml("md", edge="[K, L3]"))
     results = {}
     for n in (None, 2, 3):
         out = os.path.join(env.work, f"md{n or 1}.h5")
@@ -480,21 +480,26 @@ def mode_ensemble(env):
             return
         if n is None:
             print(so)
-            check("ensemble mp-30/Cu0/K: 3 members, first-shell sigma2" in so, "run prints the ensemble summary")
+            check("ensemble mp-30/Cu0/L3: 3 members, first-shell sigma2" in so, "run prints the ensemble summary")
         results[n or 1] = read_all(out)
     r = results[1]
     check(np.all(r["/items/status"] == 1), f"all {len(r['/items/status'])} md items done")
     check(same_data(results[1], results[2]), "md: -n 1 and -n 2 give identical datasets (incl. /ensemble)")
     check(same_data(results[1], results[3]), "md: -n 1 and -n 3 give identical datasets (incl. /ensemble)")
     keys = [x.decode() for x in r["/ensemble/key"]]
-    check(keys == ["mp-13/Fe0/K", "mp-30/Cu0/K"], f"one ensemble group per structure/class/edge: {keys}")
-    check(list(r["/ensemble/members"]) == [3, 3] and list(r["/ensemble/first_item"]) == [0, 3],
+    check(keys == ["mp-13/Fe0/K", "mp-13/Fe0/L3", "mp-30/Cu0/K", "mp-30/Cu0/L3"],
+          f"one ensemble group per structure/class/edge: {keys}")
+    check(list(r["/ensemble/members"]) == [3] * 4 and list(r["/ensemble/first_item"]) == [0, 3, 6, 9],
           "members counted, first items recorded")
+    # Snapshots depend on (seed, structure, member) only: both edges see the same configurations.
+    ms2 = r["/ensemble/member_sigma2"]
+    check(np.array_equal(ms2[0:3], ms2[3:6]) and np.array_equal(ms2[6:9], ms2[9:12]),
+          "K and L3 members of a structure share their snapshots (same member sigma2)")
     k = r["/spectra/k"]
     chi = r["/spectra/chi"]
     band = (k >= 2.0) & (k <= 15.0)
     check(np.all(np.isfinite(chi[:, band])), "every member's chi(k) is finite on 2..15 1/A")
-    check(not np.array_equal(chi[3], chi[4]) and not np.array_equal(chi[4], chi[5]),
+    check(not np.array_equal(chi[6], chi[7]) and not np.array_equal(chi[7], chi[8]),
           "members differ (independent chains)")
     # The summary is the plain mean over members and sd(ddof=1)/sqrt(3) (tolerance: round-off of
     # three-term sums, 1e-12 relative to the amplitude).
@@ -507,11 +512,11 @@ def mode_ensemble(env):
     # Classical 300 K first-shell sigma^2: Cu (Sutton-Chen) ~0.009-0.010 A^2 in the ensemble tests;
     # bcc Fe as an Einstein crystal with theta_E 300 K: 2 k_B T / (m w_E^2) ~ 0.005 A^2. Short
     # chains of a 64-atom cell: accept a factor ~2 around those.
-    check(0.004 < s2[1] < 0.02, f"Cu first-shell sigma2 {s2[1]:.5f} A^2 (Sutton-Chen, 300 K)")
+    check(0.004 < s2[2] < 0.02, f"Cu first-shell sigma2 {s2[2]:.5f} A^2 (Sutton-Chen, 300 K)")
     check(0.002 < s2[0] < 0.012, f"Fe first-shell sigma2 {s2[0]:.5f} A^2 (Einstein crystal, 300 K)")
     check(np.all(r["/ensemble/sigma2_stderr"] > 0), "sigma2 standard errors")
     # 7 A supercell of the 1-atom fcc cell (perpendicular width a/sqrt(3) = 2.09 A): 4x4x4 = 64 Cu.
-    check(list(r["/ensemble/member_absorbers"][3:6]) == [64, 64, 64], "every Cu atom of the 64-atom cell averaged")
+    check(list(r["/ensemble/member_absorbers"][6:9]) == [64, 64, 64], "every Cu atom of the 64-atom cell averaged")
     r_mag = r["/features/chir_mag"]
     rr = r["/features/r"]
     peak = rr[np.argmax(r_mag, axis=1)]
@@ -548,7 +553,7 @@ def mode_ensemble(env):
     # asymmetry; bound 0.01).
     with h5py.File(os.path.join(env.work, "scfe.h5"), "r") as f:
         r_relaxed = f["ensemble/member_first_shell_r"][cu0]
-    r_fixed = r["/ensemble/first_shell_r"][1]
+    r_fixed = r["/ensemble/first_shell_r"][2]
     check(r_relaxed < r_fixed - 0.004 and abs(r_relaxed - 3.61 / np.sqrt(2)) < 0.01,
           f"md.cell relaxed: first shell at {r_relaxed:.4f} A (structure's cell: {r_fixed:.4f} A)")
 

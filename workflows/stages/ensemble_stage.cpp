@@ -171,7 +171,8 @@ void check_ensemble_inputs(const CampaignConfig& c) {
   if (e.kind == "trajectory") {
     const std::string where = at_line(c, e.trajectory_file_line) + "ensemble.trajectory.file: ";
     if (!std::filesystem::exists(e.trajectory_file)) throw InputError(where + e.trajectory_file + ": no such file");
-    std::vector<structure::Structure> frames;
+    std::map<int, std::pair<structure::Structure, std::array<int, 3>>> md_snapshots;  // member -> snapshot
+  std::vector<structure::Structure> frames;
     try {
       frames = ensemble::read_trajectory(e.trajectory_file, e.trajectory_types);
     } catch (const std::exception& ex) {
@@ -213,6 +214,7 @@ struct EnsembleStage::Cache {
   };
   std::int32_t structure = -1;
   std::map<std::string, Group> groups;  // key: site/edge
+  std::map<int, std::pair<structure::Structure, std::array<int, 3>>> md_snapshots;  // member -> snapshot
   std::vector<structure::Structure> frames;
   std::map<std::int32_t, std::pair<std::int32_t, std::vector<std::size_t>>> frame_atoms;  // site -> atoms
   std::vector<double> target_k, target_chi;
@@ -263,6 +265,7 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
     cache_->structure = item.structure;
     cache_->groups.clear();
     cache_->frame_atoms.clear();
+    cache_->md_snapshots.clear();
   }
   const std::string gkey = std::to_string(item.site) + "/" + item.edge;
   auto& g = cache_->groups[gkey];
@@ -295,7 +298,13 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
     return out;
   };
   const std::uint64_t seed = member_seed(cfg.seed, name, item.member);
-  if (kind_ == "md") {
+  if (kind_ == "md" && cache_->md_snapshots.count(item.member)) {
+    // The snapshot depends on (seed, structure, member) only: other classes and edges of the
+    // structure computed on this rank reuse it (the same numbers as computing it again).
+    const auto& [snap, n] = cache_->md_snapshots.at(item.member);
+    config = snap;
+    atoms = supercell_atoms(n);
+  } else if (kind_ == "md") {
     const auto n = supercell_repeats(s, e.md_supercell_min_A);
     ensemble::MdSystem system = ensemble::make_supercell(s, n[0], n[1], n[2]);
     std::string potential = e.md_potential;
@@ -343,6 +352,7 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
     engine.run(static_cast<std::size_t>(e.md_equilibration_steps));
     config = ensemble::to_structure(engine.system());
     atoms = supercell_atoms(n);
+    if (cache_->md_snapshots.size() < 256) cache_->md_snapshots.emplace(item.member, std::make_pair(config, n));
   } else if (kind_ == "trajectory") {
     if (cache_->frames.empty()) cache_->frames = ensemble::read_trajectory(e.trajectory_file, e.trajectory_types);
     const auto frame = static_cast<std::size_t>(item.member) * static_cast<std::size_t>(e.trajectory_stride);
