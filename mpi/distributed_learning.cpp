@@ -92,6 +92,8 @@ ml::Model train_model_distributed(const boost::mpi::communicator& comm, const ml
     m.feature_name = data.feature_name;
     m.feature_grid = data.feature_grid;
     m.target_name = data.target_name;
+    m.target_grid = data.target_grid;
+    m.target_grid_weight = data.target_grid_weight;
     m.normalization = norm;
     // validate() inside train_network throws identically on every rank before any collective.
     m.network = ml::train_network(normalised, local, options.network, distributed_gradient_reducer(comm));

@@ -54,6 +54,8 @@ Model skeleton(const Dataset& data, ModelKind kind) {
   m.feature_name = data.feature_name;
   m.feature_grid = data.feature_grid;
   m.target_name = data.target_name;
+  m.target_grid = data.target_grid;
+  m.target_grid_weight = data.target_grid_weight;
   return m;
 }
 

@@ -30,6 +30,8 @@ struct Model {
   std::string feature_name;           // dataset path of the features, e.g. /features/chir_mag
   std::vector<double> feature_grid;   // the grid the features were sampled on (e.g. R in Å)
   std::string target_name;
+  std::vector<double> target_grid;    // regression on a grid: the grid of the outputs (e.g. k in Å⁻¹)
+  int target_grid_weight = 0;         // outputs are target·grid^weight (e.g. k²·chi)
   Normalization normalization;
   RandomForest forest;                // kind == random_forest
   NeuralNetwork network;              // kind == neural_network
