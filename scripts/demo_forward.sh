@@ -6,13 +6,7 @@
 # SOAP, scores 5-fold CV and a 20 % hold-out, and draws the parity plot (results/forward_report/).
 # A few minutes on 2 cores; idempotent like scripts/demo.sh.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$root/scripts/setup.sh"
-"$root/scripts/build.sh" "$root/build" RelWithDebInfo xasforge
-cd "$root"
-xas="$root/build/workflows/xasforge"
-ranks=${XASFORGE_DEMO_RANKS:-2}
-mkdir -p results
+source "$(dirname "${BASH_SOURCE[0]}")/demo_env.sh"
 
 echo "== 1/3 campaign: chi(k) and SOAP for every unique Fe site"
 mpiexec -n "$ranks" "$xas" run examples/forward_soap.yaml --output results/forward_soap.h5

@@ -47,6 +47,9 @@ struct Model {
 
 /// Fits normalization on the rows, then the model; serial (the MPI driver swaps in its trainer).
 Model train_model(const Dataset& data, const std::vector<std::size_t>& rows, const TrainingOptions& options);
+/// A model of the given kind with the data set's metadata (task, feature and target names and
+/// grids) and nothing trained yet.
+Model model_skeleton(const Dataset& data, ModelKind kind);
 /// Wraps an already trained forest (grown anywhere) with its metadata; normalization "none".
 Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normalization);
 
