@@ -32,22 +32,11 @@
 #include "mpi/dataset_loader.hpp"
 #include "mpi/distributed_learning.hpp"
 #include "workflows/cli/commands.hpp"
+#include "workflows/cli/train_command.hpp"
 
 namespace xasforge::cli {
 namespace {
 
-struct TrainOptions {
-  std::string results, output, metrics_json, predictions, features = "chir_mag", target = "cn", model = "random_forest";
-  std::vector<double> target_range;
-  int target_kweight = 0;
-  std::string normalization = "none", grid, hidden = "512,512";
-  std::optional<int> element;
-  std::size_t cv = 0, permutation_repeats = 0;
-  double test_fraction = 0.0;
-  bool no_bootstrap = false, bagging = false;
-  ml::ForestOptions forest;
-  ml::NetworkOptions network;
-};
 
 std::vector<std::size_t> parse_hidden(const std::string& s) {
   std::vector<std::size_t> out;
@@ -101,6 +90,8 @@ void write_test_predictions(const std::string& path, const ml::Dataset& test, co
       out << item(i) << ',' << x << ',' << test.targets(static_cast<Eigen::Index>(i), j) << ',' << pred(static_cast<Eigen::Index>(i), j) << '\n';
     }
 }
+
+}  // namespace
 
 void run_train(const TrainOptions& o) {
   boost::mpi::communicator world;
@@ -253,6 +244,8 @@ void run_train(const TrainOptions& o) {
   }
 }
 
+
+namespace {
 }  // namespace
 
 void add_train_command(CLI::App& app) {
