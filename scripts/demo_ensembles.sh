@@ -6,16 +6,7 @@
 # Debye value for comparison, and the RMC R-factors. Results: results/md_exafs.h5, results/rmc_fit.h5.
 # Idempotent: a finished campaign is not recomputed (run resumes and only rewrites the summary).
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-xas=${XASFORGE:-"$root/build/workflows/xasforge"}
-if [ ! -x "$xas" ]; then
-  source "$root/scripts/setup.sh"
-  "$root/scripts/build.sh" "$root/build" RelWithDebInfo xasforge
-fi
-ranks=${XASFORGE_DEMO_RANKS:-2}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-mkdir -p results
+source "$(dirname "${BASH_SOURCE[0]}")/demo_env.sh"   # root, xas, ranks; builds xasforge if needed
 
 for example in md_exafs rmc_fit; do
   echo "== examples/$example.yaml on $ranks ranks"
