@@ -40,13 +40,20 @@ SnapshotChiCalculator::SnapshotChiCalculator(const scattering::PhaseShifts& phas
   ne_ = phases.k_invA.size();
   // the path finder's plane-wave tables depend only on the phase shifts: built once here
   pw_tables_ = std::make_unique<scattering::PlaneWaveTables>(scattering::make_plane_wave_tables(phases));
-  if (options_.tabulate_triangles) triangles_ = std::make_unique<TriangleTable>(phases, options_.triangle_grid);
+  if (options_.tabulate_triangles) triangles_ = std::make_shared<TriangleTable>(phases, options_.triangle_grid);
   if (options_.tabulate_single_scattering) {
     ss_table_.resize(phases.potentials.size());
     for (std::size_t ip = 1; ip < phases.potentials.size(); ++ip)
       ss_table_[ip] = std::make_unique<PairChiTable>(phases, static_cast<int>(ip), k_out_, 0.0, 0.5,
                                                      options_.rmax_A + 0.01);
   }
+}
+
+void SnapshotChiCalculator::share_triangle_table(const SnapshotChiCalculator& other) {
+  if (other.phases_ != phases_) throw InputError("average: calculators sharing a table need the same phase shifts");
+  if (triangles_ && other.triangles_ && other.options_.triangle_grid.dr_A == options_.triangle_grid.dr_A &&
+      other.options_.triangle_grid.dbeta_rad == options_.triangle_grid.dbeta_rad)
+    triangles_ = other.triangles_;
 }
 
 int SnapshotChiCalculator::ipot_of(int z) const {

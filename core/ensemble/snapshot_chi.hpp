@@ -67,6 +67,10 @@ class SnapshotChiCalculator {
   /// images that can lie within rmax, from the fractional coordinates), in build_cluster's order
   /// and with its arithmetic (the same positions bit for bit).
   std::vector<double> chi(const structure::Structure& snapshot, std::size_t absorber);
+  /// Uses `other`'s double-scattering table (thread-safe) instead of its own, so calculators on
+  /// several threads compute each node once. Both must be bound to the same phase shifts
+  /// (InputError otherwise); no effect when either does not tabulate triangles.
+  void share_triangle_table(const SnapshotChiCalculator& other);
   /// Nodes held by the double-scattering table (0 when not tabulated).
   std::size_t triangle_nodes() const { return triangles_ ? triangles_->n_nodes() : 0; }
   /// Number of paths used in the last chi() call (after both filters).
@@ -76,7 +80,7 @@ class SnapshotChiCalculator {
  private:
   int ipot_of(int z) const;
   std::unique_ptr<scattering::PlaneWaveTables> pw_tables_;
-  std::unique_ptr<TriangleTable> triangles_;
+  std::shared_ptr<TriangleTable> triangles_;
   const scattering::PhaseShifts* phases_;
   SnapshotChiOptions options_;
   std::unique_ptr<scattering::RehrAlbersCalculator> rehr_albers_;

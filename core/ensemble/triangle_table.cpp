@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <string>
 
 #include "core/error.hpp"
@@ -28,13 +29,15 @@ TriangleTable::TriangleTable(const scattering::PhaseShifts& phases, TriangleTabl
   if (phases.potentials.size() > 255) throw InputError("triangle table: more than 255 potentials");
   dp_.resize(ne_);
   for (std::size_t ie = 0; ie < ne_; ++ie) dp_[ie] = cd(0, 1) * (phases.p_invA[ie] - phases.k_invA[ie]);
-  scratch_.resize(ne_);
 }
 
 const cd* TriangleTable::node(int ipa, int ipb, long i1, long i2, long ib, scattering::RehrAlbersCalculator& ra) {
   const std::uint64_t key = pack(ipa, ipb, i1, i2, ib);
-  auto it = nodes_.find(key);
-  if (it != nodes_.end()) return it->second.data();
+  {
+    std::shared_lock lock(mutex_);
+    auto it = nodes_.find(key);
+    if (it != nodes_.end()) return it->second.data();
+  }
   const double r1 = options_.dr_A * static_cast<double>(i1), r2 = options_.dr_A * static_cast<double>(i2);
   const double beta = options_.dbeta_rad * static_cast<double>(ib);
   // planar triangle: a on the x axis, b = a + r2 (cos β, sin β, 0)
@@ -49,11 +52,13 @@ const cd* TriangleTable::node(int ipa, int ipb, long i1, long i2, long ib, scatt
     path.z = {phases_->potentials[static_cast<std::size_t>(ipa)].z, phases_->potentials[static_cast<std::size_t>(ipb)].z};
     path.mass_amu = {0.0, 0.0};
     path.reff_A = 0.5 * (r1 + r2 + r3);
-    ra.chi_tilde(path, scratch_);
+    std::vector<cd> chit(ne_);
+    ra.chi_tilde(path, chit);
     const double len = r1 + r2 + r3, prod = r1 * r2 * r3;
-    for (std::size_t ie = 0; ie < ne_; ++ie) g[ie] = scratch_[ie] * std::exp(-dp_[ie] * len) * prod;
+    for (std::size_t ie = 0; ie < ne_; ++ie) g[ie] = chit[ie] * std::exp(-dp_[ie] * len) * prod;
   }
-  return nodes_.emplace(key, std::move(g)).first->second.data();
+  std::unique_lock lock(mutex_);
+  return nodes_.emplace(key, std::move(g)).first->second.data();  // another thread's node wins a tie
 }
 
 void TriangleTable::chi_tilde(const scattering::ScatteringPath& path, scattering::RehrAlbersCalculator& ra,

@@ -14,10 +14,15 @@
 /// Rehr–Albers calculator (one synthetic planar triangle per node) and kept, so the cost of a
 /// node is shared by every path of every snapshot and absorber near it.
 ///
+/// Thread safety: one table may be shared by calculators on several threads (lookups under a
+/// shared lock; a missing node is computed with the caller's Rehr–Albers calculator outside the
+/// lock and inserted under an exclusive one; node storage never moves).
+///
 /// Accuracy: tests/core/ensemble/test_average.cpp compares configuration averages with this
 /// table against the exact per-path F_eff (R-factor of χ ≤ 1e-4 required).
 #include <complex>
 #include <cstdint>
+#include <shared_mutex>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -45,8 +50,12 @@ class TriangleTable {
   void chi_tilde(const scattering::ScatteringPath& path, scattering::RehrAlbersCalculator& ra,
                  std::span<std::complex<double>> out);
 
-  std::size_t n_nodes() const { return nodes_.size(); }
-  std::size_t memory_bytes() const { return nodes_.size() * ne_ * sizeof(std::complex<double>); }
+  std::size_t n_nodes() const {
+    std::shared_lock lock(mutex_);
+    return nodes_.size();
+  }
+  std::size_t memory_bytes() const { return n_nodes() * ne_ * sizeof(std::complex<double>); }
+  const scattering::PhaseShifts& phases() const { return *phases_; }
   const TriangleTableOptions& options() const { return options_; }
 
  private:
@@ -55,8 +64,8 @@ class TriangleTable {
   TriangleTableOptions options_;
   std::size_t ne_ = 0;
   std::vector<std::complex<double>> dp_;  // i(p − k) per energy
+  mutable std::shared_mutex mutex_;
   std::unordered_map<std::uint64_t, std::vector<std::complex<double>>> nodes_;
-  std::vector<std::complex<double>> scratch_;
 };
 
 }  // namespace xasforge::ensemble
