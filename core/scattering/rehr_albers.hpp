@@ -15,7 +15,7 @@
 #include <span>
 #include <array>
 #include <unordered_map>
-#include <unordered_set>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -24,13 +24,6 @@
 
 namespace xasforge::scattering {
 
-namespace detail {
-/// One F entry computed explicitly; (a2, b2) is its (−μ) mirror (implementation detail).
-struct RehrAlbersEntry {
-  int a = 0, b = 0, mo = 0, ni = 0, a2 = 0, b2 = 0, pair = 0;
-  double sign = 1.0;
-};
-}  // namespace detail
 
 struct RehrAlbersOptions {
   /// genfmt's `iorder`: keep λ = (μ, ν) with 2ν + |μ| ≤ iorder for multiple-scattering paths
@@ -102,8 +95,7 @@ class RehrAlbersCalculator {
     leg_cache_.clear();
     leg_cache_size_ = 0;
     vertex_cache_.clear();
-    vertex_cache_size_ = 0;
-    seen_once_.clear();
+    arena_used_ = 0;
   }
 
  private:
@@ -111,9 +103,34 @@ class RehrAlbersCalculator {
     int mu = 0;
     int nu = 0;
   };
-  using Entry = detail::RehrAlbersEntry;
-  struct LegData {  // c̃_l^{(m)} of one leg for every energy, SoA: [(l * (mc_+1) + m) * ne + ie]
+  // c̃_l^{(m)} of one leg for every energy, SoA: re/im[(l * (mc_+1) + m) * nep_ + ie].
+  struct LegData {
     std::vector<double> re, im;
+  };
+  // d^l_{μμ′}(β) by upward recursion in l with precomputed coefficients, times the γγ̃ norm:
+  // D[l] = norm[l] d^l, d^{j+1} = (ra_j cos β − rb_j) d^j − rc_j d^{j−1} from d^{j0} (Wigner sum).
+  struct WignerPair {
+    int mu = 0, mup = 0, j0 = 0;
+    std::vector<double> start_coef;
+    std::vector<int> start_pc, start_ps;  // powers of cos(β/2), sin(β/2) in the d^{j0} sum
+    std::vector<double> ra, rb, rc, norm;
+  };
+  // Up to 4 unique F entries sharing (mo, ni) = (ν+|μ| of the row, ν′ of the column): one
+  // t c̃ c̃ product feeds all of them in the vertex kernel.
+  struct Chunk {
+    int mo = 0, ni = 0, k = 0;
+    std::array<int, 4> u{}, pair{};
+  };
+  // A λ set (§3.6) with its unique F entries (under d^l_{−μ,−μ′} = (−1)^{μ−μ′} d^l_{μμ′}).
+  struct LamSet {
+    std::vector<Lambda> lam;
+    int laml0 = 0;
+    int n_unique = 0;
+    std::vector<WignerPair> pairs;  // distinct (μ, μ′) of the unique entries
+    std::vector<Chunk> chunks;
+    std::vector<int> uidx;          // [row * nlam + col] → unique entry
+    std::vector<double> usign;      // ±1
+    std::vector<WignerPair> term;   // termination pairs, [a * laml0 + b], l = l0 only
   };
   struct VertexKey {
     int ip = 0;
@@ -129,50 +146,41 @@ class RehrAlbersCalculator {
       return h * 31u + static_cast<std::size_t>(k.ip) * 2u + (k.ss ? 1u : 0u);
     }
   };
-  static void build_entries(const std::vector<Lambda>& lam, std::vector<Entry>& entries,
-                            std::vector<std::pair<int, int>>& pairs);
+  void build_set(LamSet& set) const;
+  WignerPair make_pair_coef(int mu, int mup, int lmax) const;
+  static void eval_pair(const WignerPair& w, double ch, double sh, double cb, int lmax, double* out);
   // c̃ for every energy of one leg length (cached)
   const LegData& leg_table(double leg_A);
-  // F-core (no azimuthal phase) of one scatterer for every energy (cached)
-  // `slot` (the scatterer's position in the path) selects the scratch used when not stored.
-  const std::complex<double>* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad, int slot);
-  double gnorm(int l, int am, int amp) const {
-    return gnorm_[static_cast<std::size_t>((l * (mm_ + 1) + am) * (mm_ + 1) + amp)];
-  }
+  // Unique F-core entries (no azimuthal phase) of one scatterer for every energy (cached):
+  // [(u * 2 + re/im) * nep_ + ie].
+  const double* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad);
+  double* arena_alloc(std::size_t n);
 
   const PhaseShifts* phases_;
   RehrAlbersOptions options_;
   int l0_ = 1;
   int lmax_all_ = 0;                                 // largest l over potentials and l0
+  std::size_t ne_ = 0, nep_ = 0, nblk_ = 0;         // energies, padded to a lane multiple, blocks
   std::vector<double> k_;                            // Å⁻¹
   std::vector<std::complex<double>> p_;              // Å⁻¹
   std::vector<std::complex<double>> inv_p_;          // 1/p, Å (0 where |p| < 1e-10)
   std::vector<std::complex<double>> exp2idelta_abs_; // e^{2iδ_l0} of the absorber
   std::vector<std::complex<double>> central_phase_;  // e^{-i(2 Re δ_l0 + l0 π)} / r_c
-  // t_l of potential ip at energy ie: t_[(ip * ne + ie) * (lmax_all_+1) + l]
-  std::vector<std::complex<double>> t_;
-  std::vector<int> lmax_eff_;                         // [ip * ne + ie]: last l with δ ≠ 0
-  std::vector<Lambda> lam_ms_, lam_ss_;
-  int laml0_ms_ = 0, laml0_ss_ = 0;
-  int mc_ = 0;  // largest Hankel derivative order needed (ν + |μ|)
-  int mm_ = 0;  // largest |μ|
-  std::vector<double> gnorm_;
-  std::vector<Entry> entries_ms_, entries_ss_;
-  std::vector<std::pair<int, int>> pairs_ms_, pairs_ss_;
-  std::unordered_map<VertexKey, std::vector<std::complex<double>>, VertexKeyHash> vertex_cache_;
-  std::size_t vertex_cache_size_ = 0;
-  std::unordered_set<VertexKey, VertexKeyHash> seen_once_;
-  std::array<std::vector<std::complex<double>>, 10> vertex_scratch_;
-  std::unordered_map<long long, LegData> leg_cache_;
-  std::vector<double> tre_, tim_;   // t_l SoA: [(ip * (lmax_all_+1) + l) * ne + ie]
+  std::vector<double> tre_, tim_;   // t_l SoA: [(ip * (lmax_all_+1) + l) * nep_ + ie], 0 where δ_l = 0
   std::vector<int> lmax_pot_;       // largest l with δ ≠ 0 over all energies, per potential
-  std::vector<int> ie_first_;       // [ip * (lmax_all_+1) + l]: first energy with l ≤ lmax_eff
-  std::vector<double> tcr_, tci_, vwr_, vwi_, accr_, acci_;  // vertex-kernel scratch
+  std::vector<int> lmax_blk_;       // [ip * nblk_ + block]: largest l with δ ≠ 0 in the block
+  int mc_ = 0;  // largest Hankel derivative order needed (ν + |μ|)
+  LamSet ms_, ss_;
+  std::unordered_map<VertexKey, std::size_t, VertexKeyHash> vertex_cache_;  // → arena offset
+  std::vector<std::unique_ptr<double[]>> arena_;  // fixed-size blocks, reused after clear_cache
+  std::size_t arena_block_ = 0, arena_used_ = 0;
+  std::unordered_map<long long, LegData> leg_cache_;
   std::size_t leg_cache_size_ = 0;
   // scratch reused between paths (no allocation once warmed up)
-  std::vector<double> dmat_;                          // per vertex rotation factors
-  std::vector<double> dcol_, wre_, wim_;
-  std::vector<std::complex<double>> leg_row_;         // c̃ of one leg at one energy (leg_table)
+  std::vector<double> dmat_;                         // per vertex rotation factors
+  std::vector<double> dcol_;
+  std::vector<double> zr_, zi_;                      // 1/(iρ) of one leg (leg_table)
+  std::vector<double> trr_, tri_;                    // chain traces of one path
 };
 
 }  // namespace xasforge::scattering
