@@ -513,8 +513,9 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   trr_.assign(nep_, 0.0);
   tri_.assign(nep_, 0.0);
   dmat_.assign(std::max(ms_.pairs.size(), ss_.pairs.size()) * nl, 0.0);
-  arena_block_ = std::max<std::size_t>(std::size_t{1} << 16,
-                                       static_cast<std::size_t>(2 * std::max(ms_.n_unique, ss_.n_unique)) * nep_);
+  vertices_.block = std::max<std::size_t>(std::size_t{1} << 16,
+                                          static_cast<std::size_t>(2 * std::max(ms_.n_unique, ss_.n_unique)) * nep_);
+  legs_.block = std::max<std::size_t>(std::size_t{1} << 16, static_cast<std::size_t>(2 * (lmax_all_ + 1) * (mc_ + 1)) * nep_);
 }
 
 RehrAlbersCalculator::WignerPair RehrAlbersCalculator::make_pair_coef(int mu, int mup, int lmax) const {
@@ -639,30 +640,59 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
   }
 }
 
-double* RehrAlbersCalculator::arena_alloc(std::size_t n) {
-  // Vertex tables live in fixed-size blocks kept across clear_cache (no allocation or page fault
-  // once a block has been used); a table never straddles two blocks.
-  std::size_t off = arena_used_;
-  if (off % arena_block_ + n > arena_block_) off = (off / arena_block_ + 1) * arena_block_;
-  const std::size_t blk = off / arena_block_;
-  while (arena_.size() <= blk) arena_.push_back(std::unique_ptr<double[]>(new double[arena_block_]));
-  arena_used_ = off + n;
-  return arena_[blk].get() + off % arena_block_;
+namespace {
+// Per-thread pool of arena blocks (size, memory), capped at kPoolMaxBlocks.
+constexpr std::size_t kPoolMaxBlocks = 256;
+std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>>& block_pool() {
+  thread_local std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>> pool;
+  return pool;
+}
+}  // namespace
+
+RehrAlbersCalculator::Arena::~Arena() {
+  auto& pool = block_pool();
+  for (auto& b : blocks) {
+    if (pool.size() >= kPoolMaxBlocks) break;
+    pool.emplace_back(block, std::move(b));
+  }
 }
 
-const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_A) {
+std::size_t RehrAlbersCalculator::Arena::alloc(std::size_t n) {
+  std::size_t off = used;
+  if (off % block + n > block) off = (off / block + 1) * block;
+  const std::size_t blk = off / block;
+  while (blocks.size() <= blk) {
+    auto& pool = block_pool();
+    auto it = std::find_if(pool.begin(), pool.end(), [&](const auto& x) { return x.first == block; });
+    if (it != pool.end()) {
+      blocks.push_back(std::move(it->second));
+      pool.erase(it);
+    } else {
+      blocks.push_back(std::unique_ptr<double[]>(new double[block]));
+    }
+  }
+  used = off + n;
+  return off;
+}
+
+RehrAlbersCalculator::LegData RehrAlbersCalculator::leg_table(double leg_A) {
   const long long key = std::llround(leg_A * 1e8);
-  auto it = leg_cache_.find(key);
-  if (it != leg_cache_.end()) return it->second;
   const std::size_t nep = nep_;
   const int mcw = mc_ + 1;
   const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * mcw);
-  LegData leg;
-  leg.re.assign(w * nep, 0.0);
-  leg.im.assign(w * nep, 0.0);
+  auto it = leg_cache_.find(key);
+  if (it != leg_cache_.end()) {
+    const double* base = legs_.at(it->second);
+    return {base, base + w * nep};
+  }
+  const std::size_t offset = legs_.alloc(2 * w * nep);
+  leg_cache_.emplace(key, offset);
+  double* re = legs_.at(offset);
+  double* im = re + w * nep;
+  std::fill_n(re, 2 * w * nep, 0.0);
   auto at = [&](int l, int m) { return static_cast<std::size_t>(l * mcw + m) * nep; };
   if (options_.plane_wave) {
-    for (int l = 0; l <= lmax_all_; ++l) std::fill_n(leg.re.begin() + static_cast<std::ptrdiff_t>(at(l, 0)), nep, 1.0);
+    for (int l = 0; l <= lmax_all_; ++l) std::fill_n(re + at(l, 0), nep, 1.0);
   } else {
     // §3.3 for every energy at once: z = 1/(iρ) = −i/(p R); c̃_0 = 1, c̃_1^{(0)} = 1 − z,
     // c̃_1^{(1)} = −z, c̃_{l+1}^{(m)} = c̃_{l−1}^{(m)} − (2l+1) z (c̃_l^{(m)} + c̃_l^{(m−1)}).
@@ -671,8 +701,6 @@ const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_
       zr_[ie] = inv_p_[ie].imag() * inv_r;
       zi_[ie] = -inv_p_[ie].real() * inv_r;
     }
-    double* re = leg.re.data();
-    double* im = leg.im.data();
     for (std::size_t ie = 0; ie < nep; ++ie) re[at(0, 0) + ie] = 1.0;
     if (lmax_all_ >= 1) {
       for (std::size_t ie = 0; ie < nep; ++ie) {
@@ -707,8 +735,7 @@ const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_
       }
     }
   }
-  leg_cache_size_ += w * nep * 2 * sizeof(double);
-  return leg_cache_.emplace(key, std::move(leg)).first->second;
+  return {re, im};
 }
 
 const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad) {
@@ -716,16 +743,14 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   // energy: they depend only on (potential, incoming and outgoing leg lengths, β) and are shared
   // between paths (stored on first sight; the cache is trimmed between paths).
   VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
-  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) {
-    return arena_[it->second / arena_block_].get() + it->second % arena_block_;
-  }
+  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) return vertices_.at(it->second);
   const LamSet& set = ss ? ss_ : ms_;
   const std::size_t nep = nep_;
   const int nl = lmax_all_ + 1;
   const std::size_t n = static_cast<std::size_t>(2 * set.n_unique) * nep;
-  double* table = arena_alloc(n);
-  const std::size_t offset = arena_used_ - n;
+  const std::size_t offset = vertices_.alloc(n);
   vertex_cache_.emplace(key, offset);
+  double* table = vertices_.at(offset);
   const int lvmax = lmax_pot_[static_cast<std::size_t>(ip)];
   if (lvmax < 0) {
     std::fill_n(table, n, 0.0);
@@ -736,8 +761,8 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   for (std::size_t p = 0; p < set.pairs.size(); ++p) {
     eval_pair(set.pairs[p], ch, sh, cb, lvmax, dmat_.data() + p * static_cast<std::size_t>(nl));
   }
-  const LegData& cin_t = leg_table(rin_A);
-  const LegData& cout_t = leg_table(rout_A);
+  const LegData cin_t = leg_table(rin_A);
+  const LegData cout_t = leg_table(rout_A);
   std::array<int, 64> cmo{}, cni{}, ck{};
   std::array<int, 256> cu{}, cp{};
   const int nch = static_cast<int>(set.chunks.size());
@@ -758,10 +783,10 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   const std::size_t off = static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl) * nep;
   job.tr = tre_.data() + off;
   job.ti = tim_.data() + off;
-  job.cinr = cin_t.re.data();
-  job.cini = cin_t.im.data();
-  job.coutr = cout_t.re.data();
-  job.couti = cout_t.im.data();
+  job.cinr = cin_t.re;
+  job.cini = cin_t.im;
+  job.coutr = cout_t.re;
+  job.couti = cout_t.im;
   job.mcw = mc_ + 1;
   job.n_chunks = nch;
   job.chunk_mo = cmo.data();
@@ -792,13 +817,13 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
     }
   }
   // Caches are trimmed only between paths: references into them stay valid within one path.
-  if (leg_cache_size_ > options_.leg_cache_bytes) {
+  if (legs_.used * sizeof(double) > options_.leg_cache_bytes) {
     leg_cache_.clear();
-    leg_cache_size_ = 0;
+    legs_.used = 0;
   }
-  if (arena_used_ * sizeof(double) > options_.vertex_cache_bytes) {
+  if (vertices_.used * sizeof(double) > options_.vertex_cache_bytes) {
     vertex_cache_.clear();
-    arena_used_ = 0;
+    vertices_.used = 0;
   }
   const bool ss = n == 2;
   const LamSet& set = ss ? ss_ : ms_;
@@ -844,16 +869,16 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
       job.mrot[a * kMaxLam + b] = dcol_[static_cast<std::size_t>(l0_)];
     }
   }
-  const LegData& leg1 = leg_table(geo.leg_A[0]);
-  const LegData& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
+  const LegData leg1 = leg_table(geo.leg_A[0]);
+  const LegData legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
   for (int a = 0; a < laml0; ++a) {
     const Lambda la = set.lam[static_cast<std::size_t>(a)];
     const std::size_t x1 = static_cast<std::size_t>(l0_ * mcw + la.nu + std::abs(la.mu)) * nep_;
     const std::size_t xn = static_cast<std::size_t>(l0_ * mcw + la.nu) * nep_;
-    job.c1r[a] = leg1.re.data() + x1;
-    job.c1i[a] = leg1.im.data() + x1;
-    job.cnr[a] = legn.re.data() + xn;
-    job.cni[a] = legn.im.data() + xn;
+    job.c1r[a] = leg1.re + x1;
+    job.c1i[a] = leg1.im + x1;
+    job.cnr[a] = legn.re + xn;
+    job.cni[a] = legn.im + xn;
   }
   chain_kernel(job);
 

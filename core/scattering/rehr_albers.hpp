@@ -93,9 +93,9 @@ class RehrAlbersCalculator {
   const PhaseShifts& phases() const { return *phases_; }
   void clear_cache() {
     leg_cache_.clear();
-    leg_cache_size_ = 0;
+    legs_.used = 0;
     vertex_cache_.clear();
-    arena_used_ = 0;
+    vertices_.used = 0;
   }
 
  private:
@@ -103,9 +103,23 @@ class RehrAlbersCalculator {
     int mu = 0;
     int nu = 0;
   };
-  // c̃_l^{(m)} of one leg for every energy, SoA: re/im[(l * (mc_+1) + m) * nep_ + ie].
+  // c̃_l^{(m)} of one leg for every energy, SoA: re/im[(l * (mc_+1) + m) * nep_ + ie] (in legs_).
   struct LegData {
-    std::vector<double> re, im;
+    const double* re = nullptr;
+    const double* im = nullptr;
+  };
+  // Bump allocator over fixed-size blocks of doubles. Blocks come from and go back to a per-thread
+  // pool, so a new calculator reuses memory that an earlier one already touched (no page faults
+  // in a campaign's later spectra); reset() keeps the blocks. Tables never straddle blocks.
+  struct Arena {
+    std::vector<std::unique_ptr<double[]>> blocks;
+    std::size_t block = 0, used = 0;
+    Arena() = default;
+    Arena(Arena&&) noexcept = default;
+    Arena& operator=(Arena&&) noexcept = default;
+    ~Arena();
+    std::size_t alloc(std::size_t n);  // returns the offset of n contiguous doubles
+    double* at(std::size_t offset) { return blocks[offset / block].get() + offset % block; }
   };
   // d^l_{μμ′}(β) by upward recursion in l with precomputed coefficients, times the γγ̃ norm:
   // D[l] = norm[l] d^l, d^{j+1} = (ra_j cos β − rb_j) d^j − rc_j d^{j−1} from d^{j0} (Wigner sum).
@@ -150,11 +164,10 @@ class RehrAlbersCalculator {
   WignerPair make_pair_coef(int mu, int mup, int lmax) const;
   static void eval_pair(const WignerPair& w, double ch, double sh, double cb, int lmax, double* out);
   // c̃ for every energy of one leg length (cached)
-  const LegData& leg_table(double leg_A);
+  LegData leg_table(double leg_A);
   // Unique F-core entries (no azimuthal phase) of one scatterer for every energy (cached):
   // [(u * 2 + re/im) * nep_ + ie].
   const double* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad);
-  double* arena_alloc(std::size_t n);
 
   const PhaseShifts* phases_;
   RehrAlbersOptions options_;
@@ -171,11 +184,9 @@ class RehrAlbersCalculator {
   std::vector<int> lmax_blk_;       // [ip * nblk_ + block]: largest l with δ ≠ 0 in the block
   int mc_ = 0;  // largest Hankel derivative order needed (ν + |μ|)
   LamSet ms_, ss_;
-  std::unordered_map<VertexKey, std::size_t, VertexKeyHash> vertex_cache_;  // → arena offset
-  std::vector<std::unique_ptr<double[]>> arena_;  // fixed-size blocks, reused after clear_cache
-  std::size_t arena_block_ = 0, arena_used_ = 0;
-  std::unordered_map<long long, LegData> leg_cache_;
-  std::size_t leg_cache_size_ = 0;
+  std::unordered_map<VertexKey, std::size_t, VertexKeyHash> vertex_cache_;  // → offset in vertices_
+  std::unordered_map<long long, std::size_t> leg_cache_;                    // → offset in legs_
+  Arena vertices_, legs_;
   // scratch reused between paths (no allocation once warmed up)
   std::vector<double> dmat_;                         // per vertex rotation factors
   std::vector<double> dcol_;
