@@ -339,6 +339,56 @@ __attribute__((always_inline)) inline void chain_kernel_body(const ChainJob& job
   }
 }
 
+// §3.3 for every energy at once: c̃_0 = 1, c̃_1^{(0)} = 1 − z, c̃_1^{(1)} = −z,
+// c̃_{l+1}^{(m)} = c̃_{l−1}^{(m)} − (2l+1) z (c̃_l^{(m)} + c̃_l^{(m−1)}); SoA [(l * (mc+1) + m) * nep + ie].
+__attribute__((always_inline)) inline void leg_kernel_body(std::size_t nep, int lmax, int mc, const double* zr, const double* zi,
+                                                           double* re, double* im) {
+  const int mcw = mc + 1;
+  auto at = [&](int l, int m) { return static_cast<std::size_t>(l * mcw + m) * nep; };
+  const int lrows = std::min(lmax, 1);
+  std::fill_n(re, static_cast<std::size_t>((lrows + 1) * mcw) * nep, 0.0);
+  std::fill_n(im, static_cast<std::size_t>((lrows + 1) * mcw) * nep, 0.0);
+  for (std::size_t ie = 0; ie < nep; ++ie) re[at(0, 0) + ie] = 1.0;
+  if (lmax < 1) return;
+  for (std::size_t ie = 0; ie < nep; ++ie) {
+    re[at(1, 0) + ie] = 1.0 - zr[ie];
+    im[at(1, 0) + ie] = -zi[ie];
+  }
+  if (mc >= 1) {
+    for (std::size_t ie = 0; ie < nep; ++ie) {
+      re[at(1, 1) + ie] = -zr[ie];
+      im[at(1, 1) + ie] = -zi[ie];
+    }
+  }
+  for (int l = 1; l < lmax; ++l) {
+    const double f = 2.0 * l + 1.0;
+    for (int m = 0; m <= mc; ++m) {
+      double* __restrict nr = re + at(l + 1, m);
+      double* __restrict ni = im + at(l + 1, m);
+      const double* pr = re + at(l - 1, m);
+      const double* pi = im + at(l - 1, m);
+      const double* cr = re + at(l, m);
+      const double* ci = im + at(l, m);
+      if (m == 0) {
+        for (std::size_t ie = 0; ie < nep; ++ie) {
+          const double fzr = f * zr[ie], fzi = f * zi[ie];
+          nr[ie] = pr[ie] - (fzr * cr[ie] - fzi * ci[ie]);
+          ni[ie] = pi[ie] - (fzr * ci[ie] + fzi * cr[ie]);
+        }
+      } else {
+        const double* lr = re + at(l, m - 1);
+        const double* li = im + at(l, m - 1);
+        for (std::size_t ie = 0; ie < nep; ++ie) {
+          const double sr = cr[ie] + lr[ie], si = ci[ie] + li[ie];
+          const double fzr = f * zr[ie], fzi = f * zi[ie];
+          nr[ie] = pr[ie] - (fzr * sr - fzi * si);
+          ni[ie] = pi[ie] - (fzr * si + fzi * sr);
+        }
+      }
+    }
+  }
+}
+
 // Runtime dispatch on the CPU's features (target_clones("arch=haswell") dispatches on the CPU
 // model and falls back to the baseline on newer AVX2 machines, so it is not used).
 __attribute__((target("avx2,fma"))) void vertex_kernel_avx2(const VertexJob& job) { vertex_kernel_body(job); }
@@ -352,6 +402,16 @@ bool cpu_has_avx2_fma() {
 }
 void vertex_kernel(const VertexJob& job) { cpu_has_avx2_fma() ? vertex_kernel_avx2(job) : vertex_kernel_base(job); }
 void chain_kernel(const ChainJob& job) { cpu_has_avx2_fma() ? chain_kernel_avx2(job) : chain_kernel_base(job); }
+__attribute__((target("avx2,fma"))) void leg_kernel_avx2(std::size_t nep, int lmax, int mc, const double* zr, const double* zi,
+                                                         double* re, double* im) {
+  leg_kernel_body(nep, lmax, mc, zr, zi, re, im);
+}
+void leg_kernel_base(std::size_t nep, int lmax, int mc, const double* zr, const double* zi, double* re, double* im) {
+  leg_kernel_body(nep, lmax, mc, zr, zi, re, im);
+}
+void leg_kernel(std::size_t nep, int lmax, int mc, const double* zr, const double* zi, double* re, double* im) {
+  cpu_has_avx2_fma() ? leg_kernel_avx2(nep, lmax, mc, zr, zi, re, im) : leg_kernel_base(nep, lmax, mc, zr, zi, re, im);
+}
 
 }  // namespace
 
@@ -633,6 +693,7 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
       if (ch.k > 0) set.chunks.push_back(ch);
     }
   }
+  if (set.pairs.size() > 64 || set.chunks.size() > 64) throw InputError("scattering.iorder: λ set too large for the vertex kernel");
   for (int a = 0; a < set.laml0; ++a) {
     for (int b = 0; b < set.laml0; ++b) {
       set.term.push_back(make_pair_coef(set.lam[static_cast<std::size_t>(a)].mu, set.lam[static_cast<std::size_t>(b)].mu, l0_));
@@ -689,51 +750,16 @@ RehrAlbersCalculator::LegData RehrAlbersCalculator::leg_table(double leg_A) {
   leg_cache_.emplace(key, offset);
   double* re = legs_.at(offset);
   double* im = re + w * nep;
-  std::fill_n(re, 2 * w * nep, 0.0);
-  auto at = [&](int l, int m) { return static_cast<std::size_t>(l * mcw + m) * nep; };
   if (options_.plane_wave) {
-    for (int l = 0; l <= lmax_all_; ++l) std::fill_n(re + at(l, 0), nep, 1.0);
+    std::fill_n(re, 2 * w * nep, 0.0);
+    for (int l = 0; l <= lmax_all_; ++l) std::fill_n(re + static_cast<std::size_t>(l * mcw) * nep, nep, 1.0);
   } else {
-    // §3.3 for every energy at once: z = 1/(iρ) = −i/(p R); c̃_0 = 1, c̃_1^{(0)} = 1 − z,
-    // c̃_1^{(1)} = −z, c̃_{l+1}^{(m)} = c̃_{l−1}^{(m)} − (2l+1) z (c̃_l^{(m)} + c̃_l^{(m−1)}).
     const double inv_r = 1.0 / leg_A;
-    for (std::size_t ie = 0; ie < ne_; ++ie) {
+    for (std::size_t ie = 0; ie < ne_; ++ie) {  // z = 1/(iρ) = −i/(p R); pad energies keep z = 0
       zr_[ie] = inv_p_[ie].imag() * inv_r;
       zi_[ie] = -inv_p_[ie].real() * inv_r;
     }
-    for (std::size_t ie = 0; ie < nep; ++ie) re[at(0, 0) + ie] = 1.0;
-    if (lmax_all_ >= 1) {
-      for (std::size_t ie = 0; ie < nep; ++ie) {
-        re[at(1, 0) + ie] = 1.0 - zr_[ie];
-        im[at(1, 0) + ie] = -zi_[ie];
-      }
-      if (mc_ >= 1) {
-        for (std::size_t ie = 0; ie < nep; ++ie) {
-          re[at(1, 1) + ie] = -zr_[ie];
-          im[at(1, 1) + ie] = -zi_[ie];
-        }
-      }
-    }
-    for (int l = 1; l < lmax_all_; ++l) {
-      const double f = 2.0 * l + 1.0;
-      for (int m = 0; m <= mc_; ++m) {
-        double* nr = re + at(l + 1, m);
-        double* ni = im + at(l + 1, m);
-        const double* pr = re + at(l - 1, m);
-        const double* pi = im + at(l - 1, m);
-        const double* cr = re + at(l, m);
-        const double* ci = im + at(l, m);
-        const double* lr = m > 0 ? re + at(l, m - 1) : nullptr;
-        const double* li = m > 0 ? im + at(l, m - 1) : nullptr;
-        for (std::size_t ie = 0; ie < nep; ++ie) {
-          const double sr = cr[ie] + (lr ? lr[ie] : 0.0);
-          const double si = ci[ie] + (li ? li[ie] : 0.0);
-          const double fzr = f * zr_[ie], fzi = f * zi_[ie];
-          nr[ie] = pr[ie] - (fzr * sr - fzi * si);
-          ni[ie] = pi[ie] - (fzr * si + fzi * sr);
-        }
-      }
-    }
+    leg_kernel(nep, lmax_all_, mc_, zr_.data(), zi_.data(), re, im);
   }
   return {re, im};
 }
@@ -757,23 +783,41 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
     return table;
   }
   // Rotation factors D_p[l] = (2l+1)(−1)^{|μ|} N_{l|μ|}/N_{l|μ′|} d^l_{μμ′}(β) per (μ, μ′) pair.
+  // A pair whose factors all vanish (|D| < 1e-12, e.g. μ′ ≠ −μ at β = π or μ′ ≠ μ at β = 0: single
+  // scattering and collinear vertices) gives zero entries that the kernel skips.
   const double ch = std::cos(0.5 * beta_rad), sh = std::sin(0.5 * beta_rad), cb = std::cos(beta_rad);
+  std::array<bool, 64> pair_zero{};
   for (std::size_t p = 0; p < set.pairs.size(); ++p) {
-    eval_pair(set.pairs[p], ch, sh, cb, lvmax, dmat_.data() + p * static_cast<std::size_t>(nl));
+    double* d = dmat_.data() + p * static_cast<std::size_t>(nl);
+    eval_pair(set.pairs[p], ch, sh, cb, lvmax, d);
+    double dmax = 0.0;
+    for (int l = 0; l <= lvmax; ++l) dmax = std::max(dmax, std::abs(d[l]));
+    pair_zero[p] = dmax < 1e-12;
   }
   const LegData cin_t = leg_table(rin_A);
   const LegData cout_t = leg_table(rout_A);
+  // Chunks of the non-zero entries, up to 4 per (mo, ni); zero entries are written as zeros.
   std::array<int, 64> cmo{}, cni{}, ck{};
   std::array<int, 256> cu{}, cp{};
-  const int nch = static_cast<int>(set.chunks.size());
-  for (int c = 0; c < nch; ++c) {
-    const Chunk& x = set.chunks[static_cast<std::size_t>(c)];
-    cmo[static_cast<std::size_t>(c)] = x.mo;
-    cni[static_cast<std::size_t>(c)] = x.ni;
-    ck[static_cast<std::size_t>(c)] = x.k;
-    for (int k = 0; k < 4; ++k) {
-      cu[static_cast<std::size_t>(c * 4 + k)] = x.u[static_cast<std::size_t>(k)];
-      cp[static_cast<std::size_t>(c * 4 + k)] = x.pair[static_cast<std::size_t>(k)];
+  int nch = 0;
+  int cur_mo = -1, cur_ni = -1;
+  for (const Chunk& x : set.chunks) {
+    for (int k = 0; k < x.k; ++k) {
+      const int u = x.u[static_cast<std::size_t>(k)], pr = x.pair[static_cast<std::size_t>(k)];
+      if (pair_zero[static_cast<std::size_t>(pr)]) {
+        std::fill_n(table + static_cast<std::size_t>(2 * u) * nep, 2 * nep, 0.0);
+        continue;
+      }
+      if (nch == 0 || x.mo != cur_mo || x.ni != cur_ni || ck[static_cast<std::size_t>(nch - 1)] == 4) {
+        cmo[static_cast<std::size_t>(nch)] = cur_mo = x.mo;
+        cni[static_cast<std::size_t>(nch)] = cur_ni = x.ni;
+        ck[static_cast<std::size_t>(nch)] = 0;
+        ++nch;
+      }
+      const std::size_t c = static_cast<std::size_t>(nch - 1);
+      cu[c * 4 + static_cast<std::size_t>(ck[c])] = u;
+      cp[c * 4 + static_cast<std::size_t>(ck[c])] = pr;
+      ++ck[c];
     }
   }
   VertexJob job;
