@@ -258,9 +258,11 @@ struct ChainJob {
 
 // §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{cb} = e^{−iμ_c η_{j+1}} Fcore_cb, kLanes energies
 // at a time (the λ×λ products are tiny, so vectorising over energy is what pays).
+// L0, LX > 0 fix the λ-set sizes at compile time (the common K-edge sets), 0 takes them from job.
+template <int L0, int LX>
 __attribute__((always_inline)) inline void chain_kernel_body(const ChainJob& job) {
   const std::size_t nep = job.nep;
-  const int laml0 = job.laml0, lamx = job.lamx;
+  const int laml0 = L0 > 0 ? L0 : job.laml0, lamx = LX > 0 ? LX : job.lamx;
   v4d qr[kMaxLam][kMaxLam], qi[kMaxLam][kMaxLam];
   v4d pr[kMaxLam][kMaxLam], pi[kMaxLam][kMaxLam];
   v4d xr[2][kMaxLam], xi[2][kMaxLam];  // row of Q times e^{−iμη}, and its negative
@@ -393,15 +395,26 @@ __attribute__((always_inline)) inline void leg_kernel_body(std::size_t nep, int 
 // model and falls back to the baseline on newer AVX2 machines, so it is not used).
 __attribute__((target("avx2,fma"))) void vertex_kernel_avx2(const VertexJob& job) { vertex_kernel_body(job); }
 void vertex_kernel_base(const VertexJob& job) { vertex_kernel_body(job); }
-__attribute__((target("avx2,fma"))) void chain_kernel_avx2(const ChainJob& job) { chain_kernel_body(job); }
-void chain_kernel_base(const ChainJob& job) { chain_kernel_body(job); }
+template <int L0, int LX>
+__attribute__((target("avx2,fma"))) void chain_kernel_avx2(const ChainJob& job) { chain_kernel_body<L0, LX>(job); }
+template <int L0, int LX>
+void chain_kernel_base(const ChainJob& job) { chain_kernel_body<L0, LX>(job); }
 
 bool cpu_has_avx2_fma() {
   static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return yes;
 }
 void vertex_kernel(const VertexJob& job) { cpu_has_avx2_fma() ? vertex_kernel_avx2(job) : vertex_kernel_base(job); }
-void chain_kernel(const ChainJob& job) { cpu_has_avx2_fma() ? chain_kernel_avx2(job) : chain_kernel_base(job); }
+template <int L0, int LX>
+void chain_kernel_sized(const ChainJob& job) {
+  cpu_has_avx2_fma() ? chain_kernel_avx2<L0, LX>(job) : chain_kernel_base<L0, LX>(job);
+}
+void chain_kernel(const ChainJob& job) {
+  // K edge, iorder 2: MS (laml0 4, 6 λ) and SS (6, 6); anything else generic.
+  if (job.laml0 == 4 && job.lamx == 6) return chain_kernel_sized<4, 6>(job);
+  if (job.laml0 == 6 && job.lamx == 6) return chain_kernel_sized<6, 6>(job);
+  chain_kernel_sized<0, 0>(job);
+}
 __attribute__((target("avx2,fma"))) void leg_kernel_avx2(std::size_t nep, int lmax, int mc, const double* zr, const double* zi,
                                                          double* re, double* im) {
   leg_kernel_body(nep, lmax, mc, zr, zi, re, im);
