@@ -153,7 +153,7 @@ template <int K>
 __attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* tr, const double* ti, std::size_t tstride,
                                                         const double* cor, const double* coi, const double* cir,
                                                         const double* cii, std::size_t cstride, const double* const* d,
-                                                        double* const* outr, double* const* outi) {
+                                                        double* const* out, double* const* mirror, const double* msign) {
   v4d ar[K], ai[K];
   for (int k = 0; k < K; ++k) {
     ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
@@ -177,9 +177,11 @@ __attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* t
       ai[k] += dl * w_i;
     }
   }
-  for (int k = 0; k < K; ++k) {
-    st(outr[k], ar[k]);
-    st(outi[k], ai[k]);
+  for (int k = 0; k < K; ++k) {  // the entry and its (−μ, −μ′) mirror (re then im lanes)
+    st(out[k], ar[k]);
+    st(out[k] + kLanes, ai[k]);
+    st(mirror[k], msign[k] * ar[k]);
+    st(mirror[k] + kLanes, msign[k] * ai[k]);
   }
 }
 
@@ -202,7 +204,11 @@ struct VertexJob {
   const int* chunk_pair = nullptr;  // [chunk * 4 + k]
   const double* dmat = nullptr;     // [pair * nl + l]
   int nl = 0;
-  double* table = nullptr;          // [(u * 2 + re/im) * nep + ie]
+  const int* ufull = nullptr;       // unique entry → full index row * nlam + col
+  const int* mfull = nullptr;       // unique entry → full index of its mirror
+  const double* msign = nullptr;    // unique entry → sign of the mirror
+  int nfull = 0;                    // nlam²
+  double* table = nullptr;          // block-major [((block * nfull + full) * 2 + re/im) * kLanes + lane]
 };
 
 // The F-core of one scatterer for every energy (§3.5), energy blocks outermost so that the
@@ -216,23 +222,26 @@ __attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& j
     for (int c = 0; c < job.n_chunks; ++c) {
       const int kk = job.chunk_k[c];
       const double* d[4];
-      double* outr[4];
-      double* outi[4];
+      double* out[4];
+      double* mir[4];
+      double msg[4];
+      double* tb = job.table + static_cast<std::size_t>(b) * static_cast<std::size_t>(job.nfull) * (2 * kLanes);
       for (int k = 0; k < kk; ++k) {
         const int u = job.chunk_u[c * 4 + k];
         d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * 4 + k]) * static_cast<std::size_t>(job.nl);
-        outr[k] = job.table + static_cast<std::size_t>(2 * u) * nep + e0;
-        outi[k] = job.table + static_cast<std::size_t>(2 * u + 1) * nep + e0;
+        out[k] = tb + static_cast<std::size_t>(job.ufull[u]) * (2 * kLanes);
+        mir[k] = tb + static_cast<std::size_t>(job.mfull[u]) * (2 * kLanes);
+        msg[k] = job.msign[u];
       }
       const std::size_t mo = static_cast<std::size_t>(job.chunk_mo[c]) * nep + e0;
       const std::size_t ni = static_cast<std::size_t>(job.chunk_ni[c]) * nep + e0;
       const double* tr = job.tr + e0;
       const double* ti = job.ti + e0;
       switch (kk) {
-        case 1: vertex_chunk<1>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, outr, outi); break;
-        case 2: vertex_chunk<2>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, outr, outi); break;
-        case 3: vertex_chunk<3>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, outr, outi); break;
-        default: vertex_chunk<4>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, outr, outi); break;
+        case 1: vertex_chunk<1>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        case 2: vertex_chunk<2>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        case 3: vertex_chunk<3>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        default: vertex_chunk<4>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
       }
     }
   }
@@ -245,8 +254,6 @@ struct ChainJob {
   const double* vt[kMaxLegs] = {};          // vertex tables of the scatterers
   double azr[kMaxLegs][kMaxLam] = {};       // e^{−iμ_a η} of F^{(j)} (j = n−1: of M)
   double azi[kMaxLegs][kMaxLam] = {};
-  const int* uidx = nullptr;                // [row * lamx + col] → unique entry
-  const double* usign = nullptr;
   const double* c1r[kMaxLam] = {};          // c̃_{l0}^{(ν+|μ|)} of leg 1 for row a of M
   const double* c1i[kMaxLam] = {};
   const double* cnr[kMaxLam] = {};          // c̃_{l0}^{(ν)} of leg N for column b of M
@@ -261,11 +268,10 @@ struct ChainJob {
 // L0, LX > 0 fix the λ-set sizes at compile time (the common K-edge sets), 0 takes them from job.
 template <int L0, int LX>
 __attribute__((always_inline)) inline void chain_kernel_body(const ChainJob& job) {
-  const std::size_t nep = job.nep;
   const int laml0 = L0 > 0 ? L0 : job.laml0, lamx = LX > 0 ? LX : job.lamx;
   v4d qr[kMaxLam][kMaxLam], qi[kMaxLam][kMaxLam];
   v4d pr[kMaxLam][kMaxLam], pi[kMaxLam][kMaxLam];
-  v4d xr[2][kMaxLam], xi[2][kMaxLam];  // row of Q times e^{−iμη}, and its negative
+  v4d xr[1][kMaxLam], xi[1][kMaxLam];  // row of Q times e^{−iμη}
   for (int blk = 0; blk < job.nblk; ++blk) {
     const std::size_t e0 = static_cast<std::size_t>(blk) * kLanes;
     const int j_last = job.n_sc - 1;
@@ -288,25 +294,23 @@ __attribute__((always_inline)) inline void chain_kernel_body(const ChainJob& job
     }
     int qcols = laml0;
     for (int j = j_last; j >= 1; --j) {
-      const double* f = job.vt[j];
+      // F^{(j)} of this block: entry (c, b) at f + (c * lamx + b) * 2 kLanes (re, then im lanes).
+      const double* f = job.vt[j] + static_cast<std::size_t>(blk) * static_cast<std::size_t>(lamx * lamx) * (2 * kLanes);
       for (int a = 0; a < laml0; ++a) {
         for (int c = 0; c < qcols; ++c) {
           const double ar = job.azr[j][c], ai = job.azi[j][c];
           xr[0][c] = qr[a][c] * ar - qi[a][c] * ai;
           xi[0][c] = qr[a][c] * ai + qi[a][c] * ar;
-          xr[1][c] = -xr[0][c];
-          xi[1][c] = -xi[0][c];
         }
         for (int b = 0; b < lamx; ++b) {
           v4d sr = {0.0, 0.0, 0.0, 0.0}, si = {0.0, 0.0, 0.0, 0.0};
           for (int c = 0; c < qcols; ++c) {
-            const int u = job.uidx[c * lamx + b];
-            const int s = job.usign[c * lamx + b] > 0.0 ? 0 : 1;
             v4d f_r, f_i;
-            ld(f_r, f + static_cast<std::size_t>(2 * u) * nep + e0);
-            ld(f_i, f + static_cast<std::size_t>(2 * u + 1) * nep + e0);
-            sr += xr[s][c] * f_r - xi[s][c] * f_i;
-            si += xr[s][c] * f_i + xi[s][c] * f_r;
+            const double* fe = f + static_cast<std::size_t>(c * lamx + b) * (2 * kLanes);
+            ld(f_r, fe);
+            ld(f_i, fe + kLanes);
+            sr += xr[0][c] * f_r - xi[0][c] * f_i;
+            si += xr[0][c] * f_i + xi[0][c] * f_r;
           }
           pr[a][b] = sr;
           pi[a][b] = si;
@@ -320,18 +324,17 @@ __attribute__((always_inline)) inline void chain_kernel_body(const ChainJob& job
       }
       qcols = lamx;
     }
-    const double* f = job.vt[0];
+    const double* f = job.vt[0] + static_cast<std::size_t>(blk) * static_cast<std::size_t>(lamx * lamx) * (2 * kLanes);
     v4d tr = {0.0, 0.0, 0.0, 0.0}, ti = {0.0, 0.0, 0.0, 0.0};
     for (int a = 0; a < laml0; ++a) {
       for (int c = 0; c < qcols; ++c) {
         const double ar = job.azr[0][c], ai = job.azi[0][c];
-        const int u = job.uidx[c * lamx + a];
-        const double s = job.usign[c * lamx + a];
-        const v4d x_r = s * (qr[a][c] * ar - qi[a][c] * ai);
-        const v4d x_i = s * (qr[a][c] * ai + qi[a][c] * ar);
+        const v4d x_r = qr[a][c] * ar - qi[a][c] * ai;
+        const v4d x_i = qr[a][c] * ai + qi[a][c] * ar;
         v4d f_r, f_i;
-        ld(f_r, f + static_cast<std::size_t>(2 * u) * nep + e0);
-        ld(f_i, f + static_cast<std::size_t>(2 * u + 1) * nep + e0);
+        const double* fe = f + static_cast<std::size_t>(c * lamx + a) * (2 * kLanes);
+        ld(f_r, fe);
+        ld(f_i, fe + kLanes);
         tr += x_r * f_r - x_i * f_i;
         ti += x_r * f_i + x_i * f_r;
       }
@@ -587,7 +590,7 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   tri_.assign(nep_, 0.0);
   dmat_.assign(std::max(ms_.pairs.size(), ss_.pairs.size()) * nl, 0.0);
   vertices_.block = std::max<std::size_t>(std::size_t{1} << 16,
-                                          static_cast<std::size_t>(2 * std::max(ms_.n_unique, ss_.n_unique)) * nep_);
+                                          static_cast<std::size_t>(2 * kMaxLam * kMaxLam) * nep_);
   legs_.block = std::max<std::size_t>(std::size_t{1} << 16, static_cast<std::size_t>(2 * (lmax_all_ + 1) * (mc_ + 1)) * nep_);
 }
 
@@ -661,8 +664,6 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
     }
     return -1;
   };
-  set.uidx.assign(static_cast<std::size_t>(nlam * nlam), -1);
-  set.usign.assign(static_cast<std::size_t>(nlam * nlam), 1.0);
   std::vector<std::pair<int, int>> pair_mu;
   struct U {
     int mo, ni, pair;
@@ -672,7 +673,6 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
     for (int b = 0; b < nlam; ++b) {
       const Lambda la = set.lam[static_cast<std::size_t>(a)], lb = set.lam[static_cast<std::size_t>(b)];
       if (la.mu < 0 || (la.mu == 0 && lb.mu < 0)) continue;
-      const int u = static_cast<int>(uniq.size());
       auto it = std::find(pair_mu.begin(), pair_mu.end(), std::make_pair(la.mu, lb.mu));
       if (it == pair_mu.end()) {
         pair_mu.emplace_back(la.mu, lb.mu);
@@ -680,10 +680,9 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
       }
       uniq.push_back({la.nu + std::abs(la.mu), lb.nu, static_cast<int>(it - pair_mu.begin())});
       const int a2 = find(-la.mu, la.nu), b2 = find(-lb.mu, lb.nu);
-      set.uidx[static_cast<std::size_t>(a * nlam + b)] = u;
-      set.usign[static_cast<std::size_t>(a * nlam + b)] = 1.0;
-      set.uidx[static_cast<std::size_t>(a2 * nlam + b2)] = u;
-      set.usign[static_cast<std::size_t>(a2 * nlam + b2)] = ((la.mu - lb.mu) % 2 == 0) ? 1.0 : -1.0;
+      set.ufull.push_back(a * nlam + b);
+      set.mfull.push_back(a2 * nlam + b2);
+      set.msign.push_back(((la.mu - lb.mu) % 2 == 0) ? 1.0 : -1.0);
     }
   }
   set.n_unique = static_cast<int>(uniq.size());
@@ -786,7 +785,8 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   const LamSet& set = ss ? ss_ : ms_;
   const std::size_t nep = nep_;
   const int nl = lmax_all_ + 1;
-  const std::size_t n = static_cast<std::size_t>(2 * set.n_unique) * nep;
+  const int nfull = static_cast<int>(set.lam.size() * set.lam.size());
+  const std::size_t n = static_cast<std::size_t>(2 * nfull) * nep;
   const std::size_t offset = vertices_.alloc(n);
   vertex_cache_.emplace(key, offset);
   double* table = vertices_.at(offset);
@@ -818,7 +818,11 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
     for (int k = 0; k < x.k; ++k) {
       const int u = x.u[static_cast<std::size_t>(k)], pr = x.pair[static_cast<std::size_t>(k)];
       if (pair_zero[static_cast<std::size_t>(pr)]) {
-        std::fill_n(table + static_cast<std::size_t>(2 * u) * nep, 2 * nep, 0.0);
+        for (std::size_t b = 0; b < nblk_; ++b) {
+          double* tb = table + b * static_cast<std::size_t>(nfull) * (2 * kLanes);
+          std::fill_n(tb + static_cast<std::size_t>(set.ufull[static_cast<std::size_t>(u)]) * (2 * kLanes), 2 * kLanes, 0.0);
+          std::fill_n(tb + static_cast<std::size_t>(set.mfull[static_cast<std::size_t>(u)]) * (2 * kLanes), 2 * kLanes, 0.0);
+        }
         continue;
       }
       if (nch == 0 || x.mo != cur_mo || x.ni != cur_ni || ck[static_cast<std::size_t>(nch - 1)] == 4) {
@@ -853,6 +857,10 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   job.chunk_pair = cp.data();
   job.dmat = dmat_.data();
   job.nl = nl;
+  job.ufull = set.ufull.data();
+  job.mfull = set.mfull.data();
+  job.msign = set.msign.data();
+  job.nfull = nfull;
   job.table = table;
   vertex_kernel(job);
   return table;
@@ -894,8 +902,6 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   job.laml0 = laml0;
   job.lamx = lamx;
   job.n_sc = n_sc;
-  job.uidx = set.uidx.data();
-  job.usign = set.usign.data();
   job.trr = trr_.data();
   job.tri = tri_.data();
   // Per path: the vertex tables (cached across paths), azimuthal phases e^{−iμ_a η_{j+1}} of F^{(j)}

@@ -142,8 +142,8 @@ class RehrAlbersCalculator {
     int n_unique = 0;
     std::vector<WignerPair> pairs;  // distinct (μ, μ′) of the unique entries
     std::vector<Chunk> chunks;
-    std::vector<int> uidx;          // [row * nlam + col] → unique entry
-    std::vector<double> usign;      // ±1
+    std::vector<int> ufull, mfull;  // unique entry → full index row * nlam + col, and of its mirror
+    std::vector<double> msign;      // unique entry → sign of its mirror (±1)
     std::vector<WignerPair> term;   // termination pairs, [a * laml0 + b], l = l0 only
   };
   struct VertexKey {
@@ -165,8 +165,8 @@ class RehrAlbersCalculator {
   static void eval_pair(const WignerPair& w, double ch, double sh, double cb, int lmax, double* out);
   // c̃ for every energy of one leg length (cached)
   LegData leg_table(double leg_A);
-  // Unique F-core entries (no azimuthal phase) of one scatterer for every energy (cached):
-  // [(u * 2 + re/im) * nep_ + ie].
+  // F-core (no azimuthal phase) of one scatterer for every energy (cached), block-major:
+  // [((block * nlam² + row * nlam + col) * 2 + re/im) * 4 + lane], energy = block * 4 + lane.
   const double* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad);
 
   const PhaseShifts* phases_;
