@@ -147,28 +147,25 @@ inline void ld(v4d& x, const double* p) { std::memcpy(&x, p, sizeof x); }
 inline void st(double* p, const v4d& x) { std::memcpy(p, &x, sizeof x); }
 
 // Up to 4 unique F entries sharing (mo, ni), one block of kLanes energies (§3.5):
-//   F_k = Σ_{l ≤ lhi} D_k[l] · t_l c̃_l^{(mo)}(z_out) c̃_l^{(ni)}(z_in).
-// t, c_out and c_in point at l = 0 of this block; successive l are `tstride`/`cstride` apart.
+//   F_k = Σ_{l ≤ lhi} D_k[l] · c̃_l^{(mo)}(z_out) · [t_l c̃_l^{(ni)}(z_in)].
+// x = t c̃^{(ni)}(z_in) (precomputed per potential and incoming leg) and c_out point at l = 0 of
+// this block; successive l are `xstride`/`cstride` apart.
 template <int K>
-__attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* tr, const double* ti, std::size_t tstride,
-                                                        const double* cor, const double* coi, const double* cir,
-                                                        const double* cii, std::size_t cstride, const double* const* d,
-                                                        double* const* out, double* const* mirror, const double* msign) {
+__attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* xr, const double* xi, std::size_t xstride,
+                                                        const double* cor, const double* coi, std::size_t cstride,
+                                                        const double* const* d, double* const* out, double* const* mirror,
+                                                        const double* msign) {
   v4d ar[K], ai[K];
   for (int k = 0; k < K; ++k) {
     ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
     ai[k] = v4d{0.0, 0.0, 0.0, 0.0};
   }
   for (int l = 0; l <= lhi; ++l) {
-    v4d t_r, t_i, o_r, o_i, i_r, i_i;
-    ld(t_r, tr + static_cast<std::size_t>(l) * tstride);
-    ld(t_i, ti + static_cast<std::size_t>(l) * tstride);
-    ld(i_r, cir + static_cast<std::size_t>(l) * cstride);
-    ld(i_i, cii + static_cast<std::size_t>(l) * cstride);
+    v4d x_r, x_i, o_r, o_i;
+    ld(x_r, xr + static_cast<std::size_t>(l) * xstride);
+    ld(x_i, xi + static_cast<std::size_t>(l) * xstride);
     ld(o_r, cor + static_cast<std::size_t>(l) * cstride);
     ld(o_i, coi + static_cast<std::size_t>(l) * cstride);
-    const v4d x_r = t_r * i_r - t_i * i_i;
-    const v4d x_i = t_r * i_i + t_i * i_r;
     const v4d w_r = o_r * x_r - o_i * x_i;
     const v4d w_i = o_r * x_i + o_i * x_r;
     for (int k = 0; k < K; ++k) {
@@ -189,11 +186,10 @@ struct VertexJob {
   int nblk = 0;
   std::size_t nep = 0;
   const int* lmax_blk = nullptr;    // per block
-  const double* tr = nullptr;       // t_l SoA of the potential, [l * nep + ie]
-  const double* ti = nullptr;
-  const double* cinr = nullptr;     // leg tables [(l * mcw + m) * nep + ie]
-  const double* cini = nullptr;
-  const double* coutr = nullptr;
+  const double* xr = nullptr;       // t_l c̃_l^{(n)}(z_in), [(l * nn + n) * nep + ie]
+  const double* xi = nullptr;
+  int nn = 0;
+  const double* coutr = nullptr;    // leg table [(l * mcw + m) * nep + ie]
   const double* couti = nullptr;
   int mcw = 0;
   int n_chunks = 0;
@@ -235,13 +231,14 @@ __attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& j
       }
       const std::size_t mo = static_cast<std::size_t>(job.chunk_mo[c]) * nep + e0;
       const std::size_t ni = static_cast<std::size_t>(job.chunk_ni[c]) * nep + e0;
-      const double* tr = job.tr + e0;
-      const double* ti = job.ti + e0;
+      const std::size_t xstride = static_cast<std::size_t>(job.nn) * nep;
+      const double* xr = job.xr + ni;
+      const double* xi = job.xi + ni;
       switch (kk) {
-        case 1: vertex_chunk<1>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        case 2: vertex_chunk<2>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        case 3: vertex_chunk<3>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        default: vertex_chunk<4>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        case 1: vertex_chunk<1>(lhi, xr, xi, xstride, job.coutr + mo, job.couti + mo, cstride, d, out, mir, msg); break;
+        case 2: vertex_chunk<2>(lhi, xr, xi, xstride, job.coutr + mo, job.couti + mo, cstride, d, out, mir, msg); break;
+        case 3: vertex_chunk<3>(lhi, xr, xi, xstride, job.coutr + mo, job.couti + mo, cstride, d, out, mir, msg); break;
+        default: vertex_chunk<4>(lhi, xr, xi, xstride, job.coutr + mo, job.couti + mo, cstride, d, out, mir, msg); break;
       }
     }
   }
@@ -583,6 +580,11 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   }
   build_set(ms_);
   build_set(ss_);
+  nn_ = 0;
+  for (const auto* set : {&ms_.lam, &ss_.lam}) {
+    for (const auto& x : *set) nn_ = std::max(nn_, x.nu + 1);
+  }
+  if (np > 128) throw InputError("phase shifts: more than 128 potentials");
   dcol_.assign(nl, 0.0);
   zr_.assign(nep_, 0.0);
   zi_.assign(nep_, 0.0);
@@ -776,6 +778,41 @@ RehrAlbersCalculator::LegData RehrAlbersCalculator::leg_table(double leg_A) {
   return {re, im};
 }
 
+RehrAlbersCalculator::LegData RehrAlbersCalculator::tc_table(int ip, double leg_A) {
+  // t_l c̃_l^{(n)}(z) of potential ip on an incoming leg, n = 0..nn_−1: the part of the vertex
+  // sum that does not depend on the outgoing leg or β, shared by every vertex it enters.
+  const long long key = std::llround(leg_A * 1e8) * 128 + ip;
+  const std::size_t nep = nep_;
+  const std::size_t nl = static_cast<std::size_t>(lmax_all_ + 1);
+  const std::size_t w = nl * static_cast<std::size_t>(nn_) * nep;
+  if (auto it = tc_cache_.find(key); it != tc_cache_.end()) {
+    const double* base = legs_.at(it->second);
+    return {base, base + w};
+  }
+  const LegData c = leg_table(leg_A);
+  const std::size_t offset = legs_.alloc(2 * w);
+  tc_cache_.emplace(key, offset);
+  double* re = legs_.at(offset);
+  double* im = re + w;
+  const int mcw = mc_ + 1;
+  const std::size_t toff = static_cast<std::size_t>(ip) * nl * nep;
+  for (std::size_t l = 0; l < nl; ++l) {
+    const double* tr = tre_.data() + toff + l * nep;
+    const double* ti = tim_.data() + toff + l * nep;
+    for (int n = 0; n < nn_; ++n) {
+      const double* cr = c.re + (l * static_cast<std::size_t>(mcw) + static_cast<std::size_t>(n)) * nep;
+      const double* ci = c.im + (l * static_cast<std::size_t>(mcw) + static_cast<std::size_t>(n)) * nep;
+      double* xr = re + (l * static_cast<std::size_t>(nn_) + static_cast<std::size_t>(n)) * nep;
+      double* xi = im + (l * static_cast<std::size_t>(nn_) + static_cast<std::size_t>(n)) * nep;
+      for (std::size_t ie = 0; ie < nep; ++ie) {
+        xr[ie] = tr[ie] * cr[ie] - ti[ie] * ci[ie];
+        xi[ie] = tr[ie] * ci[ie] + ti[ie] * cr[ie];
+      }
+    }
+  }
+  return {re, im};
+}
+
 const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad) {
   // Unique F-core entries of one scatterer (§3.5) without the azimuthal phase e^{−iμη}, every
   // energy: they depend only on (potential, incoming and outgoing leg lengths, β) and are shared
@@ -807,7 +844,7 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
     for (int l = 0; l <= lvmax; ++l) dmax = std::max(dmax, std::abs(d[l]));
     pair_zero[p] = dmax < 1e-12;
   }
-  const LegData cin_t = leg_table(rin_A);
+  const LegData cin_t = tc_table(ip, rin_A);
   const LegData cout_t = leg_table(rout_A);
   // Chunks of the non-zero entries, up to 4 per (mo, ni); zero entries are written as zeros.
   std::array<int, 64> cmo{}, cni{}, ck{};
@@ -841,11 +878,9 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   job.nblk = static_cast<int>(nblk_);
   job.nep = nep;
   job.lmax_blk = lmax_blk_.data() + static_cast<std::size_t>(ip) * nblk_;
-  const std::size_t off = static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl) * nep;
-  job.tr = tre_.data() + off;
-  job.ti = tim_.data() + off;
-  job.cinr = cin_t.re;
-  job.cini = cin_t.im;
+  job.xr = cin_t.re;
+  job.xi = cin_t.im;
+  job.nn = nn_;
   job.coutr = cout_t.re;
   job.couti = cout_t.im;
   job.mcw = mc_ + 1;
@@ -884,6 +919,7 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   // Caches are trimmed only between paths: references into them stay valid within one path.
   if (legs_.used * sizeof(double) > options_.leg_cache_bytes) {
     leg_cache_.clear();
+    tc_cache_.clear();
     legs_.used = 0;
   }
   if (vertices_.used * sizeof(double) > options_.vertex_cache_bytes) {
