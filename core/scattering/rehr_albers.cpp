@@ -147,25 +147,28 @@ inline void ld(v4d& x, const double* p) { std::memcpy(&x, p, sizeof x); }
 inline void st(double* p, const v4d& x) { std::memcpy(p, &x, sizeof x); }
 
 // Up to 4 unique F entries sharing (mo, ni), one block of kLanes energies (§3.5):
-//   F_k = Σ_{l ≤ lhi} D_k[l] · c̃_l^{(mo)}(z_out) · [t_l c̃_l^{(ni)}(z_in)].
-// x = t c̃^{(ni)}(z_in) (precomputed per potential and incoming leg) and c_out point at l = 0 of
-// this block; successive l are `xstride`/`cstride` apart.
+//   F_k = Σ_{l ≤ lhi} D_k[l] · t_l c̃_l^{(mo)}(z_out) c̃_l^{(ni)}(z_in).
+// t, c_out and c_in point at l = 0 of this block; successive l are `tstride`/`cstride` apart.
 template <int K>
-__attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* xr, const double* xi, std::size_t xstride,
-                                                        const double* cor, const double* coi, std::size_t cstride,
-                                                        const double* const* d, double* const* out, double* const* mirror,
-                                                        const double* msign) {
+__attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* tr, const double* ti, std::size_t tstride,
+                                                        const double* cor, const double* coi, const double* cir,
+                                                        const double* cii, std::size_t cstride, const double* const* d,
+                                                        double* const* out, double* const* mirror, const double* msign) {
   v4d ar[K], ai[K];
   for (int k = 0; k < K; ++k) {
     ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
     ai[k] = v4d{0.0, 0.0, 0.0, 0.0};
   }
   for (int l = 0; l <= lhi; ++l) {
-    v4d x_r, x_i, o_r, o_i;
-    ld(x_r, xr + static_cast<std::size_t>(l) * xstride);
-    ld(x_i, xi + static_cast<std::size_t>(l) * xstride);
+    v4d t_r, t_i, o_r, o_i, i_r, i_i;
+    ld(t_r, tr + static_cast<std::size_t>(l) * tstride);
+    ld(t_i, ti + static_cast<std::size_t>(l) * tstride);
+    ld(i_r, cir + static_cast<std::size_t>(l) * cstride);
+    ld(i_i, cii + static_cast<std::size_t>(l) * cstride);
     ld(o_r, cor + static_cast<std::size_t>(l) * cstride);
     ld(o_i, coi + static_cast<std::size_t>(l) * cstride);
+    const v4d x_r = t_r * i_r - t_i * i_i;
+    const v4d x_i = t_r * i_i + t_i * i_r;
     const v4d w_r = o_r * x_r - o_i * x_i;
     const v4d w_i = o_r * x_i + o_i * x_r;
     for (int k = 0; k < K; ++k) {
@@ -186,10 +189,11 @@ struct VertexJob {
   int nblk = 0;
   std::size_t nep = 0;
   const int* lmax_blk = nullptr;    // per block
-  const double* xr = nullptr;       // t_l c̃_l^{(n)}(z_in), [(l * nn + n) * nep + ie]
-  const double* xi = nullptr;
-  int nn = 0;
-  const double* coutr = nullptr;    // leg table [(l * mcw + m) * nep + ie]
+  const double* tr = nullptr;       // t_l SoA of the potential, [l * nep + ie]
+  const double* ti = nullptr;
+  const double* cinr = nullptr;     // leg tables [(l * mcw + m) * nep + ie]
+  const double* cini = nullptr;
+  const double* coutr = nullptr;
   const double* couti = nullptr;
   int mcw = 0;
   int n_chunks = 0;
@@ -231,14 +235,13 @@ __attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& j
       }
       const std::size_t mo = static_cast<std::size_t>(job.chunk_mo[c]) * nep + e0;
       const std::size_t ni = static_cast<std::size_t>(job.chunk_ni[c]) * nep + e0;
-      const std::size_t xstride = static_cast<std::size_t>(job.nn) * nep;
-      const double* xr = job.xr + ni;
-      const double* xi = job.xi + ni;
+      const double* tr = job.tr + e0;
+      const double* ti = job.ti + e0;
       switch (kk) {
-        case 1: vertex_chunk<1>(lhi, xr, xi, xstride, job.coutr + mo, job.couti + mo, cstride, d, out, mir, msg); break;
-        case 2: vertex_chunk<2>(lhi, xr, xi, xstride, job.coutr + mo, job.couti + mo, cstride, d, out, mir, msg); break;
-        case 3: vertex_chunk<3>(lhi, xr, xi, xstride, job.coutr + mo, job.couti + mo, cstride, d, out, mir, msg); break;
-        default: vertex_chunk<4>(lhi, xr, xi, xstride, job.coutr + mo, job.couti + mo, cstride, d, out, mir, msg); break;
+        case 1: vertex_chunk<1>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        case 2: vertex_chunk<2>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        case 3: vertex_chunk<3>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        default: vertex_chunk<4>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
       }
     }
   }
@@ -343,13 +346,17 @@ __attribute__((always_inline)) inline void chain_kernel_body(const ChainJob& job
 
 // §3.3 for every energy at once: c̃_0 = 1, c̃_1^{(0)} = 1 − z, c̃_1^{(1)} = −z,
 // c̃_{l+1}^{(m)} = c̃_{l−1}^{(m)} − (2l+1) z (c̃_l^{(m)} + c̃_l^{(m−1)}); SoA [(l * (mc+1) + m) * nep + ie].
-__attribute__((always_inline)) inline void leg_kernel_body(std::size_t nep, int lmax, int mc, const double* zr, const double* zi,
-                                                           double* re, double* im) {
-  const int mcw = mc + 1;
-  auto at = [&](int l, int m) { return static_cast<std::size_t>(l * mcw + m) * nep; };
+// Energy blocks innermost (independent, so the l recursion is not latency-bound); at step l only
+// the blocks whose own largest l (lb[block]) needs l + 1 are advanced. Entries above a block's lb
+// are left unset and never read.
+__attribute__((always_inline)) inline void leg_kernel_body(std::size_t nep, const int* lb, int lmax, int mc,
+                                                           const double* zr, const double* zi, double* re, double* im) {
+  const std::size_t mcw = static_cast<std::size_t>(mc + 1);
+  const std::size_t nblk = nep / kLanes;
+  auto at = [&](int l, int m) { return (static_cast<std::size_t>(l) * mcw + static_cast<std::size_t>(m)) * nep; };
   const int lrows = std::min(lmax, 1);
-  std::fill_n(re, static_cast<std::size_t>((lrows + 1) * mcw) * nep, 0.0);
-  std::fill_n(im, static_cast<std::size_t>((lrows + 1) * mcw) * nep, 0.0);
+  std::fill_n(re, static_cast<std::size_t>(lrows + 1) * mcw * nep, 0.0);
+  std::fill_n(im, static_cast<std::size_t>(lrows + 1) * mcw * nep, 0.0);
   for (std::size_t ie = 0; ie < nep; ++ie) re[at(0, 0) + ie] = 1.0;
   if (lmax < 1) return;
   for (std::size_t ie = 0; ie < nep; ++ie) {
@@ -364,28 +371,27 @@ __attribute__((always_inline)) inline void leg_kernel_body(std::size_t nep, int 
   }
   for (int l = 1; l < lmax; ++l) {
     const double f = 2.0 * l + 1.0;
-    for (int m = 0; m <= mc; ++m) {
-      double* __restrict nr = re + at(l + 1, m);
-      double* __restrict ni = im + at(l + 1, m);
-      const double* pr = re + at(l - 1, m);
-      const double* pi = im + at(l - 1, m);
-      const double* cr = re + at(l, m);
-      const double* ci = im + at(l, m);
-      if (m == 0) {
-        for (std::size_t ie = 0; ie < nep; ++ie) {
-          const double fzr = f * zr[ie], fzi = f * zi[ie];
-          nr[ie] = pr[ie] - (fzr * cr[ie] - fzi * ci[ie]);
-          ni[ie] = pi[ie] - (fzr * ci[ie] + fzi * cr[ie]);
+    for (int m = 0; m <= static_cast<int>(mc); ++m) {
+      for (std::size_t blk = 0; blk < nblk; ++blk) {
+        if (lb[blk] <= l) continue;
+        const std::size_t e0 = blk * kLanes;
+        v4d z_r, z_i, c_r, c_i, p_r, p_i;
+        ld(z_r, zr + e0);
+        ld(z_i, zi + e0);
+        ld(c_r, re + at(l, m) + e0);
+        ld(c_i, im + at(l, m) + e0);
+        ld(p_r, re + at(l - 1, m) + e0);
+        ld(p_i, im + at(l - 1, m) + e0);
+        if (m > 0) {
+          v4d o_r, o_i;
+          ld(o_r, re + at(l, m - 1) + e0);
+          ld(o_i, im + at(l, m - 1) + e0);
+          c_r += o_r;
+          c_i += o_i;
         }
-      } else {
-        const double* lr = re + at(l, m - 1);
-        const double* li = im + at(l, m - 1);
-        for (std::size_t ie = 0; ie < nep; ++ie) {
-          const double sr = cr[ie] + lr[ie], si = ci[ie] + li[ie];
-          const double fzr = f * zr[ie], fzi = f * zi[ie];
-          nr[ie] = pr[ie] - (fzr * sr - fzi * si);
-          ni[ie] = pi[ie] - (fzr * si + fzi * sr);
-        }
+        const v4d fzr = f * z_r, fzi = f * z_i;
+        st(re + at(l + 1, m) + e0, p_r - (fzr * c_r - fzi * c_i));
+        st(im + at(l + 1, m) + e0, p_i - (fzr * c_i + fzi * c_r));
       }
     }
   }
@@ -415,15 +421,17 @@ void chain_kernel(const ChainJob& job) {
   if (job.laml0 == 6 && job.lamx == 6) return chain_kernel_sized<6, 6>(job);
   chain_kernel_sized<0, 0>(job);
 }
-__attribute__((target("avx2,fma"))) void leg_kernel_avx2(std::size_t nep, int lmax, int mc, const double* zr, const double* zi,
-                                                         double* re, double* im) {
-  leg_kernel_body(nep, lmax, mc, zr, zi, re, im);
+__attribute__((target("avx2,fma"))) void leg_kernel_avx2(std::size_t nep, const int* lb, int lmax, int mc, const double* zr,
+                                                         const double* zi, double* re, double* im) {
+  leg_kernel_body(nep, lb, lmax, mc, zr, zi, re, im);
 }
-void leg_kernel_base(std::size_t nep, int lmax, int mc, const double* zr, const double* zi, double* re, double* im) {
-  leg_kernel_body(nep, lmax, mc, zr, zi, re, im);
+void leg_kernel_base(std::size_t nep, const int* lb, int lmax, int mc, const double* zr, const double* zi, double* re,
+                     double* im) {
+  leg_kernel_body(nep, lb, lmax, mc, zr, zi, re, im);
 }
-void leg_kernel(std::size_t nep, int lmax, int mc, const double* zr, const double* zi, double* re, double* im) {
-  cpu_has_avx2_fma() ? leg_kernel_avx2(nep, lmax, mc, zr, zi, re, im) : leg_kernel_base(nep, lmax, mc, zr, zi, re, im);
+void leg_kernel(std::size_t nep, const int* lb, int lmax, int mc, const double* zr, const double* zi, double* re, double* im) {
+  cpu_has_avx2_fma() ? leg_kernel_avx2(nep, lb, lmax, mc, zr, zi, re, im)
+                     : leg_kernel_base(nep, lb, lmax, mc, zr, zi, re, im);
 }
 
 }  // namespace
@@ -558,6 +566,12 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
       lb = std::max(lb, lmax_e);
     }
   }
+  // Largest l a leg table needs per block: any potential's l there, and l0 for the termination.
+  lmax_leg_blk_.assign(nblk_, std::max(l0_, 1));
+  for (std::size_t b = 0; b < nblk_; ++b) {
+    for (std::size_t ip = 0; ip < np; ++ip) lmax_leg_blk_[b] = std::max(lmax_leg_blk_[b], lmax_blk_[ip * nblk_ + b]);
+    lmax_leg_blk_[b] = std::min(lmax_leg_blk_[b], lmax_all_);
+  }
   inv_p_.resize(ne);
   for (std::size_t ie = 0; ie < ne; ++ie) inv_p_[ie] = std::abs(p_[ie]) < 1e-10 ? cplx(0.0, 0.0) : 1.0 / p_[ie];
   exp2idelta_abs_.resize(ne);
@@ -580,11 +594,6 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   }
   build_set(ms_);
   build_set(ss_);
-  nn_ = 0;
-  for (const auto* set : {&ms_.lam, &ss_.lam}) {
-    for (const auto& x : *set) nn_ = std::max(nn_, x.nu + 1);
-  }
-  if (np > 128) throw InputError("phase shifts: more than 128 potentials");
   dcol_.assign(nl, 0.0);
   zr_.assign(nep_, 0.0);
   zi_.assign(nep_, 0.0);
@@ -773,42 +782,7 @@ RehrAlbersCalculator::LegData RehrAlbersCalculator::leg_table(double leg_A) {
       zr_[ie] = inv_p_[ie].imag() * inv_r;
       zi_[ie] = -inv_p_[ie].real() * inv_r;
     }
-    leg_kernel(nep, lmax_all_, mc_, zr_.data(), zi_.data(), re, im);
-  }
-  return {re, im};
-}
-
-RehrAlbersCalculator::LegData RehrAlbersCalculator::tc_table(int ip, double leg_A) {
-  // t_l c̃_l^{(n)}(z) of potential ip on an incoming leg, n = 0..nn_−1: the part of the vertex
-  // sum that does not depend on the outgoing leg or β, shared by every vertex it enters.
-  const long long key = std::llround(leg_A * 1e8) * 128 + ip;
-  const std::size_t nep = nep_;
-  const std::size_t nl = static_cast<std::size_t>(lmax_all_ + 1);
-  const std::size_t w = nl * static_cast<std::size_t>(nn_) * nep;
-  if (auto it = tc_cache_.find(key); it != tc_cache_.end()) {
-    const double* base = legs_.at(it->second);
-    return {base, base + w};
-  }
-  const LegData c = leg_table(leg_A);
-  const std::size_t offset = legs_.alloc(2 * w);
-  tc_cache_.emplace(key, offset);
-  double* re = legs_.at(offset);
-  double* im = re + w;
-  const int mcw = mc_ + 1;
-  const std::size_t toff = static_cast<std::size_t>(ip) * nl * nep;
-  for (std::size_t l = 0; l < nl; ++l) {
-    const double* tr = tre_.data() + toff + l * nep;
-    const double* ti = tim_.data() + toff + l * nep;
-    for (int n = 0; n < nn_; ++n) {
-      const double* cr = c.re + (l * static_cast<std::size_t>(mcw) + static_cast<std::size_t>(n)) * nep;
-      const double* ci = c.im + (l * static_cast<std::size_t>(mcw) + static_cast<std::size_t>(n)) * nep;
-      double* xr = re + (l * static_cast<std::size_t>(nn_) + static_cast<std::size_t>(n)) * nep;
-      double* xi = im + (l * static_cast<std::size_t>(nn_) + static_cast<std::size_t>(n)) * nep;
-      for (std::size_t ie = 0; ie < nep; ++ie) {
-        xr[ie] = tr[ie] * cr[ie] - ti[ie] * ci[ie];
-        xi[ie] = tr[ie] * ci[ie] + ti[ie] * cr[ie];
-      }
-    }
+    leg_kernel(nep, lmax_leg_blk_.data(), lmax_all_, mc_, zr_.data(), zi_.data(), re, im);
   }
   return {re, im};
 }
@@ -844,7 +818,7 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
     for (int l = 0; l <= lvmax; ++l) dmax = std::max(dmax, std::abs(d[l]));
     pair_zero[p] = dmax < 1e-12;
   }
-  const LegData cin_t = tc_table(ip, rin_A);
+  const LegData cin_t = leg_table(rin_A);
   const LegData cout_t = leg_table(rout_A);
   // Chunks of the non-zero entries, up to 4 per (mo, ni); zero entries are written as zeros.
   std::array<int, 64> cmo{}, cni{}, ck{};
@@ -878,9 +852,11 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   job.nblk = static_cast<int>(nblk_);
   job.nep = nep;
   job.lmax_blk = lmax_blk_.data() + static_cast<std::size_t>(ip) * nblk_;
-  job.xr = cin_t.re;
-  job.xi = cin_t.im;
-  job.nn = nn_;
+  const std::size_t off = static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl) * nep;
+  job.tr = tre_.data() + off;
+  job.ti = tim_.data() + off;
+  job.cinr = cin_t.re;
+  job.cini = cin_t.im;
   job.coutr = cout_t.re;
   job.couti = cout_t.im;
   job.mcw = mc_ + 1;
@@ -919,7 +895,6 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   // Caches are trimmed only between paths: references into them stay valid within one path.
   if (legs_.used * sizeof(double) > options_.leg_cache_bytes) {
     leg_cache_.clear();
-    tc_cache_.clear();
     legs_.used = 0;
   }
   if (vertices_.used * sizeof(double) > options_.vertex_cache_bytes) {

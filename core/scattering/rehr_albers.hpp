@@ -93,7 +93,6 @@ class RehrAlbersCalculator {
   const PhaseShifts& phases() const { return *phases_; }
   void clear_cache() {
     leg_cache_.clear();
-    tc_cache_.clear();
     legs_.used = 0;
     vertex_cache_.clear();
     vertices_.used = 0;
@@ -166,8 +165,6 @@ class RehrAlbersCalculator {
   static void eval_pair(const WignerPair& w, double ch, double sh, double cb, int lmax, double* out);
   // c̃ for every energy of one leg length (cached)
   LegData leg_table(double leg_A);
-  // t_l c̃_l^{(n)} of potential ip on an incoming leg, n < nn_, [(l * nn_ + n) * nep_ + ie] (cached)
-  LegData tc_table(int ip, double leg_A);
   // F-core (no azimuthal phase) of one scatterer for every energy (cached), block-major:
   // [((block * nlam² + row * nlam + col) * 2 + re/im) * 4 + lane], energy = block * 4 + lane.
   const double* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad);
@@ -185,12 +182,11 @@ class RehrAlbersCalculator {
   std::vector<double> tre_, tim_;   // t_l SoA: [(ip * (lmax_all_+1) + l) * nep_ + ie], 0 where δ_l = 0
   std::vector<int> lmax_pot_;       // largest l with δ ≠ 0 over all energies, per potential
   std::vector<int> lmax_blk_;       // [ip * nblk_ + block]: largest l with δ ≠ 0 in the block
+  std::vector<int> lmax_leg_blk_;   // [block]: largest l a leg table holds (all potentials, ≥ l0)
   int mc_ = 0;  // largest Hankel derivative order needed (ν + |μ|)
-  int nn_ = 0;  // largest ν + 1
   LamSet ms_, ss_;
   std::unordered_map<VertexKey, std::size_t, VertexKeyHash> vertex_cache_;  // → offset in vertices_
   std::unordered_map<long long, std::size_t> leg_cache_;                    // → offset in legs_
-  std::unordered_map<long long, std::size_t> tc_cache_;                     // (leg, ip) → offset in legs_
   Arena vertices_, legs_;
   // scratch reused between paths (no allocation once warmed up)
   std::vector<double> dmat_;                         // per vertex rotation factors
