@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -697,6 +698,13 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
     }
   }
   set.n_unique = static_cast<int>(uniq.size());
+  for (int u = 0; u < set.n_unique; ++u) {
+    const int a = set.ufull[static_cast<std::size_t>(u)] / nlam, b = set.ufull[static_cast<std::size_t>(u)] % nlam;
+    set.upair.push_back(uniq[static_cast<std::size_t>(u)].pair);
+    if (u >= 64) continue;
+    if (b < set.laml0) set.need_first |= std::uint64_t{1} << u;
+    if (a < set.laml0) set.need_last |= std::uint64_t{1} << u;
+  }
   for (const auto& [mu, mup] : pair_mu) set.pairs.push_back(make_pair_coef(mu, mup, lmax_all_));
   // Chunks: unique entries grouped by (mo, ni), at most 4 per chunk.
   for (int mo = 0; mo <= mc_; ++mo) {
@@ -787,31 +795,43 @@ RehrAlbersCalculator::LegData RehrAlbersCalculator::leg_table(double leg_A) {
   return {re, im};
 }
 
-const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad) {
-  // Unique F-core entries of one scatterer (§3.5) without the azimuthal phase e^{−iμη}, every
-  // energy: they depend only on (potential, incoming and outgoing leg lengths, β) and are shared
-  // between paths (stored on first sight; the cache is trimmed between paths).
-  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
-  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) return vertices_.at(it->second);
+const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad,
+                                                 std::uint64_t need) {
+  // F-core entries of one scatterer (§3.5) without the azimuthal phase e^{−iμη}, every energy:
+  // they depend only on (potential, incoming and outgoing leg lengths, β) and are shared between
+  // paths (stored on first sight; the cache is trimmed between paths). Only the unique entries in
+  // `need` are guaranteed: the first scatterer's chain product reads only columns < laml0, the last
+  // one's only rows < laml0; entries are added when a later path needs more.
   const LamSet& set = ss ? ss_ : ms_;
+  if (set.n_unique > 64) need = ~std::uint64_t{0};
+  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
   const std::size_t nep = nep_;
   const int nl = lmax_all_ + 1;
   const int nfull = static_cast<int>(set.lam.size() * set.lam.size());
   const std::size_t n = static_cast<std::size_t>(2 * nfull) * nep;
-  const std::size_t offset = vertices_.alloc(n);
-  vertex_cache_.emplace(key, offset);
-  double* table = vertices_.at(offset);
+  auto it = vertex_cache_.find(key);
+  if (it == vertex_cache_.end()) it = vertex_cache_.emplace(key, VertexEntry{vertices_.alloc(n), 0}).first;
+  double* table = vertices_.at(it->second.offset);
+  const std::uint64_t missing = need & ~it->second.done;
+  if (missing == 0) return table;
+  it->second.done |= missing;
+  auto wanted = [&](int u) { return u >= 64 || ((missing >> u) & 1u) != 0; };
   const int lvmax = lmax_pot_[static_cast<std::size_t>(ip)];
   if (lvmax < 0) {
     std::fill_n(table, n, 0.0);
+    it->second.done = ~std::uint64_t{0};
     return table;
   }
   // Rotation factors D_p[l] = (2l+1)(−1)^{|μ|} N_{l|μ|}/N_{l|μ′|} d^l_{μμ′}(β) per (μ, μ′) pair.
   // A pair whose factors all vanish (|D| < 1e-12, e.g. μ′ ≠ −μ at β = π or μ′ ≠ μ at β = 0: single
   // scattering and collinear vertices) gives zero entries that the kernel skips.
   const double ch = std::cos(0.5 * beta_rad), sh = std::sin(0.5 * beta_rad), cb = std::cos(beta_rad);
-  std::array<bool, 64> pair_zero{};
+  std::array<bool, 64> pair_zero{}, pair_used{};
+  for (int u = 0; u < set.n_unique; ++u) {
+    if (wanted(u)) pair_used[static_cast<std::size_t>(set.upair[static_cast<std::size_t>(u)])] = true;
+  }
   for (std::size_t p = 0; p < set.pairs.size(); ++p) {
+    if (!pair_used[p]) continue;
     double* d = dmat_.data() + p * static_cast<std::size_t>(nl);
     eval_pair(set.pairs[p], ch, sh, cb, lvmax, d);
     double dmax = 0.0;
@@ -828,6 +848,7 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   for (const Chunk& x : set.chunks) {
     for (int k = 0; k < x.k; ++k) {
       const int u = x.u[static_cast<std::size_t>(k)], pr = x.pair[static_cast<std::size_t>(k)];
+      if (!wanted(u)) continue;
       if (pair_zero[static_cast<std::size_t>(pr)]) {
         for (std::size_t b = 0; b < nblk_; ++b) {
           double* tb = table + b * static_cast<std::size_t>(nfull) * (2 * kLanes);
@@ -918,8 +939,12 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   // Per path: the vertex tables (cached across paths), azimuthal phases e^{−iμ_a η_{j+1}} of F^{(j)}
   // (η_1 for M), and the termination's rotation factors (§3.7: t ≡ 1, l = l0, angle β_N).
   for (int j = 0; j < n_sc; ++j) {
+    const std::uint64_t need = ss ? (set.need_first & set.need_last)
+                               : j == 0 ? set.need_first
+                               : j == n_sc - 1 ? set.need_last
+                                               : ~std::uint64_t{0};
     job.vt[j] = vertex_table(path.ipot[static_cast<std::size_t>(j)], ss, geo.leg_A[static_cast<std::size_t>(j)],
-                             geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)]);
+                             geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)], need);
   }
   for (int j = 0; j < n; ++j) {
     // e^{−iμη} for |μ| ≤ 4 as integer powers of e^{−iη}: one sincos per leg instead of per λ.

@@ -12,6 +12,7 @@
 /// cached and shared between paths. The energy loop allocates nothing.
 #include <complex>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <array>
 #include <unordered_map>
@@ -144,6 +145,10 @@ class RehrAlbersCalculator {
     std::vector<Chunk> chunks;
     std::vector<int> ufull, mfull;  // unique entry → full index row * nlam + col, and of its mirror
     std::vector<double> msign;      // unique entry → sign of its mirror (±1)
+    std::vector<int> upair;         // unique entry → its (μ, μ′) pair
+    // Unique entries (bits, first 64) the chain reads of the first scatterer (columns < laml0)
+    // and of the last one (rows < laml0); middle scatterers need all.
+    std::uint64_t need_first = 0, need_last = 0;
     std::vector<WignerPair> term;   // termination pairs, [a * laml0 + b], l = l0 only
   };
   struct VertexKey {
@@ -167,7 +172,7 @@ class RehrAlbersCalculator {
   LegData leg_table(double leg_A);
   // F-core (no azimuthal phase) of one scatterer for every energy (cached), block-major:
   // [((block * nlam² + row * nlam + col) * 2 + re/im) * 4 + lane], energy = block * 4 + lane.
-  const double* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad);
+  const double* vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad, std::uint64_t need);
 
   const PhaseShifts* phases_;
   RehrAlbersOptions options_;
@@ -185,7 +190,11 @@ class RehrAlbersCalculator {
   std::vector<int> lmax_leg_blk_;   // [block]: largest l a leg table holds (all potentials, ≥ l0)
   int mc_ = 0;  // largest Hankel derivative order needed (ν + |μ|)
   LamSet ms_, ss_;
-  std::unordered_map<VertexKey, std::size_t, VertexKeyHash> vertex_cache_;  // → offset in vertices_
+  struct VertexEntry {
+    std::size_t offset = 0;   // in vertices_
+    std::uint64_t done = 0;   // unique entries computed (bits)
+  };
+  std::unordered_map<VertexKey, VertexEntry, VertexKeyHash> vertex_cache_;
   std::unordered_map<long long, std::size_t> leg_cache_;                    // → offset in legs_
   Arena vertices_, legs_;
   // scratch reused between paths (no allocation once warmed up)
