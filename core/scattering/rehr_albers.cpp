@@ -603,6 +603,10 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   dmat_.assign(std::max(ms_.pairs.size(), ss_.pairs.size()) * nl, 0.0);
   vertices_.block = std::max<std::size_t>(std::size_t{1} << 16,
                                           static_cast<std::size_t>(2 * kMaxLam * kMaxLam) * nep_);
+  ring_slot_ = static_cast<std::size_t>(2 * std::max(ms_.lam.size() * ms_.lam.size(), ss_.lam.size() * ss_.lam.size())) * nep_;
+  ring_.block = ring_slot_ * kRingSlots;
+  ring_.alloc(ring_.block);
+  ring_gen_.assign(kRingSlots, 0);
   legs_.block = std::max<std::size_t>(std::size_t{1} << 16, static_cast<std::size_t>(2 * (lmax_all_ + 1) * (mc_ + 1)) * nep_);
 }
 
@@ -809,9 +813,29 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   const int nl = lmax_all_ + 1;
   const int nfull = static_cast<int>(set.lam.size() * set.lam.size());
   const std::size_t n = static_cast<std::size_t>(2 * nfull) * nep;
+  // A vertex seen for the first time goes to a small ring of reused slots (disordered clusters
+  // rarely see a vertex twice, so most tables never reach the cache); a second sighting copies it
+  // from the ring into the cache if it is still there, else it is computed into the cache.
   auto it = vertex_cache_.find(key);
-  if (it == vertex_cache_.end()) it = vertex_cache_.emplace(key, VertexEntry{vertices_.alloc(n), 0}).first;
-  double* table = vertices_.at(it->second.offset);
+  double* table = nullptr;
+  if (it == vertex_cache_.end()) {
+    const std::size_t slot = ring_next_++ % kRingSlots;
+    it = vertex_cache_.emplace(key, VertexEntry{slot * ring_slot_, 0, true, ++ring_gen_[slot]}).first;
+    table = ring_.at(it->second.offset);
+  } else if (it->second.in_ring) {
+    const std::size_t slot = it->second.offset / ring_slot_;
+    const std::size_t offset = vertices_.alloc(n);
+    if (ring_gen_[slot] == it->second.gen) {
+      std::copy_n(ring_.at(it->second.offset), n, vertices_.at(offset));
+    } else {
+      it->second.done = 0;  // overwritten in the ring: compute again
+    }
+    it->second.offset = offset;
+    it->second.in_ring = false;
+    table = vertices_.at(offset);
+  } else {
+    table = vertices_.at(it->second.offset);
+  }
   const std::uint64_t missing = need & ~it->second.done;
   if (missing == 0) return table;
   it->second.done |= missing;

@@ -191,9 +191,15 @@ class RehrAlbersCalculator {
   int mc_ = 0;  // largest Hankel derivative order needed (ν + |μ|)
   LamSet ms_, ss_;
   struct VertexEntry {
-    std::size_t offset = 0;   // in vertices_
+    std::size_t offset = 0;   // in vertices_, or in ring_ while in_ring
     std::uint64_t done = 0;   // unique entries computed (bits)
+    bool in_ring = false;
+    std::uint64_t gen = 0;    // ring slot generation it was written with
   };
+  static constexpr std::size_t kRingSlots = 32;  // > the scatterers of one path
+  Arena ring_;                       // first sightings: kRingSlots reused slots
+  std::size_t ring_slot_ = 0, ring_next_ = 0;
+  std::vector<std::uint64_t> ring_gen_;
   std::unordered_map<VertexKey, VertexEntry, VertexKeyHash> vertex_cache_;
   std::unordered_map<long long, std::size_t> leg_cache_;                    // → offset in legs_
   Arena vertices_, legs_;
