@@ -280,6 +280,53 @@ double RmcModel::refit_e0(std::size_t e, double half_width, double tol) {
   return best_x;
 }
 
+void RmcModel::scale_cell(double factor) {
+  if (!(factor > 0.5 && factor < 2.0)) throw InputError("rmc: cell scale factor out of range");
+  sys_.cell_A *= factor;
+  for (auto& x : sys_.position_A) x *= factor;
+  inv_t_ = sys_.cell_A.transpose().inverse();
+  if (!(options_.chi_rmax_A < 0.5 * min_width(sys_.cell_A)))
+    throw InputError("rmc: scaled cell is too small for chi_rmax");
+  recompute();
+  init_energy();
+}
+
+double RmcModel::refit_cell_scale(double half_width, double tol) {
+  if (!(half_width > 0 && half_width < 0.2)) throw InputError("rmc: cell scale window must be in (0, 0.2)");
+  double current = 1.0;  // scale of the cell now, relative to the cell at the call
+  auto f = [&](double s) {
+    scale_cell(s / current);
+    current = s;
+    return misfit_;
+  };
+  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+  double a = 1.0 - half_width, b = 1.0 + half_width;
+  double c = b - g * (b - a), d = a + g * (b - a);
+  double best_x = 1.0, best_f = misfit_;
+  double fc = f(c), fd = f(d);
+  if (fc < best_f) best_x = c, best_f = fc;
+  if (fd < best_f) best_x = d, best_f = fd;
+  while (b - a > tol) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+      if (fc < best_f) best_x = c, best_f = fc;
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+      if (fd < best_f) best_x = d, best_f = fd;
+    }
+  }
+  scale_cell(best_x / current);
+  return best_x;
+}
+
 void RmcModel::set_background(std::size_t e, std::vector<double> k, std::vector<double> bg) {
   if (bg.size() != k.size() || bg.size() < 2)
     throw InputError("rmc: background needs matching k and background arrays");
@@ -524,6 +571,7 @@ RmcResult run_rmc(const structure::Structure& start, const std::vector<RmcDatase
       refresh_ms_background(model, options);
     if (options.refit_e0_every && (mv + 1) % options.refit_e0_every == 0) {
       for (std::size_t e = 0; e < model.n_datasets(); ++e) model.refit_e0(e, options.e0_window_eV);
+      if (options.cell_scale_window > 0) res.cell_scale *= model.refit_cell_scale(options.cell_scale_window);
       res.e0_history.push_back(model.e0_shift(0));
     }
     if (options.history_every && (mv + 1) % options.history_every == 0) {

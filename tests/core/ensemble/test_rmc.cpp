@@ -162,7 +162,7 @@ TEST_CASE("HRMC fits the measured Cu foil with S0^2 fixed at 0.9 and physical fi
   std::cout << "HRMC Cu foil: S0^2 " << res.s02[0] << ", E0 shift " << res.e0_shift_eV[0] << " eV, R-space R "
             << res.misfit_per_set[0] << ", k-space R " << res.r_factor[0] << ", shell 1 CN " << st[0].coordination
             << " R " << st[0].mean_r_A << " sigma2 " << st[0].sigma2_A2 << ", shells 2/3 sigma2 " << st[1].sigma2_A2
-            << ' ' << st[2].sigma2_A2 << ", acceptance " << res.acceptance << "; misfit history:";
+            << ' ' << st[2].sigma2_A2 << ", cell scale " << res.cell_scale << ", acceptance " << res.acceptance << "; misfit history:";
   for (double m : res.misfit_history) std::cout << ' ' << m;
   std::cout << '\n';
   CHECK(res.s02[0] == 0.90);  // not refitted
@@ -444,6 +444,30 @@ TEST_CASE("RMC in Cauchy-wavelet space recovers the first shell of a synthetic t
   // a shorter run than the k-space test: σ² within 25 %, CN within 0.1 (d_min keeps atoms in)
   CHECK_THAT(got[0].sigma2_A2, Catch::Matchers::WithinRel(truth[0].sigma2_A2, 0.25));
   CHECK_THAT(got[0].coordination, Catch::Matchers::WithinAbs(truth[0].coordination, 0.1));
+}
+
+TEST_CASE("RMC cell-scale refit recovers an isotropic expansion of a synthetic target", "[ensemble][rmc]") {
+  const auto cfg = jiggle(cu_supercell(4), 0.06, 22);
+  RmcOptions o;
+  o.chi_rmax_A = 5.4;
+  RmcDataset d;
+  d.absorber_z = 29;
+  d.phases = cu_phases();
+  d.k_min_invA = 3;
+  d.k_max_invA = 12;
+  d.k_invA = {0.0, 20.0};
+  d.chi = {1.0, 1.0};
+  {
+    RmcModel m(cfg, {d}, o);
+    m.scale_cell(1.004);
+    d.k_invA = m.fit_k(0);
+    d.chi = m.model_chi(0);
+  }
+  RmcModel m(cfg, {d}, o);
+  const double f = m.refit_cell_scale(0.01, 1e-5);
+  // the target is the same configuration expanded by 0.4 %: golden section to 1e-5
+  CHECK_THAT(f, Catch::Matchers::WithinAbs(1.004, 3e-5));
+  CHECK(m.misfit() < 1e-5);
 }
 
 TEST_CASE("HRMC: incremental Sutton-Chen energy change equals the full recomputation", "[ensemble][rmc]") {
