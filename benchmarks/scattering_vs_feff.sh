@@ -3,11 +3,16 @@
 # tests/reference/scattering, measured in the same run on the same machine.
 #
 # 1. F_eff per path: FEFF's rdinp/pot/xsph/pathfinder run once per case in a scratch folder (not
-#    timed); then `feff8l_genfmt` is timed (CPU user+sys of the process, best of $NREP runs) and
-#    divided by the number of paths in paths.dat; xasforge's RehrAlbersCalculator is timed in
+#    timed); then `feff8l_genfmt` is timed: CPU user+sys of $NLOOP back-to-back runs, best of
+#    $NREP, divided by NLOOP ("whole run") and by the paths in paths.dat; it is also run on a
+#    paths.dat cut to its first path, which gives genfmt's fixed cost (start, phase.pad) and its
+#    marginal cost per path = (T_N − T_1)/(N − 1). xasforge's RehrAlbersCalculator is timed in
 #    process (CPU, std::clock) on the same phaseNN.dat and paths.dat through the hidden Catch case
 #    "[.bench_feff]" of test_feff: "cold" = one pass with a fresh calculator (what one spectrum
-#    costs), "warm" = a repeated pass (vertex/leg caches full).
+#    costs; min and median over the repetitions), "setup" = its constructor, "warm" = a repeated
+#    pass (vertex/leg caches full). Ratios: whole = genfmt whole run / (setup + cold pass), both
+#    per path; marginal = genfmt marginal per path / our cold per path; warm = genfmt marginal /
+#    our warm per path.
 # 2. Whole spectrum: `feff8l` module by module (CPU user+sys of each) vs `xasforge spectrum` on the
 #    same atoms written as a structure file (cluster in a 60 Å box) (stage times from --timing, wall; total CPU incl. the
 #    FEFF child processes that compute the potentials).
@@ -22,24 +27,25 @@ for f in "$bench" "$xas"; do
 done
 cases="${CASES:-cu_fcc fe_bcc nio zno cuo cu_disordered256}"
 nrep=${NREP:-3}
-nloop=${NLOOP:-5}
+nloop=${NLOOP:-10}
 scratch="$(mktemp -d -t xasforge-bench-feff-XXXXXX)"
 trap 'rm -rf "$scratch"' EXIT
 
-cpu_of() {  # CPU seconds (user+sys) of a command run in folder $1, best of $nrep
-  local d=$1; shift
+cpu_of() {  # CPU seconds (user+sys) of one run of a command in folder $1: $2 runs back to back, best of $nrep
+  local d=$1 loops=$2; shift 2
   local best=""
   for ((i = 0; i < nrep; i++)); do
     local t
-    (cd "$d" && /usr/bin/time -o "$scratch/time.txt" -f "%U %S" "$@" >/dev/null 2>&1)
-    t=$(tail -1 "$scratch/time.txt" | awk '{print $1 + $2}')
+    (cd "$d" && /usr/bin/time -o "$scratch/time.txt" -f "%U %S" \
+       bash -c 'n=$1; shift; for ((j = 0; j < n; j++)); do "$@" >/dev/null 2>&1; done' _ "$loops" "$@")
+    t=$(tail -1 "$scratch/time.txt" | awk -v n="$loops" '{print ($1 + $2) / n}')
     best=$(awk -v a="$t" -v b="${best:-1e9}" 'BEGIN{print (a < b) ? a : b}')
   done
   echo "$best"
 }
 
 echo "== F_eff per path (CPU): xasforge RehrAlbersCalculator vs feff8l_genfmt, same phase shifts and paths"
-declare -A genfmt_us npaths
+declare -A genfmt_us genfmt_marg_us genfmt_fixed_ms npaths
 dirs=""
 for c in $cases; do
   d="$scratch/$c"; mkdir -p "$d"; cp "$root/tests/reference/scattering/$c/feff.inp" "$d/"
@@ -47,19 +53,32 @@ for c in $cases; do
      && feff8l_pathfinder >/dev/null 2>&1)
   n=$(grep -c "index, nleg, degeneracy" "$d/paths.dat")
   npaths[$c]=$n
-  t=$(cpu_of "$d" feff8l_genfmt)
+  t=$(cpu_of "$d" "$nloop" feff8l_genfmt)
   genfmt_us[$c]=$(awk -v t="$t" -v n="$n" 'BEGIN{printf "%.1f", 1e6 * t / n}')
+  # the same run with the first path only: genfmt's fixed cost, and its marginal cost per path
+  d1="$scratch/one_$c"; mkdir -p "$d1"; cp "$d"/*.pad "$d"/*.json "$d"/*.dat "$d"/feff.inp "$d1/" 2>/dev/null || true
+  awk '/index, nleg, degeneracy/ { if (++np == 2) exit } { print }' "$d/paths.dat" > "$d1/paths.dat"
+  t1=$(cpu_of "$d1" "$nloop" feff8l_genfmt)
+  genfmt_fixed_ms[$c]=$(awk -v t="$t1" 'BEGIN{printf "%.1f", 1e3 * t}')
+  genfmt_marg_us[$c]=$(awk -v t="$t" -v t1="$t1" -v n="$n" 'BEGIN{printf "%.1f", 1e6 * (t - t1) / (n - 1)}')
   dirs="$dirs $d"
 done
 out=$(XASFORGE_BENCH_DIRS="$dirs" "$bench" "[.bench_feff]" | grep '^BENCH')
-printf '%-18s %6s %14s %14s %14s %10s %10s\n' case paths "genfmt us/path" "cold us/path" "warm us/path" "ratio cold" "ratio warm"
-while read -r _ name paths cold warm _; do
-  n=${paths#paths=}; cold=${cold#cold_us=}; warm=${warm#warm_us=}; g=${genfmt_us[$name]}
-  printf '%-18s %6s %14s %14s %14s %10s %10s\n' "$name" "$n" "$g" "$cold" "$warm" \
-    "$(awk -v a="$g" -v b="$cold" 'BEGIN{printf "%.1fx", a/b}')" "$(awk -v a="$g" -v b="$warm" 'BEGIN{printf "%.1fx", a/b}')"
+printf '%-17s %5s | %8s %8s %8s | %7s %7s %7s %7s | %7s %7s %7s\n' case paths "gf run" "gf fix" "gf marg" \
+  setup cold "cold md" warm "whole" "marg" "warm"
+printf '%-17s %5s | %8s %8s %8s | %7s %7s %7s %7s | %7s %7s %7s\n' "" "" "us/path" "ms" "us/path" us "us/path" \
+  "us/path" "us/path" ratio ratio ratio
+while read -r _ name paths cold warm _ cmed _ setup; do
+  n=${paths#paths=}; cold=${cold#cold_us=}; warm=${warm#warm_us=}; cmed=${cmed#cold_median_us=}; setup=${setup#setup_us=}
+  g=${genfmt_us[$name]}; gm=${genfmt_marg_us[$name]}; gf=${genfmt_fixed_ms[$name]}
+  printf '%-17s %5s | %8s %8s %8s | %7s %7s %7s %7s | %7s %7s %7s\n' "$name" "$n" "$g" "$gf" "$gm" "$setup" "$cold" "$cmed" "$warm" \
+    "$(awk -v a="$g" -v c="$cold" -v s="$setup" -v n="$n" 'BEGIN{printf "%.0fx", a / (c + s / n)}')" \
+    "$(awk -v a="$gm" -v b="$cold" 'BEGIN{printf "%.0fx", a/b}')" "$(awk -v a="$gm" -v b="$warm" 'BEGIN{printf "%.0fx", a/b}')"
 done <<< "$out"
-echo "(genfmt: CPU of one process run (best of $nrep x $nloop runs) incl. reading phase.pad and writing feff.pad,"
-echo " divided by the paths in paths.dat)"
+echo "(gf run: genfmt CPU per run / paths (best of $nrep x $nloop runs, incl. start, reading phase.pad, writing feff.pad);"
+echo " gf fix: CPU of a run on the first path only; gf marg: (run - fix) / (paths - 1);"
+echo " cold: min over repetitions, cold md: median; whole = gf run / (cold + setup/paths); marg = gf marg / cold;"
+echo " warm = gf marg / warm)"
 
 echo
 echo "== Whole spectrum per structure: feff8l module by module vs xasforge spectrum (same atoms)"
@@ -69,7 +88,8 @@ for c in $cases; do
   d="$scratch/$c"
   fe=""; tot=0; rest=0
   for m in feff8l_rdinp feff8l_pot feff8l_xsph feff8l_pathfinder feff8l_genfmt feff8l_ff2x; do
-    t=$(cpu_of "$d" "$m"); fe="$fe $t"; tot=$(awk -v a="$tot" -v b="$t" 'BEGIN{print a + b}')
+    case $m in feff8l_pot|feff8l_xsph) loops=1 ;; *) loops=$nloop ;; esac
+    t=$(cpu_of "$d" "$loops" "$m"); fe="$fe $t"; tot=$(awk -v a="$tot" -v b="$t" 'BEGIN{print a + b}')
     case $m in feff8l_pathfinder|feff8l_genfmt|feff8l_ff2x) rest=$(awk -v a="$rest" -v b="$t" 'BEGIN{print a + b}') ;; esac
   done
   # The same atoms as a structure file; settings from feff.inp (RPATH, NLEG, DEBYE or SIG2).
@@ -125,7 +145,7 @@ PY
     "$(awk -v a="$tot" -v b="$best_cpu" 'BEGIN{printf "%.1fx", a/b}')" \
     "$(awk -v a="$rest" -v b="$ours_rest" 'BEGIN{printf "%.3f/%.4f s = %.0fx", a, b, a/b}')"
 done
-echo "(FEFF: CPU user+sys per module, best of $nrep x $nloop; xasforge: stage times of the best run (phases wall, others CPU)"
+echo "(FEFF: CPU user+sys per module, best of $nrep (pot, xsph) or of $nrep x $nloop back-to-back runs (others); xasforge: stage times of the best run (phases wall, others CPU)"
 echo " and its total CPU"
 echo " incl. the FEFF rdinp/pot/xsph child processes that compute the potentials; ratio = CPU totals;"
 echo " after potentials = FEFF pathfinder+genfmt+ff2x CPU vs xasforge paths+F_eff+sigma2+sum)"

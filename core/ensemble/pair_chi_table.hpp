@@ -11,6 +11,7 @@
 /// 2qr oscillation has period π/q ≥ 0.2 Å for q ≤ 15 Å⁻¹, so the interpolation error is
 /// ≤ (2q·dr)²/8 ≈ 4·10⁻⁴ of the amplitude.
 #include <complex>
+#include <memory>
 #include <vector>
 
 #include "core/scattering/phase_shifts.hpp"
@@ -24,13 +25,24 @@ class PairChiTable {
   PairChiTable(const scattering::PhaseShifts& phases, int scatterer_ipot, const std::vector<double>& k_invA,
                double e0_shift_eV, double r_min_A, double r_max_A, double dr_A = 0.002);
 
+  /// Re-evaluates the table for another E0 shift (same k grid and r range): only the
+  /// interpolation onto q and the sine are redone, the per-r Rehr–Albers χ̃ (amplitude and
+  /// unwrapped phase on the EXAFS grid) is kept from construction (and shared by copies).
+  void set_e0_shift(double e0_shift_eV);
+  double e0_shift_eV() const { return e0_shift_; }
+
   /// Adds weight·χ_pair(r) to out (size = k grid). r outside [r_min, r_max] adds nothing.
   void add(double r_A, double weight, std::vector<double>& out) const;
   double r_min_A() const { return r_min_; }
   double r_max_A() const { return r_max_; }
 
  private:
-  std::vector<double> q_;
+  struct Basis {  // per r row: |χ̃_SS| and its unwrapped phase on the EXAFS grid
+    std::vector<double> kg, amp, phase;  // amp/phase: [ir * ne + ie]
+  };
+  std::shared_ptr<const Basis> basis_;
+  std::vector<double> k_, q_;
+  double e0_shift_ = 0;
   double r_min_, r_max_, dr_;
   std::size_t n_r_;
   std::vector<double> chi_;  // [ir * nk + ik]

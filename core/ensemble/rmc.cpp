@@ -9,11 +9,21 @@
 
 #include "core/ensemble/neighbor_list.hpp"
 #include "core/ensemble/random_stream.hpp"
+#include "core/ensemble/snapshot_chi.hpp"
+#include "core/ensemble/sutton_chen.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "core/xafs/cauchy_wavelet.hpp"
 
 namespace xasforge::ensemble {
+
+SnapshotChiOptions ms_background_options(const RmcOptions& options) {
+  SnapshotChiOptions so;
+  so.rmax_A = options.ms_background_rmax_A;
+  so.max_legs = options.ms_background_max_legs;
+  so.cluster_radius_A = std::max(so.rmax_A, 7.0);
+  return so;
+}
 
 ResidualSpace parse_residual_space(const std::string& name) {
   if (name == "k") return ResidualSpace::K;
@@ -88,16 +98,9 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
       }
       s.window.push_back(w);
     }
-    if (!dd.background.empty()) {
-      if (dd.background.size() != dd.background_k_invA.size() || dd.background.size() < 2)
-        throw InputError("rmc: background needs matching background_k_invA and background arrays");
-      for (double k : s.k) {
-        const double q2 = k * k - dd.e0_shift_eV * units::kEtok;
-        s.bg.push_back(interpolate(dd.background_k_invA, dd.background, q2 >= 0 ? std::sqrt(q2) : 0.0));
-      }
-    } else {
-      s.bg.assign(s.k.size(), 0.0);
-    }
+    if (!dd.background.empty() && (dd.background.size() != dd.background_k_invA.size() || dd.background.size() < 2))
+      throw InputError("rmc: background needs matching background_k_invA and background arrays");
+    interpolate_background(s);
     s.n_absorbers = static_cast<double>(std::count(sys_.z.begin(), sys_.z.end(), dd.absorber_z));
     if (s.n_absorbers == 0) throw InputError("rmc: no absorber of Z = " + std::to_string(dd.absorber_z));
     s.table_by_z.resize(static_cast<std::size_t>(zmax) + 1);
@@ -165,6 +168,173 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
     sets_.push_back(std::move(s));
   }
   recompute();
+  init_energy();
+}
+
+namespace {
+inline double ipow(double x, int n) {
+  double r = 1.0;
+  for (int i = 0; i < n; ++i) r *= x;
+  return r;
+}
+}  // namespace
+
+void RmcModel::init_energy() {
+  sc_on_ = options_.energy_temperature_K > 0;
+  trial_de_ = 0;
+  if (!sc_on_) return;
+  const int z0 = sys_.z.front();
+  for (int z : sys_.z)
+    if (z != z0) throw InputError("rmc: the HRMC energy term supports one element per cell (Sutton–Chen)");
+  const auto p = sutton_chen_parameters(z0);
+  if (!p) throw InputError("rmc: no Sutton–Chen parameters for Z = " + std::to_string(z0) + " (HRMC energy term)");
+  sc_eps_ = p->epsilon_eV;
+  sc_a_ = p->a_A;
+  sc_c_ = p->c;
+  sc_n_ = p->n;
+  sc_m_ = p->m;
+  const double rc = std::min(2.0 * p->a_A, 0.5 * min_width(sys_.cell_A) - 1e-6);
+  sc_rc2_ = rc * rc;
+  sc_rho_.assign(sys_.size(), 0.0);
+  sc_drho_.assign(sys_.size(), 0.0);
+  for (const auto& pr : find_pairs(sys_, rc)) {
+    const double r = (sys_.position_A[pr.j] + pr.shift_A - sys_.position_A[pr.i]).norm();
+    if (r * r > sc_rc2_) continue;
+    const double v = ipow(sc_a_ / r, sc_m_);
+    sc_rho_[pr.i] += v;
+    sc_rho_[pr.j] += v;
+  }
+}
+
+double RmcModel::energy() const {
+  if (!sc_on_) return 0.0;
+  double e = 0;
+  for (const auto& pr : find_pairs(sys_, std::sqrt(sc_rc2_))) {
+    const double r = (sys_.position_A[pr.j] + pr.shift_A - sys_.position_A[pr.i]).norm();
+    if (r * r <= sc_rc2_) e += sc_eps_ * ipow(sc_a_ / r, sc_n_);
+  }
+  for (double rho : sc_rho_) e -= sc_eps_ * sc_c_ * std::sqrt(rho);
+  return e;
+}
+
+void RmcModel::interpolate_background(Set& s) {
+  const auto& dd = s.data;
+  s.bg.assign(s.k.size(), 0.0);
+  if (dd.background.empty()) return;
+  for (std::size_t i = 0; i < s.k.size(); ++i) {
+    const double q2 = s.k[i] * s.k[i] - dd.e0_shift_eV * units::kEtok;
+    s.bg[i] = interpolate(dd.background_k_invA, dd.background, q2 >= 0 ? std::sqrt(q2) : 0.0);
+  }
+}
+
+void RmcModel::update_misfit() {
+  misfit_ = 0;
+  for (const auto& x : sets_) misfit_ += x.data.weight * set_misfit(x, x.sum);
+}
+
+void RmcModel::set_e0_shift(std::size_t e, double e0) {
+  auto& s = sets_.at(e);
+  for (auto& t : s.table_by_z) {
+    if (!t) continue;
+    auto shifted = std::make_shared<PairChiTable>(*t);  // shares the per-r χ̃ basis
+    shifted->set_e0_shift(e0);
+    t = std::move(shifted);
+  }
+  s.data.e0_shift_eV = e0;
+  interpolate_background(s);
+  recompute();
+}
+
+double RmcModel::refit_e0(std::size_t e, double half_width, double tol) {
+  if (!(half_width > 0)) throw InputError("rmc: E0 search window must be > 0 eV");
+  const double centre = sets_.at(e).data.e0_shift_eV;
+  auto f = [&](double e0) {
+    set_e0_shift(e, e0);
+    return misfit_;
+  };
+  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+  double a = centre - half_width, b = centre + half_width;
+  double c = b - g * (b - a), d = a + g * (b - a);
+  double fc = f(c), fd = f(d);
+  double best_x = centre, best_f = f(centre);
+  if (fc < best_f) best_x = c, best_f = fc;
+  if (fd < best_f) best_x = d, best_f = fd;
+  while (b - a > tol) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+      if (fc < best_f) best_x = c, best_f = fc;
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+      if (fd < best_f) best_x = d, best_f = fd;
+    }
+  }
+  set_e0_shift(e, best_x);
+  return best_x;
+}
+
+void RmcModel::scale_cell(double factor) {
+  if (!(factor > 0.5 && factor < 2.0)) throw InputError("rmc: cell scale factor out of range");
+  sys_.cell_A *= factor;
+  for (auto& x : sys_.position_A) x *= factor;
+  inv_t_ = sys_.cell_A.transpose().inverse();
+  if (!(options_.chi_rmax_A < 0.5 * min_width(sys_.cell_A)))
+    throw InputError("rmc: scaled cell is too small for chi_rmax");
+  recompute();
+  init_energy();
+}
+
+double RmcModel::refit_cell_scale(double half_width, double tol) {
+  if (!(half_width > 0 && half_width < 0.2)) throw InputError("rmc: cell scale window must be in (0, 0.2)");
+  double current = 1.0;  // scale of the cell now, relative to the cell at the call
+  auto f = [&](double s) {
+    scale_cell(s / current);
+    current = s;
+    return misfit_;
+  };
+  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+  double a = 1.0 - half_width, b = 1.0 + half_width;
+  double c = b - g * (b - a), d = a + g * (b - a);
+  double best_x = 1.0, best_f = misfit_;
+  double fc = f(c), fd = f(d);
+  if (fc < best_f) best_x = c, best_f = fc;
+  if (fd < best_f) best_x = d, best_f = fd;
+  while (b - a > tol) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+      if (fc < best_f) best_x = c, best_f = fc;
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+      if (fd < best_f) best_x = d, best_f = fd;
+    }
+  }
+  scale_cell(best_x / current);
+  return best_x;
+}
+
+void RmcModel::set_background(std::size_t e, std::vector<double> k, std::vector<double> bg) {
+  if (bg.size() != k.size() || bg.size() < 2)
+    throw InputError("rmc: background needs matching k and background arrays");
+  auto& s = sets_.at(e);
+  s.data.background_k_invA = std::move(k);
+  s.data.background = std::move(bg);
+  interpolate_background(s);
+  update_misfit();
 }
 
 double RmcModel::set_misfit(const Set& s, const std::vector<double>& sum) const {
@@ -223,12 +393,31 @@ bool RmcModel::propose(std::size_t m, const Eigen::Vector3d& x) {
   };
   for (auto& s : sets_) s.delta.assign(s.k.size(), 0.0);
   const int zm = sys_.z[m];
+  double de_pair = 0, rho_m_new = 0, de_embed = 0;
   for (std::size_t j = 0; j < n; ++j) {
     if (j == m) continue;
     const Eigen::Vector3d dn = mi(sys_.position_A[j] - x);
     const double rn2 = dn.squaredNorm();
     if (rn2 < dmin2) return false;
     const double ro2 = mi(sys_.position_A[j] - x_old).squaredNorm();
+    if (sc_on_) {
+      // Sutton–Chen: pair term of (m, j) and the change of ρ_j (its embedding term)
+      double dr = 0;
+      if (rn2 <= sc_rc2_) {
+        const double rn = std::sqrt(rn2);
+        const double vm = ipow(sc_a_ / rn, sc_m_);
+        de_pair += ipow(sc_a_ / rn, sc_n_);
+        rho_m_new += vm;
+        dr += vm;
+      }
+      if (ro2 <= sc_rc2_) {
+        const double ro = std::sqrt(ro2);
+        de_pair -= ipow(sc_a_ / ro, sc_n_);
+        dr -= ipow(sc_a_ / ro, sc_m_);
+      }
+      sc_drho_[j] = dr;
+      if (dr != 0.0) de_embed += std::sqrt(std::max(sc_rho_[j] + dr, 0.0)) - std::sqrt(sc_rho_[j]);
+    }
     if (rn2 > rmax2 && ro2 > rmax2) continue;
     const double rn = std::sqrt(rn2), ro = std::sqrt(ro2);
     const int zj = sys_.z[j];
@@ -250,6 +439,11 @@ bool RmcModel::propose(std::size_t m, const Eigen::Vector3d& x) {
       }
     }
   }
+  if (sc_on_) {
+    de_embed += std::sqrt(rho_m_new) - std::sqrt(sc_rho_[m]);
+    trial_rho_m_ = rho_m_new;
+    trial_de_ = sc_eps_ * (de_pair - sc_c_ * de_embed);
+  }
   trial_misfit_ = 0;
   for (auto& s : sets_) {
     s.trial_sum.resize(s.sum.size());
@@ -265,6 +459,11 @@ void RmcModel::accept() {
   for (auto& s : sets_) s.sum.swap(s.trial_sum);
   sys_.position_A[trial_atom_] = trial_x_;
   misfit_ = trial_misfit_;
+  if (sc_on_) {
+    for (std::size_t j = 0; j < sc_rho_.size(); ++j)
+      if (j != trial_atom_) sc_rho_[j] += sc_drho_[j];
+    sc_rho_[trial_atom_] = trial_rho_m_;
+  }
 }
 
 double RmcModel::refit_s02(std::size_t e) {
@@ -293,8 +492,7 @@ double RmcModel::refit_s02(std::size_t e) {
     }
   }
   if (den > 0 && num > 0) s.data.s02 = num / den;
-  misfit_ = 0;
-  for (const auto& x : sets_) misfit_ += x.data.weight * set_misfit(x, x.sum);
+  update_misfit();
   return s.data.s02;
 }
 
@@ -318,6 +516,25 @@ double RmcModel::r_factor(std::size_t e) const {
   return num / den;
 }
 
+namespace {
+// Multiple-scattering background of every data set from the model's current configuration.
+void refresh_ms_background(RmcModel& model, const RmcOptions& options) {
+  const auto cfg = model.structure();
+  for (std::size_t e = 0; e < model.n_datasets(); ++e) {
+    const auto& d = model.dataset(e);
+    std::vector<std::size_t> sites;
+    for (std::size_t i = 0; i < cfg.size(); ++i)
+      if (cfg.site(i).z == d.absorber_z) sites.push_back(i);
+    const std::size_t n = std::max<std::size_t>(1, std::min(options.ms_background_absorbers, sites.size()));
+    std::vector<std::size_t> pick;
+    for (std::size_t j = 0; j < n; ++j) pick.push_back(sites[j * sites.size() / n]);
+    model.set_background(e, feff_output_k_grid(),
+                         multiple_scattering_background(cfg, pick, d.phases,
+                                                        ms_background_options(options)));
+  }
+}
+}  // namespace
+
 RmcResult run_rmc(const structure::Structure& start, const std::vector<RmcDataset>& datasets, const RmcOptions& options) {
   RmcModel model(start, datasets, options);
   RandomStream rng(options.seed, "rmc.chain." + std::to_string(options.chain));
@@ -335,7 +552,13 @@ RmcResult run_rmc(const structure::Structure& start, const std::vector<RmcDatase
     const double u = rng.uniform();
     if (model.propose(m, x)) {
       ++attempted;
-      const double delta = model.trial_misfit() - model.misfit();
+      double delta = model.trial_misfit() - model.misfit();
+      if (options.energy_temperature_K > 0) {
+        // HRMC: ξ/T + E/(k_B T_phys); with T → 0 the data term alone decides (as plain RMC)
+        delta = t > 0 ? delta / t + model.trial_energy_change() / (units::kBoltzmannEvPerK * options.energy_temperature_K)
+                      : delta;
+        if (t > 0) t = 1.0;
+      }
       if (delta <= 0 || (t > 0 && u < std::exp(-delta / t))) {
         model.accept();
         ++accepted;
@@ -344,6 +567,13 @@ RmcResult run_rmc(const structure::Structure& start, const std::vector<RmcDatase
     }
     if (options.refit_s02_every && (mv + 1) % options.refit_s02_every == 0)
       for (std::size_t e = 0; e < model.n_datasets(); ++e) model.refit_s02(e);
+    if (options.ms_background_every && (mv + 1) % options.ms_background_every == 0)
+      refresh_ms_background(model, options);
+    if (options.refit_e0_every && (mv + 1) % options.refit_e0_every == 0) {
+      for (std::size_t e = 0; e < model.n_datasets(); ++e) model.refit_e0(e, options.e0_window_eV);
+      if (options.cell_scale_window > 0) res.cell_scale *= model.refit_cell_scale(options.cell_scale_window);
+      res.e0_history.push_back(model.e0_shift(0));
+    }
     if (options.history_every && (mv + 1) % options.history_every == 0) {
       res.misfit_history.push_back(model.misfit());
       res.r_factor_history.push_back(model.r_factor(0));
@@ -359,6 +589,7 @@ RmcResult run_rmc(const structure::Structure& start, const std::vector<RmcDatase
     res.r_factor.push_back(model.r_factor(e));
     res.misfit_per_set.push_back(model.set_misfit(e));
     res.s02.push_back(model.s02(e));
+    res.e0_shift_eV.push_back(model.e0_shift(e));
   }
   return res;
 }

@@ -68,6 +68,33 @@ struct RmcOptions {
   /// Every this many moves, S0² of every data set is re-fitted by linear least squares in its
   /// misfit metric for the current configuration (0 = keep the given S0²).
   std::size_t refit_s02_every = 0;
+  /// Every this many moves, ΔE0 of every data set is re-fitted (golden-section search of the
+  /// misfit over ΔE0 ± e0_window_eV around the current value, to 0.02 eV) for the current
+  /// configuration (0 = keep the given ΔE0). The E0 shift matters much for a k-space fit.
+  std::size_t refit_e0_every = 0;
+  double e0_window_eV = 1.5;
+  /// Together with the ΔE0 refit (same schedule, when > 0): the cell and all positions are scaled
+  /// isotropically by the factor (within ± this fraction of the current cell, golden section)
+  /// that minimises the misfit — Larch's isotropic expansion α (ΔR = α R). A fixed cell pins the
+  /// mean distances, so phase-shift errors of the theory (ΔR ≈ −0.01 Å in Cu) would otherwise be
+  /// absorbed by E0 and σ². 0 = the cell stays as given.
+  double cell_scale_window = 0.0;
+  /// Every this many moves (0 = never), the fixed multiple-scattering background of every data
+  /// set is recomputed from the current configuration (multiple_scattering_background over
+  /// ms_background_absorbers absorbers spread over the cell, path expansion to
+  /// ms_background_rmax_A with ms_background_max_legs), so it follows the fitted disorder
+  /// instead of staying that of the start configuration.
+  /// Hybrid RMC (HRMC; Opletal, Petersen, McCulloch, Snook & Yarovsky, Mol. Simul. 28, 927
+  /// (2002)): when > 0, the Sutton–Chen energy (published parameters of the one element of the
+  /// cell, sharp cut-off at min(2a, half the cell width)) enters the acceptance as a Boltzmann
+  /// factor at this temperature: accept with min(1, exp(−Δξ/T − ΔE/(k_B T_phys))). Plain RMC
+  /// samples the most disordered configurations compatible with the data (σ² grows with every
+  /// small misfit gain); the energy term keeps them physical. 0 = plain RMC.
+  double energy_temperature_K = 0.0;
+  std::size_t ms_background_every = 0;
+  std::size_t ms_background_absorbers = 8;
+  double ms_background_rmax_A = 5.4;
+  int ms_background_max_legs = 3;
   std::uint64_t seed = 1;
   int chain = 0;                 ///< independent chains (e.g. one per rank) use different numbers
 };
@@ -92,11 +119,30 @@ class RmcModel {
   /// the minimum distance; otherwise stores the trial and returns true; trial_misfit() is its ξ.
   bool propose(std::size_t m, const Eigen::Vector3d& x);
   double trial_misfit() const { return trial_misfit_; }
+  /// Sutton–Chen energy change of the stored trial (eV; 0 without energy_temperature_K).
+  double trial_energy_change() const { return trial_de_; }
+  /// Sutton–Chen energy of the configuration (eV; 0 without energy_temperature_K).
+  double energy() const;
   void accept();
   /// Sets S0² of data set e to its least-squares value for the current configuration (in the
   /// data set's misfit metric) and returns it.
   double refit_s02(std::size_t e);
   double s02(std::size_t e) const { return sets_.at(e).data.s02; }
+  double e0_shift(std::size_t e) const { return sets_.at(e).data.e0_shift_eV; }
+  /// Sets ΔE0 of data set e (tables re-evaluated at the new q, background re-interpolated, sums
+  /// recomputed).
+  void set_e0_shift(std::size_t e, double e0_shift_eV);
+  /// Golden-section search of the misfit over ΔE0 in [current − half_width, current + half_width]
+  /// (to tol_eV); sets and returns the best ΔE0.
+  double refit_e0(std::size_t e, double half_width_eV, double tol_eV = 0.02);
+  /// Scales the cell and every position by `factor` (isotropic; fractional coordinates kept).
+  void scale_cell(double factor);
+  /// Golden-section search of the misfit over the scale factor in [1 − w, 1 + w] of the current
+  /// cell (to tol); applies and returns the best factor.
+  double refit_cell_scale(double half_width, double tol = 2e-4);
+  /// Replaces the fixed background of data set e (σ² = 0, before S0², on its own k grid).
+  void set_background(std::size_t e, std::vector<double> k_invA, std::vector<double> background);
+  const RmcDataset& dataset(std::size_t e) const { return sets_.at(e).data; }
   /// Misfit ξ_e of data set e in its own space (the R-factor in that space).
   double set_misfit(std::size_t e) const { return set_misfit(sets_.at(e), sets_.at(e).sum); }
   /// Recomputes every sum from scratch (after crossover, or to remove round-off drift).
@@ -119,12 +165,21 @@ class RmcModel {
     std::size_t n_r = 0;
   };
   double set_misfit(const Set& s, const std::vector<double>& sum) const;
+  static void interpolate_background(Set& s);
+  void update_misfit();
   void pair_terms(std::size_t m, const Eigen::Vector3d& xm, double sign, std::vector<Set>& sets, bool into_delta) const;
   MdSystem sys_;
   Eigen::Matrix3d inv_t_;
   RmcOptions options_;
   std::vector<Set> sets_;
+  void init_energy();
   double misfit_ = 0, trial_misfit_ = 0;
+  // Sutton–Chen state (HRMC): parameters, cut-off², density ρ_i of every atom, trial changes
+  bool sc_on_ = false;
+  double sc_eps_ = 0, sc_a_ = 1, sc_c_ = 0, sc_rc2_ = 0;
+  int sc_n_ = 12, sc_m_ = 6;
+  std::vector<double> sc_rho_, sc_drho_;
+  double trial_rho_m_ = 0, trial_de_ = 0;
   std::size_t trial_atom_ = 0;
   Eigen::Vector3d trial_x_;
 };
@@ -138,6 +193,9 @@ struct RmcResult {
   std::vector<double> r_factor;            ///< final k-space R-factor, per data set
   std::vector<double> misfit_per_set;      ///< final ξ_e in each set's own space (R-space R-factor for R)
   std::vector<double> s02;                 ///< final S0², per data set
+  std::vector<double> e0_shift_eV;         ///< final ΔE0, per data set
+  std::vector<double> e0_history;          ///< ΔE0 of data set 0 after each E0 refit
+  double cell_scale = 1.0;                 ///< final cell / start cell (cell_scale_window)
 };
 
 /// Runs one RMC chain (random stream "rmc.chain.<chain>" of options.seed).
@@ -179,6 +237,8 @@ namespace xasforge::ensemble {
 /// feff_output_k_grid(): mean over `absorbers` of χ_full − χ_SS from SnapshotChiCalculator
 /// (options.max_legs for the full, 2 for SS; σ² = 0, S0² = 1), for RmcDataset::background.
 struct SnapshotChiOptions;
+/// The path-expansion settings run_rmc uses for the background (ms_background_* of options).
+SnapshotChiOptions ms_background_options(const RmcOptions& options);
 std::vector<double> multiple_scattering_background(const structure::Structure& configuration,
                                                    const std::vector<std::size_t>& absorbers,
                                                    const scattering::PhaseShifts& phases,

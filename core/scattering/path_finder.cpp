@@ -100,8 +100,8 @@ inline float nint(float x) {
 
 class Finder {
  public:
-  Finder(const std::vector<PathAtom>& atoms, const PhaseShifts& phases, const PathFinderOptions& opt)
-      : opt_(opt), tables_(make_plane_wave_tables(phases)) {
+  Finder(const std::vector<PathAtom>& atoms, const PlaneWaveTables& tables, const PathFinderOptions& opt)
+      : opt_(opt), tables_(tables) {
     if (!(opt.rmax_A > 0.0) || !std::isfinite(opt.rmax_A))
       throw InputError("path finder: rmax must be > 0 Å, got " + std::to_string(opt.rmax_A));
     if (opt.max_legs < 2 || opt.max_legs > kMaxScatterers + 1)
@@ -436,7 +436,7 @@ class Finder {
   }
 
   PathFinderOptions opt_;
-  PlaneWaveTables tables_;
+  const PlaneWaveTables& tables_;  // owned by the caller, outlives the finder
   std::size_t n_ = 0;
   std::vector<Eigen::Vector3f> posf_;
   std::vector<Eigen::Vector3d> rel_;  // single-precision difference to the absorber, as double
@@ -531,7 +531,13 @@ PlaneWaveTables make_plane_wave_tables(const PhaseShifts& phases) {
 
 std::vector<ScatteringPath> find_paths(const std::vector<PathAtom>& atoms, const PhaseShifts& phases,
                                        const PathFinderOptions& options, PathFinderStats* stats) {
-  Finder f(atoms, phases, options);
+  const PlaneWaveTables tables = make_plane_wave_tables(phases);
+  return find_paths(atoms, tables, options, stats);
+}
+
+std::vector<ScatteringPath> find_paths(const std::vector<PathAtom>& atoms, const PlaneWaveTables& tables,
+                                       const PathFinderOptions& options, PathFinderStats* stats) {
+  Finder f(atoms, tables, options);
   return f.run(stats);
 }
 

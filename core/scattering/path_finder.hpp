@@ -65,6 +65,13 @@ struct PlaneWaveTables {
 };
 PlaneWaveTables make_plane_wave_tables(const PhaseShifts& phases);
 
+/// The same as find_paths(atoms, phases, ...) with plane-wave tables prepared once by
+/// make_plane_wave_tables(phases) (identical results): for many clusters sharing one set of
+/// phase shifts, e.g. every (snapshot, absorber) of a configuration average (PHYSICS.md §8.1),
+/// where rebuilding the tables per call costs as much as the search itself.
+std::vector<ScatteringPath> find_paths(const std::vector<PathAtom>& atoms, const PlaneWaveTables& tables,
+                                       const PathFinderOptions& options, PathFinderStats* stats = nullptr);
+
 /// FEFF's nearest-grid index of a cos β (single precision, round-half-down; PHYSICS.md §2.3).
 int cos_beta_index(double cos_beta);
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "core/error.hpp"
@@ -136,132 +138,301 @@ double gamma_norm(int l, int amu, int amup) {
   return (amu % 2 == 0 ? 1.0 : -1.0) * (2.0 * l + 1.0) * r;
 }
 
-// Fixed-size chain T = Tr(M F^{(N−1)} ⋯ F^{(1)}) for the common λ sets (K edge: MS 4/6, SS 6/6),
-// so that the compiler unrolls and vectorises the tiny products. fc[j] points at the F-core of
-// scatterer j at this energy (row-major, LX × LX); az[j][a] = e^{−iμ_a η}.
-template <int L0, int LX>
-std::complex<double> chain_trace_fixed(const std::complex<double>* m, const std::complex<double>* const* fc,
-                                       const std::array<std::complex<double>, 16>* az, int n_sc) {
-  double qr[L0][LX], qi[L0][LX];
-  for (int a = 0; a < L0; ++a) {
-    for (int b = 0; b < L0; ++b) {
-      qr[a][b] = m[a * 16 + b].real();
-      qi[a][b] = m[a * 16 + b].imag();
+// Energy lanes: every per-energy array is padded to a multiple of kLanes and processed kLanes
+// energies at a time with GCC/Clang vector types (one AVX2 register; two SSE2 halves in the
+// baseline clone). Pad energies carry t_l = 0 and z = 0, so they contribute nothing.
+constexpr int kLanes = 4;
+typedef double v4d __attribute__((vector_size(kLanes * sizeof(double))));
+
+inline void ld(v4d& x, const double* p) { std::memcpy(&x, p, sizeof x); }
+inline void st(double* p, const v4d& x) { std::memcpy(p, &x, sizeof x); }
+
+// Up to 4 unique F entries sharing (mo, ni), one block of kLanes energies (§3.5):
+//   F_k = Σ_{l ≤ lhi} D_k[l] · t_l c̃_l^{(mo)}(z_out) c̃_l^{(ni)}(z_in).
+// t, c_out and c_in point at l = 0 of this block; successive l are `tstride`/`cstride` apart.
+template <int K>
+__attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* tr, const double* ti, std::size_t tstride,
+                                                        const double* cor, const double* coi, const double* cir,
+                                                        const double* cii, std::size_t cstride, const double* const* d,
+                                                        double* const* out, double* const* mirror, const double* msign) {
+  v4d ar[K], ai[K];
+  for (int k = 0; k < K; ++k) {
+    ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
+    ai[k] = v4d{0.0, 0.0, 0.0, 0.0};
+  }
+  for (int l = 0; l <= lhi; ++l) {
+    v4d t_r, t_i, o_r, o_i, i_r, i_i;
+    ld(t_r, tr + static_cast<std::size_t>(l) * tstride);
+    ld(t_i, ti + static_cast<std::size_t>(l) * tstride);
+    ld(i_r, cir + static_cast<std::size_t>(l) * cstride);
+    ld(i_i, cii + static_cast<std::size_t>(l) * cstride);
+    ld(o_r, cor + static_cast<std::size_t>(l) * cstride);
+    ld(o_i, coi + static_cast<std::size_t>(l) * cstride);
+    const v4d x_r = t_r * i_r - t_i * i_i;
+    const v4d x_i = t_r * i_i + t_i * i_r;
+    const v4d w_r = o_r * x_r - o_i * x_i;
+    const v4d w_i = o_r * x_i + o_i * x_r;
+    for (int k = 0; k < K; ++k) {
+      const double dl = d[k][l];
+      ar[k] += dl * w_r;
+      ai[k] += dl * w_i;
     }
   }
-  int qcols = L0;
-  for (int j = n_sc - 1; j >= 1; --j) {
-    const double* f = reinterpret_cast<const double*>(fc[j]);
-    double ar[LX], ai[LX];
-    for (int c = 0; c < LX; ++c) {
-      ar[c] = az[j][static_cast<std::size_t>(c)].real();
-      ai[c] = az[j][static_cast<std::size_t>(c)].imag();
-    }
-    const int cols = LX;
-    double nr[L0][LX], ni[L0][LX];
-    for (int a = 0; a < L0; ++a) {
-      double sr[LX] = {}, si[LX] = {};
-      for (int c = 0; c < qcols; ++c) {
-        const double xr = qr[a][c] * ar[c] - qi[a][c] * ai[c];
-        const double xi = qr[a][c] * ai[c] + qi[a][c] * ar[c];
-        const double* row = f + 2 * c * LX;
-        for (int b = 0; b < cols; ++b) {
-          sr[b] += xr * row[2 * b] - xi * row[2 * b + 1];
-          si[b] += xr * row[2 * b + 1] + xi * row[2 * b];
-        }
-      }
-      for (int b = 0; b < LX; ++b) {
-        nr[a][b] = sr[b];
-        ni[a][b] = si[b];
-      }
-    }
-    for (int a = 0; a < L0; ++a) {
-      for (int b = 0; b < LX; ++b) {
-        qr[a][b] = nr[a][b];
-        qi[a][b] = ni[a][b];
-      }
-    }
-    qcols = LX;
+  for (int k = 0; k < K; ++k) {  // the entry and its (−μ, −μ′) mirror (re then im lanes)
+    st(out[k], ar[k]);
+    st(out[k] + kLanes, ai[k]);
+    st(mirror[k], msign[k] * ar[k]);
+    st(mirror[k] + kLanes, msign[k] * ai[k]);
   }
-  const double* f = reinterpret_cast<const double*>(fc[0]);
-  double tr = 0.0, ti = 0.0;
-  for (int a = 0; a < L0; ++a) {
-    for (int c = 0; c < qcols; ++c) {
-      const double azr = az[0][static_cast<std::size_t>(c)].real(), azi = az[0][static_cast<std::size_t>(c)].imag();
-      const double xr = qr[a][c] * azr - qi[a][c] * azi;
-      const double xi = qr[a][c] * azi + qi[a][c] * azr;
-      const double frr = f[2 * (c * LX + a)], fii = f[2 * (c * LX + a) + 1];
-      tr += xr * frr - xi * fii;
-      ti += xr * fii + xi * frr;
-    }
-  }
-  return {tr, ti};
 }
 
-// The energy-vectorised core of vertex_table (§3.5): for every energy ie (innermost, contiguous),
-//   W_{m,n}[l] = t_l c̃_l^{(m)}(z_out) c̃_l^{(n)}(z_in),   F_ab = Σ_l W_{mo(a),ni(b)}[l] D_{pair(a,b)}[l].
-// Compiled for AVX2/FMA and for the baseline; the loader picks the clone for the CPU.
-__attribute__((target_clones("arch=haswell", "default")))
-void vertex_kernel(int ne, int lvmax, const int* ie_first, int nl, int mcw, int max_mo, int max_ni, const double* tre, const double* tim,
-                   const double* cinr, const double* cini, const double* coutr, const double* couti, double* tcr,
-                   double* tci, double* wr, double* wi, const detail::RehrAlbersEntry* entries, int n_entries,
-                   const double* dmat, int nlam, double* accr, double* acci, std::complex<double>* table) {
-  const int nn_w = max_ni + 1;
-  for (int n = 0; n <= max_ni; ++n) {
-    for (int l = 0; l <= lvmax; ++l) {
-      const double* ar = tre + l * ne;
-      const double* ai = tim + l * ne;
-      const double* br = cinr + (l * mcw + n) * ne;
-      const double* bi = cini + (l * mcw + n) * ne;
-      double* xr = tcr + (n * nl + l) * ne;
-      double* xi = tci + (n * nl + l) * ne;
-      for (int ie = ie_first[l]; ie < ne; ++ie) {
-        xr[ie] = ar[ie] * br[ie] - ai[ie] * bi[ie];
-        xi[ie] = ar[ie] * bi[ie] + ai[ie] * br[ie];
+struct VertexJob {
+  int nblk = 0;
+  std::size_t nep = 0;
+  const int* lmax_blk = nullptr;    // per block
+  const double* tr = nullptr;       // t_l SoA of the potential, [l * nep + ie]
+  const double* ti = nullptr;
+  const double* cinr = nullptr;     // leg tables [(l * mcw + m) * nep + ie]
+  const double* cini = nullptr;
+  const double* coutr = nullptr;
+  const double* couti = nullptr;
+  int mcw = 0;
+  int n_chunks = 0;
+  const int* chunk_mo = nullptr;
+  const int* chunk_ni = nullptr;
+  const int* chunk_k = nullptr;
+  const int* chunk_u = nullptr;     // [chunk * 4 + k]
+  const int* chunk_pair = nullptr;  // [chunk * 4 + k]
+  const double* dmat = nullptr;     // [pair * nl + l]
+  int nl = 0;
+  const int* ufull = nullptr;       // unique entry → full index row * nlam + col
+  const int* mfull = nullptr;       // unique entry → full index of its mirror
+  const double* msign = nullptr;    // unique entry → sign of the mirror
+  int nfull = 0;                    // nlam²
+  double* table = nullptr;          // block-major [((block * nfull + full) * 2 + re/im) * kLanes + lane]
+};
+
+// The F-core of one scatterer for every energy (§3.5), energy blocks outermost so that the
+// accumulators stay in registers. Instantiated for AVX2/FMA and for the baseline below.
+__attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& job) {
+  const std::size_t nep = job.nep;
+  const std::size_t cstride = static_cast<std::size_t>(job.mcw) * nep;
+  for (int b = 0; b < job.nblk; ++b) {
+    const std::size_t e0 = static_cast<std::size_t>(b) * kLanes;
+    const int lhi = job.lmax_blk[b];
+    for (int c = 0; c < job.n_chunks; ++c) {
+      const int kk = job.chunk_k[c];
+      const double* d[4];
+      double* out[4];
+      double* mir[4];
+      double msg[4];
+      double* tb = job.table + static_cast<std::size_t>(b) * static_cast<std::size_t>(job.nfull) * (2 * kLanes);
+      for (int k = 0; k < kk; ++k) {
+        const int u = job.chunk_u[c * 4 + k];
+        d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * 4 + k]) * static_cast<std::size_t>(job.nl);
+        out[k] = tb + static_cast<std::size_t>(job.ufull[u]) * (2 * kLanes);
+        mir[k] = tb + static_cast<std::size_t>(job.mfull[u]) * (2 * kLanes);
+        msg[k] = job.msign[u];
+      }
+      const std::size_t mo = static_cast<std::size_t>(job.chunk_mo[c]) * nep + e0;
+      const std::size_t ni = static_cast<std::size_t>(job.chunk_ni[c]) * nep + e0;
+      const double* tr = job.tr + e0;
+      const double* ti = job.ti + e0;
+      switch (kk) {
+        case 1: vertex_chunk<1>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        case 2: vertex_chunk<2>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        case 3: vertex_chunk<3>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
+        default: vertex_chunk<4>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
       }
     }
   }
-  for (int m = 0; m <= max_mo; ++m) {
-    for (int n = 0; n <= max_ni; ++n) {
-      for (int l = 0; l <= lvmax; ++l) {
-        const double* ar = coutr + (l * mcw + m) * ne;
-        const double* ai = couti + (l * mcw + m) * ne;
-        const double* br = tcr + (n * nl + l) * ne;
-        const double* bi = tci + (n * nl + l) * ne;
-        double* xr = wr + ((m * nn_w + n) * nl + l) * ne;
-        double* xi = wi + ((m * nn_w + n) * nl + l) * ne;
-        for (int ie = ie_first[l]; ie < ne; ++ie) {
-          xr[ie] = ar[ie] * br[ie] - ai[ie] * bi[ie];
-          xi[ie] = ar[ie] * bi[ie] + ai[ie] * br[ie];
+}
+
+struct ChainJob {
+  int nblk = 0;
+  std::size_t nep = 0;
+  int laml0 = 0, lamx = 0, n_sc = 0;
+  const double* vt[kMaxLegs] = {};          // vertex tables of the scatterers
+  double azr[kMaxLegs][kMaxLam] = {};       // e^{−iμ_a η} of F^{(j)} (j = n−1: of M)
+  double azi[kMaxLegs][kMaxLam] = {};
+  const double* c1r[kMaxLam] = {};          // c̃_{l0}^{(ν+|μ|)} of leg 1 for row a of M
+  const double* c1i[kMaxLam] = {};
+  const double* cnr[kMaxLam] = {};          // c̃_{l0}^{(ν)} of leg N for column b of M
+  const double* cni[kMaxLam] = {};
+  double mrot[kMaxLam * kMaxLam] = {};      // termination rotation factors
+  double* trr = nullptr;                    // output: Tr(M F ⋯ F) per energy
+  double* tri = nullptr;
+};
+
+// §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{cb} = e^{−iμ_c η_{j+1}} Fcore_cb, kLanes energies
+// at a time (the λ×λ products are tiny, so vectorising over energy is what pays).
+// L0, LX > 0 fix the λ-set sizes at compile time (the common K-edge sets), 0 takes them from job.
+template <int L0, int LX>
+__attribute__((always_inline)) inline void chain_kernel_body(const ChainJob& job) {
+  const int laml0 = L0 > 0 ? L0 : job.laml0, lamx = LX > 0 ? LX : job.lamx;
+  v4d qr[kMaxLam][kMaxLam], qi[kMaxLam][kMaxLam];
+  v4d pr[kMaxLam][kMaxLam], pi[kMaxLam][kMaxLam];
+  v4d xr[1][kMaxLam], xi[1][kMaxLam];  // row of Q times e^{−iμη}
+  for (int blk = 0; blk < job.nblk; ++blk) {
+    const std::size_t e0 = static_cast<std::size_t>(blk) * kLanes;
+    const int j_last = job.n_sc - 1;
+    // Q = M: M_ab = e^{−iμ_a η_1} c̃^{(ν_a+|μ_a|)}_{l0}(z_1) R_ab c̃^{(ν_b)}_{l0}(z_N).
+    for (int a = 0; a < laml0; ++a) {
+      v4d c_r, c_i;
+      ld(c_r, job.c1r[a] + e0);
+      ld(c_i, job.c1i[a] + e0);
+      const double ar = job.azr[job.n_sc][a], ai = job.azi[job.n_sc][a];
+      const v4d g_r = c_r * ar - c_i * ai;
+      const v4d g_i = c_r * ai + c_i * ar;
+      for (int b = 0; b < laml0; ++b) {
+        v4d n_r, n_i;
+        ld(n_r, job.cnr[b] + e0);
+        ld(n_i, job.cni[b] + e0);
+        const double m = job.mrot[a * kMaxLam + b];
+        qr[a][b] = m * (g_r * n_r - g_i * n_i);
+        qi[a][b] = m * (g_r * n_i + g_i * n_r);
+      }
+    }
+    int qcols = laml0;
+    for (int j = j_last; j >= 1; --j) {
+      // F^{(j)} of this block: entry (c, b) at f + (c * lamx + b) * 2 kLanes (re, then im lanes).
+      const double* f = job.vt[j] + static_cast<std::size_t>(blk) * static_cast<std::size_t>(lamx * lamx) * (2 * kLanes);
+      for (int a = 0; a < laml0; ++a) {
+        for (int c = 0; c < qcols; ++c) {
+          const double ar = job.azr[j][c], ai = job.azi[j][c];
+          xr[0][c] = qr[a][c] * ar - qi[a][c] * ai;
+          xi[0][c] = qr[a][c] * ai + qi[a][c] * ar;
+        }
+        for (int b = 0; b < lamx; ++b) {
+          v4d sr = {0.0, 0.0, 0.0, 0.0}, si = {0.0, 0.0, 0.0, 0.0};
+          for (int c = 0; c < qcols; ++c) {
+            v4d f_r, f_i;
+            const double* fe = f + static_cast<std::size_t>(c * lamx + b) * (2 * kLanes);
+            ld(f_r, fe);
+            ld(f_i, fe + kLanes);
+            sr += xr[0][c] * f_r - xi[0][c] * f_i;
+            si += xr[0][c] * f_i + xi[0][c] * f_r;
+          }
+          pr[a][b] = sr;
+          pi[a][b] = si;
         }
       }
+      for (int a = 0; a < laml0; ++a) {
+        for (int b = 0; b < lamx; ++b) {
+          qr[a][b] = pr[a][b];
+          qi[a][b] = pi[a][b];
+        }
+      }
+      qcols = lamx;
     }
-  }
-  const std::size_t nn2 = static_cast<std::size_t>(nlam) * static_cast<std::size_t>(nlam);
-  for (int k = 0; k < n_entries; ++k) {
-    const detail::RehrAlbersEntry& e = entries[k];
-    const double* d = dmat + e.pair * nl;
-    for (int ie = 0; ie < ne; ++ie) {
-      accr[ie] = 0.0;
-      acci[ie] = 0.0;
-    }
-    for (int l = 0; l <= lvmax; ++l) {
-      const double dl = d[l];
-      if (dl == 0.0) continue;
-      const double* xr = wr + ((e.mo * nn_w + e.ni) * nl + l) * ne;
-      const double* xi = wi + ((e.mo * nn_w + e.ni) * nl + l) * ne;
-      for (int ie = ie_first[l]; ie < ne; ++ie) {
-        accr[ie] += xr[ie] * dl;
-        acci[ie] += xi[ie] * dl;
+    const double* f = job.vt[0] + static_cast<std::size_t>(blk) * static_cast<std::size_t>(lamx * lamx) * (2 * kLanes);
+    v4d tr = {0.0, 0.0, 0.0, 0.0}, ti = {0.0, 0.0, 0.0, 0.0};
+    for (int a = 0; a < laml0; ++a) {
+      for (int c = 0; c < qcols; ++c) {
+        const double ar = job.azr[0][c], ai = job.azi[0][c];
+        const v4d x_r = qr[a][c] * ar - qi[a][c] * ai;
+        const v4d x_i = qr[a][c] * ai + qi[a][c] * ar;
+        v4d f_r, f_i;
+        const double* fe = f + static_cast<std::size_t>(c * lamx + a) * (2 * kLanes);
+        ld(f_r, fe);
+        ld(f_i, fe + kLanes);
+        tr += x_r * f_r - x_i * f_i;
+        ti += x_r * f_i + x_i * f_r;
       }
     }
-    const std::size_t o1 = static_cast<std::size_t>(e.a) * static_cast<std::size_t>(nlam) + static_cast<std::size_t>(e.b);
-    const std::size_t o2 = static_cast<std::size_t>(e.a2) * static_cast<std::size_t>(nlam) + static_cast<std::size_t>(e.b2);
-    for (int ie = 0; ie < ne; ++ie) {
-      table[static_cast<std::size_t>(ie) * nn2 + o1] = std::complex<double>(accr[ie], acci[ie]);
-      table[static_cast<std::size_t>(ie) * nn2 + o2] = std::complex<double>(e.sign * accr[ie], e.sign * acci[ie]);
+    st(job.trr + e0, tr);
+    st(job.tri + e0, ti);
+  }
+}
+
+// §3.3 for every energy at once: c̃_0 = 1, c̃_1^{(0)} = 1 − z, c̃_1^{(1)} = −z,
+// c̃_{l+1}^{(m)} = c̃_{l−1}^{(m)} − (2l+1) z (c̃_l^{(m)} + c̃_l^{(m−1)}); SoA [(l * (mc+1) + m) * nep + ie].
+// Energy blocks innermost (independent, so the l recursion is not latency-bound); at step l only
+// the blocks whose own largest l (lb[block]) needs l + 1 are advanced. Entries above a block's lb
+// are left unset and never read.
+__attribute__((always_inline)) inline void leg_kernel_body(std::size_t nep, const int* lb, int lmax, int mc,
+                                                           const double* zr, const double* zi, double* re, double* im) {
+  const std::size_t mcw = static_cast<std::size_t>(mc + 1);
+  const std::size_t nblk = nep / kLanes;
+  auto at = [&](int l, int m) { return (static_cast<std::size_t>(l) * mcw + static_cast<std::size_t>(m)) * nep; };
+  const int lrows = std::min(lmax, 1);
+  std::fill_n(re, static_cast<std::size_t>(lrows + 1) * mcw * nep, 0.0);
+  std::fill_n(im, static_cast<std::size_t>(lrows + 1) * mcw * nep, 0.0);
+  for (std::size_t ie = 0; ie < nep; ++ie) re[at(0, 0) + ie] = 1.0;
+  if (lmax < 1) return;
+  for (std::size_t ie = 0; ie < nep; ++ie) {
+    re[at(1, 0) + ie] = 1.0 - zr[ie];
+    im[at(1, 0) + ie] = -zi[ie];
+  }
+  if (mc >= 1) {
+    for (std::size_t ie = 0; ie < nep; ++ie) {
+      re[at(1, 1) + ie] = -zr[ie];
+      im[at(1, 1) + ie] = -zi[ie];
     }
   }
+  for (int l = 1; l < lmax; ++l) {
+    const double f = 2.0 * l + 1.0;
+    for (int m = 0; m <= static_cast<int>(mc); ++m) {
+      for (std::size_t blk = 0; blk < nblk; ++blk) {
+        if (lb[blk] <= l) continue;
+        const std::size_t e0 = blk * kLanes;
+        v4d z_r, z_i, c_r, c_i, p_r, p_i;
+        ld(z_r, zr + e0);
+        ld(z_i, zi + e0);
+        ld(c_r, re + at(l, m) + e0);
+        ld(c_i, im + at(l, m) + e0);
+        ld(p_r, re + at(l - 1, m) + e0);
+        ld(p_i, im + at(l - 1, m) + e0);
+        if (m > 0) {
+          v4d o_r, o_i;
+          ld(o_r, re + at(l, m - 1) + e0);
+          ld(o_i, im + at(l, m - 1) + e0);
+          c_r += o_r;
+          c_i += o_i;
+        }
+        const v4d fzr = f * z_r, fzi = f * z_i;
+        st(re + at(l + 1, m) + e0, p_r - (fzr * c_r - fzi * c_i));
+        st(im + at(l + 1, m) + e0, p_i - (fzr * c_i + fzi * c_r));
+      }
+    }
+  }
+}
+
+// Runtime dispatch on the CPU's features (target_clones("arch=haswell") dispatches on the CPU
+// model and falls back to the baseline on newer AVX2 machines, so it is not used).
+__attribute__((target("avx2,fma"))) void vertex_kernel_avx2(const VertexJob& job) { vertex_kernel_body(job); }
+void vertex_kernel_base(const VertexJob& job) { vertex_kernel_body(job); }
+template <int L0, int LX>
+__attribute__((target("avx2,fma"))) void chain_kernel_avx2(const ChainJob& job) { chain_kernel_body<L0, LX>(job); }
+template <int L0, int LX>
+void chain_kernel_base(const ChainJob& job) { chain_kernel_body<L0, LX>(job); }
+
+bool cpu_has_avx2_fma() {
+  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return yes;
+}
+void vertex_kernel(const VertexJob& job) { cpu_has_avx2_fma() ? vertex_kernel_avx2(job) : vertex_kernel_base(job); }
+template <int L0, int LX>
+void chain_kernel_sized(const ChainJob& job) {
+  cpu_has_avx2_fma() ? chain_kernel_avx2<L0, LX>(job) : chain_kernel_base<L0, LX>(job);
+}
+void chain_kernel(const ChainJob& job) {
+  // K edge, iorder 2: MS (laml0 4, 6 λ) and SS (6, 6); anything else generic.
+  if (job.laml0 == 4 && job.lamx == 6) return chain_kernel_sized<4, 6>(job);
+  if (job.laml0 == 6 && job.lamx == 6) return chain_kernel_sized<6, 6>(job);
+  chain_kernel_sized<0, 0>(job);
+}
+__attribute__((target("avx2,fma"))) void leg_kernel_avx2(std::size_t nep, const int* lb, int lmax, int mc, const double* zr,
+                                                         const double* zi, double* re, double* im) {
+  leg_kernel_body(nep, lb, lmax, mc, zr, zi, re, im);
+}
+void leg_kernel_base(std::size_t nep, const int* lb, int lmax, int mc, const double* zr, const double* zi, double* re,
+                     double* im) {
+  leg_kernel_body(nep, lb, lmax, mc, zr, zi, re, im);
+}
+void leg_kernel(std::size_t nep, const int* lb, int lmax, int mc, const double* zr, const double* zi, double* re, double* im) {
+  cpu_has_avx2_fma() ? leg_kernel_avx2(nep, lb, lmax, mc, zr, zi, re, im)
+                     : leg_kernel_base(nep, lb, lmax, mc, zr, zi, re, im);
 }
 
 }  // namespace
@@ -360,6 +531,9 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
                      std::to_string(phases.p_invA.size()) + "; expected equal sizes of at least 2");
   }
   if (phases.potentials.empty()) throw InputError("phase shifts: no potentials (the absorber, ipot 0, is required)");
+  ne_ = ne;
+  nblk_ = (ne + kLanes - 1) / kLanes;
+  nep_ = nblk_ * kLanes;
   k_ = phases.k_invA;
   p_ = phases.p_invA;
   lmax_all_ = l0_;
@@ -372,18 +546,32 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   }
   const std::size_t nl = static_cast<std::size_t>(lmax_all_ + 1);
   const std::size_t np = phases.potentials.size();
-  t_.assign(np * ne * nl, cplx(0.0, 0.0));
-  lmax_eff_.assign(np * ne, -1);
+  tre_.assign(np * nl * nep_, 0.0);
+  tim_.assign(np * nl * nep_, 0.0);
+  lmax_pot_.assign(np, -1);
+  lmax_blk_.assign(np * nblk_, -1);
   for (std::size_t ip = 0; ip < np; ++ip) {
     for (std::size_t ie = 0; ie < ne; ++ie) {
       const auto& d = phases.potentials[ip].delta[ie];
+      int lmax_e = -1;
       for (std::size_t l = 0; l < d.size(); ++l) {
         if (d[l] == cplx(0.0, 0.0)) continue;
         // §3.5: t_l = (e^{2iδ_l} − 1)/(2i) with complex δ_l.
-        t_[(ip * ne + ie) * nl + l] = (std::exp(cplx(0.0, 2.0) * d[l]) - 1.0) / cplx(0.0, 2.0);
-        lmax_eff_[ip * ne + ie] = static_cast<int>(l);
+        const cplx t = (std::exp(cplx(0.0, 2.0) * d[l]) - 1.0) / cplx(0.0, 2.0);
+        tre_[(ip * nl + l) * nep_ + ie] = t.real();
+        tim_[(ip * nl + l) * nep_ + ie] = t.imag();
+        lmax_e = static_cast<int>(l);
       }
+      lmax_pot_[ip] = std::max(lmax_pot_[ip], lmax_e);
+      int& lb = lmax_blk_[ip * nblk_ + ie / kLanes];
+      lb = std::max(lb, lmax_e);
     }
+  }
+  // Largest l a leg table needs per block: any potential's l there, and l0 for the termination.
+  lmax_leg_blk_.assign(nblk_, std::max(l0_, 1));
+  for (std::size_t b = 0; b < nblk_; ++b) {
+    for (std::size_t ip = 0; ip < np; ++ip) lmax_leg_blk_[b] = std::max(lmax_leg_blk_[b], lmax_blk_[ip * nblk_ + b]);
+    lmax_leg_blk_[b] = std::min(lmax_leg_blk_[b], lmax_all_);
   }
   inv_p_.resize(ne);
   for (std::size_t ie = 0; ie < ne; ++ie) inv_p_[ie] = std::abs(p_[ie]) < 1e-10 ? cplx(0.0, 0.0) : 1.0 / p_[ie];
@@ -396,177 +584,346 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
     const double rc = std::exp(-2.0 * dl0.imag());  // reduction factor r_c (§1.2)
     central_phase_[ie] = std::exp(cplx(0.0, -(2.0 * dl0.real() + l0_ * kPi))) / rc;
   }
-  lam_ms_ = lambda_set<Lambda>(options_.iorder, options_.iorder, options_.iorder / 2, l0_, laml0_ms_);
-  lam_ss_ = lambda_set<Lambda>(3 * l0_, l0_, l0_, l0_, laml0_ss_);
+  ms_.lam = lambda_set<Lambda>(options_.iorder, options_.iorder, options_.iorder / 2, l0_, ms_.laml0);
+  ss_.lam = lambda_set<Lambda>(3 * l0_, l0_, l0_, l0_, ss_.laml0);
   mc_ = 0;
-  for (const auto* set : {&lam_ms_, &lam_ss_}) {
+  for (const auto* set : {&ms_.lam, &ss_.lam}) {
     for (const auto& x : *set) mc_ = std::max(mc_, x.nu + std::abs(x.mu));
   }
-  if (static_cast<int>(lam_ms_.size()) > kMaxLam || static_cast<int>(lam_ss_.size()) > kMaxLam) {
+  if (static_cast<int>(ms_.lam.size()) > kMaxLam || static_cast<int>(ss_.lam.size()) > kMaxLam) {
     throw InputError("scattering.iorder: λ set larger than " + std::to_string(kMaxLam));
   }
-  dcol_.assign(static_cast<std::size_t>(lmax_all_ + 1), 0.0);
-  wre_.assign(static_cast<std::size_t>((mc_ + 1) * (mc_ + 1) * (lmax_all_ + 1)), 0.0);
-  wim_ = wre_;
-  mm_ = 0;
-  for (const auto* set : {&lam_ms_, &lam_ss_}) {
-    for (const auto& x : *set) mm_ = std::max(mm_, std::abs(x.mu));
-  }
-  gnorm_.resize(static_cast<std::size_t>((lmax_all_ + 1) * (mm_ + 1) * (mm_ + 1)));
-  for (int l = 0; l <= lmax_all_; ++l) {
-    for (int am = 0; am <= mm_; ++am) {
-      for (int amp = 0; amp <= mm_; ++amp) gnorm_[static_cast<std::size_t>((l * (mm_ + 1) + am) * (mm_ + 1) + amp)] = gamma_norm(l, am, amp);
-    }
-  }
-  build_entries(lam_ms_, entries_ms_, pairs_ms_);
-  build_entries(lam_ss_, entries_ss_, pairs_ss_);
-  tre_.assign(np * nl * ne, 0.0);
-  tim_.assign(np * nl * ne, 0.0);
-  lmax_pot_.assign(np, -1);
-  for (std::size_t ip = 0; ip < np; ++ip) {
-    for (std::size_t ie = 0; ie < ne; ++ie) {
-      lmax_pot_[ip] = std::max(lmax_pot_[ip], lmax_eff_[ip * ne + ie]);
-      for (std::size_t l = 0; l < nl; ++l) {
-        tre_[(ip * nl + l) * ne + ie] = t_[(ip * ne + ie) * nl + l].real();
-        tim_[(ip * nl + l) * ne + ie] = t_[(ip * ne + ie) * nl + l].imag();
-      }
-    }
-  }
-  // First energy at which l carries a non-zero phase shift (t_l = 0 before it, so sums can start there).
-  ie_first_.assign(np * nl, static_cast<int>(ne));
-  for (std::size_t ip = 0; ip < np; ++ip) {
-    for (std::size_t ie = ne; ie-- > 0;) {
-      for (int l = 0; l <= lmax_eff_[ip * ne + ie]; ++l) ie_first_[ip * nl + static_cast<std::size_t>(l)] = static_cast<int>(ie);
-    }
-  }
-  const std::size_t wsz = static_cast<std::size_t>((mc_ + 1) * (mc_ + 1)) * nl * ne;
-  tcr_.assign(wsz, 0.0);
-  tci_.assign(wsz, 0.0);
-  vwr_.assign(wsz, 0.0);
-  vwi_.assign(wsz, 0.0);
-  accr_.assign(ne, 0.0);
-  acci_.assign(ne, 0.0);
-  // Vertex scratch at its largest size now, so that a pass allocates (and page-faults) nothing.
-  const std::size_t lam_max = std::max(lam_ms_.size(), lam_ss_.size());
-  for (auto& v : vertex_scratch_) v.assign(ne * lam_max * lam_max, cplx(0.0, 0.0));
+  build_set(ms_);
+  build_set(ss_);
+  dcol_.assign(nl, 0.0);
+  zr_.assign(nep_, 0.0);
+  zi_.assign(nep_, 0.0);
+  trr_.assign(nep_, 0.0);
+  tri_.assign(nep_, 0.0);
+  dmat_.assign(std::max(ms_.pairs.size(), ss_.pairs.size()) * nl, 0.0);
+  vertices_.block = std::max<std::size_t>(std::size_t{1} << 16,
+                                          static_cast<std::size_t>(2 * kMaxLam * kMaxLam) * nep_);
+  ring_slot_ = static_cast<std::size_t>(2 * std::max(ms_.lam.size() * ms_.lam.size(), ss_.lam.size() * ss_.lam.size())) * nep_;
+  ring_.block = ring_slot_ * kRingSlots;
+  ring_.alloc(ring_.block);
+  ring_gen_.assign(kRingSlots, 0);
+  legs_.block = std::max<std::size_t>(std::size_t{1} << 16, static_cast<std::size_t>(2 * (lmax_all_ + 1) * (mc_ + 1)) * nep_);
 }
 
-const RehrAlbersCalculator::LegData& RehrAlbersCalculator::leg_table(double leg_A) {
-  const long long key = std::llround(leg_A * 1e8);
-  auto it = leg_cache_.find(key);
-  if (it != leg_cache_.end()) return it->second;
-  const std::size_t ne = k_.size();
-  const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * (mc_ + 1));
-  // One energy at a time into a reused scratch row, stored only energy-innermost (SoA): a leg
-  // is created in the timed first pass, so it should cost one allocation pair, not three.
-  LegData leg;
-  leg.re.resize(ne * w);
-  leg.im.resize(ne * w);
-  leg_row_.resize(w);
-  for (std::size_t ie = 0; ie < ne; ++ie) {
-    std::span<cplx> out(leg_row_.data(), w);
-    if (options_.plane_wave) {
-      std::fill(out.begin(), out.end(), cplx(0.0, 0.0));
-      for (int l = 0; l <= lmax_all_; ++l) out[static_cast<std::size_t>(l * (mc_ + 1))] = 1.0;
-    } else {
-      const cplx rho = p_[ie] * leg_A;
-      const cplx z = std::abs(rho) > 0.0 ? cplx(0.0, -1.0) / rho : cplx(0.0, 0.0);  // z = 1/(iρ)
-      hankel_coefficients(z, lmax_all_, mc_, out);
-    }
-    for (std::size_t x = 0; x < w; ++x) {
-      leg.re[x * ne + ie] = out[x].real();
-      leg.im[x * ne + ie] = out[x].imag();
-    }
+RehrAlbersCalculator::WignerPair RehrAlbersCalculator::make_pair_coef(int mu, int mup, int lmax) const {
+  WignerPair w;
+  w.mu = mu;
+  w.mup = mup;
+  w.j0 = std::max(std::abs(mu), std::abs(mup));
+  const int j = w.j0;
+  // d^{j0} by Wigner's sum (row index μ, column μ′): coefficients with their signs.
+  const int smin = std::max(0, mup - mu);
+  const int smax = std::min(j + mup, j - mu);
+  const double lpref = 0.5 * (log_factorial(j + mu) + log_factorial(j - mu) + log_factorial(j + mup) + log_factorial(j - mup));
+  for (int k = smin; k <= smax; ++k) {
+    const double lden = log_factorial(j + mup - k) + log_factorial(k) + log_factorial(mu - mup + k) + log_factorial(j - mu - k);
+    const double term = std::exp(lpref - lden);
+    w.start_coef.push_back(((mu - mup + k) % 2 == 0) ? term : -term);
+    w.start_pc.push_back(2 * j + mup - mu - 2 * k);
+    w.start_ps.push_back(mu - mup + 2 * k);
   }
-  leg_cache_size_ += ne * w * sizeof(cplx);
-  return leg_cache_.emplace(key, std::move(leg)).first->second;
+  const std::size_t n = static_cast<std::size_t>(std::max(lmax, 0) + 1);
+  w.ra.assign(n, 0.0);
+  w.rb.assign(n, 0.0);
+  w.rc.assign(n, 0.0);
+  w.norm.assign(n, 0.0);
+  for (int l = 0; l <= lmax; ++l) w.norm[static_cast<std::size_t>(l)] = gamma_norm(l, std::abs(mu), std::abs(mup));
+  // Same recursion as wigner_d_column: d^{j+1} = (a d^j − b d^{j−1})/d with
+  // a = (2j+1)(j(j+1) cos β − μμ′), b = (j+1)√((j²−μ²)(j²−μ′²)), d = j√(((j+1)²−μ²)((j+1)²−μ′²)).
+  for (int jj = std::max(j, 1); jj < lmax; ++jj) {
+    const double x = jj;
+    const double den = x * std::sqrt(((x + 1.0) * (x + 1.0) - mu * mu) * ((x + 1.0) * (x + 1.0) - mup * mup));
+    w.ra[static_cast<std::size_t>(jj)] = (2.0 * x + 1.0) * x * (x + 1.0) / den;
+    w.rb[static_cast<std::size_t>(jj)] = (2.0 * x + 1.0) * mu * mup / den;
+    w.rc[static_cast<std::size_t>(jj)] = (x + 1.0) * std::sqrt((x * x - mu * mu) * (x * x - mup * mup)) / den;
+  }
+  return w;
 }
 
-void RehrAlbersCalculator::build_entries(const std::vector<Lambda>& lam, std::vector<Entry>& entries,
-                                         std::vector<std::pair<int, int>>& pairs) {
-  // Unique F entries under d^l_{−μ,−μ′} = (−1)^{μ−μ′} d^l_{μμ′}: rows with μ > 0, or μ = 0 and μ′ ≥ 0.
-  const int nlam = static_cast<int>(lam.size());
+void RehrAlbersCalculator::eval_pair(const WignerPair& w, double ch, double sh, double cb, int lmax, double* out) {
+  // out[l] = norm_l d^l_{μμ′}(β), l = 0..lmax; ch, sh = cos(β/2), sin(β/2), cb = cos β.
+  const int j0 = w.j0;
+  for (int l = 0; l <= lmax && l < j0; ++l) out[l] = 0.0;
+  if (j0 > lmax) return;
+  double d0 = 0.0;
+  for (std::size_t k = 0; k < w.start_coef.size(); ++k) d0 += w.start_coef[k] * int_pow(ch, w.start_pc[k]) * int_pow(sh, w.start_ps[k]);
+  double dm1 = 0.0, dj = d0;
+  out[j0] = w.norm[static_cast<std::size_t>(j0)] * d0;
+  int jstart = j0;
+  if (j0 == 0 && lmax >= 1) {  // μ = μ′ = 0: Legendre polynomials, P_1 = cos β
+    dm1 = d0;
+    dj = cb;
+    out[1] = w.norm[1] * cb;
+    jstart = 1;
+  }
+  for (int jj = jstart; jj < lmax; ++jj) {
+    const std::size_t q = static_cast<std::size_t>(jj);
+    const double next = (w.ra[q] * cb - w.rb[q]) * dj - w.rc[q] * dm1;
+    dm1 = dj;
+    dj = next;
+    out[jj + 1] = w.norm[q + 1] * next;
+  }
+}
+
+void RehrAlbersCalculator::build_set(LamSet& set) const {
+  // Unique F entries: rows with μ > 0, or μ = 0 and μ′ ≥ 0; the mirror (−μ, −μ′) has the sign
+  // (−1)^{μ−μ′} (d^l_{−μ,−μ′} = (−1)^{μ−μ′} d^l_{μμ′}; c̃ and the norms depend on |μ| only).
+  const int nlam = static_cast<int>(set.lam.size());
   auto find = [&](int mu, int nu) {
     for (int i = 0; i < nlam; ++i) {
-      if (lam[static_cast<std::size_t>(i)].mu == mu && lam[static_cast<std::size_t>(i)].nu == nu) return i;
+      if (set.lam[static_cast<std::size_t>(i)].mu == mu && set.lam[static_cast<std::size_t>(i)].nu == nu) return i;
     }
     return -1;
   };
+  std::vector<std::pair<int, int>> pair_mu;
+  struct U {
+    int mo, ni, pair;
+  };
+  std::vector<U> uniq;
   for (int a = 0; a < nlam; ++a) {
     for (int b = 0; b < nlam; ++b) {
-      const Lambda la = lam[static_cast<std::size_t>(a)], lb = lam[static_cast<std::size_t>(b)];
+      const Lambda la = set.lam[static_cast<std::size_t>(a)], lb = set.lam[static_cast<std::size_t>(b)];
       if (la.mu < 0 || (la.mu == 0 && lb.mu < 0)) continue;
-      Entry e;
-      e.a = a;
-      e.b = b;
-      e.mo = la.nu + std::abs(la.mu);
-      e.ni = lb.nu;
-      e.a2 = find(-la.mu, la.nu);
-      e.b2 = find(-lb.mu, lb.nu);
-      e.sign = ((la.mu - lb.mu) % 2 == 0) ? 1.0 : -1.0;
-      auto it = std::find(pairs.begin(), pairs.end(), std::make_pair(la.mu, lb.mu));
-      if (it == pairs.end()) {
-        pairs.emplace_back(la.mu, lb.mu);
-        it = pairs.end() - 1;
+      auto it = std::find(pair_mu.begin(), pair_mu.end(), std::make_pair(la.mu, lb.mu));
+      if (it == pair_mu.end()) {
+        pair_mu.emplace_back(la.mu, lb.mu);
+        it = pair_mu.end() - 1;
       }
-      e.pair = static_cast<int>(it - pairs.begin());
-      entries.push_back(e);
+      uniq.push_back({la.nu + std::abs(la.mu), lb.nu, static_cast<int>(it - pair_mu.begin())});
+      const int a2 = find(-la.mu, la.nu), b2 = find(-lb.mu, lb.nu);
+      set.ufull.push_back(a * nlam + b);
+      set.mfull.push_back(a2 * nlam + b2);
+      set.msign.push_back(((la.mu - lb.mu) % 2 == 0) ? 1.0 : -1.0);
+    }
+  }
+  set.n_unique = static_cast<int>(uniq.size());
+  for (int u = 0; u < set.n_unique; ++u) {
+    const int a = set.ufull[static_cast<std::size_t>(u)] / nlam, b = set.ufull[static_cast<std::size_t>(u)] % nlam;
+    set.upair.push_back(uniq[static_cast<std::size_t>(u)].pair);
+    if (u >= 64) continue;
+    if (b < set.laml0) set.need_first |= std::uint64_t{1} << u;
+    if (a < set.laml0) set.need_last |= std::uint64_t{1} << u;
+  }
+  for (const auto& [mu, mup] : pair_mu) set.pairs.push_back(make_pair_coef(mu, mup, lmax_all_));
+  // Chunks: unique entries grouped by (mo, ni), at most 4 per chunk.
+  for (int mo = 0; mo <= mc_; ++mo) {
+    for (int ni = 0; ni <= mc_; ++ni) {
+      Chunk ch;
+      ch.mo = mo;
+      ch.ni = ni;
+      for (int u = 0; u < set.n_unique; ++u) {
+        if (uniq[static_cast<std::size_t>(u)].mo != mo || uniq[static_cast<std::size_t>(u)].ni != ni) continue;
+        ch.u[static_cast<std::size_t>(ch.k)] = u;
+        ch.pair[static_cast<std::size_t>(ch.k)] = uniq[static_cast<std::size_t>(u)].pair;
+        if (++ch.k == 4) {
+          set.chunks.push_back(ch);
+          ch.k = 0;
+        }
+      }
+      if (ch.k > 0) set.chunks.push_back(ch);
+    }
+  }
+  if (set.pairs.size() > 64 || set.chunks.size() > 64) throw InputError("scattering.iorder: λ set too large for the vertex kernel");
+  for (int a = 0; a < set.laml0; ++a) {
+    for (int b = 0; b < set.laml0; ++b) {
+      set.term.push_back(make_pair_coef(set.lam[static_cast<std::size_t>(a)].mu, set.lam[static_cast<std::size_t>(b)].mu, l0_));
     }
   }
 }
 
-const std::complex<double>* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A,
-                                                               double beta_rad, int slot) {
-  // F-core of one scatterer (§3.5) without the azimuthal phase e^{−iμη}, every energy, full λ×λ:
-  // it depends only on (potential, incoming and outgoing leg lengths, β), shared between paths.
-  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
-  if (auto it = vertex_cache_.find(key); it != vertex_cache_.end()) return it->second.data();
-  // A vertex is stored only when seen a second time (crystals repeat vertices across paths,
-  // disordered clusters rarely do); a first sighting is computed into per-slot scratch.
-  const bool store = !seen_once_.insert(key).second;
-  const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
-  const std::vector<Entry>& entries = ss ? entries_ss_ : entries_ms_;
-  const std::vector<std::pair<int, int>>& pairs = ss ? pairs_ss_ : pairs_ms_;
-  const std::size_t nlam = lam.size();
-  const std::size_t ne = k_.size();
-  const int nl = lmax_all_ + 1;
-  const int mcw = mc_ + 1;
-  // Rotation factors D_p[l] = (2l+1)(−1)^{|μ|} N_{l|μ|}/N_{l|μ′|} d^l_{μμ′}(β) per (μ, μ′) pair.
-  dmat_.resize(pairs.size() * static_cast<std::size_t>(nl));
-  for (std::size_t p = 0; p < pairs.size(); ++p) {
-    const auto [mu, mup] = pairs[p];
-    wigner_d_column(lmax_all_, mu, mup, beta_rad, dcol_.data());
-    for (int l = 0; l < nl; ++l) {
-      dmat_[p * static_cast<std::size_t>(nl) + static_cast<std::size_t>(l)] = gnorm(l, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l)];
+namespace {
+// Per-thread pool of arena blocks (size, memory), capped at kPoolMaxBlocks.
+constexpr std::size_t kPoolMaxBlocks = 256;
+std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>>& block_pool() {
+  thread_local std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>> pool;
+  return pool;
+}
+}  // namespace
+
+RehrAlbersCalculator::Arena::~Arena() {
+  auto& pool = block_pool();
+  for (auto& b : blocks) {
+    if (pool.size() >= kPoolMaxBlocks) break;
+    pool.emplace_back(block, std::move(b));
+  }
+}
+
+std::size_t RehrAlbersCalculator::Arena::alloc(std::size_t n) {
+  std::size_t off = used;
+  if (off % block + n > block) off = (off / block + 1) * block;
+  const std::size_t blk = off / block;
+  while (blocks.size() <= blk) {
+    auto& pool = block_pool();
+    auto it = std::find_if(pool.begin(), pool.end(), [&](const auto& x) { return x.first == block; });
+    if (it != pool.end()) {
+      blocks.push_back(std::move(it->second));
+      pool.erase(it);
+    } else {
+      blocks.push_back(std::unique_ptr<double[]>(new double[block]));
     }
   }
-  const LegData& cin_t = leg_table(rin_A);
-  const LegData& cout_t = leg_table(rout_A);
-  int max_mo = 0, max_ni = 0;
-  for (const auto& x : lam) {
-    max_mo = std::max(max_mo, x.nu + std::abs(x.mu));
-    max_ni = std::max(max_ni, x.nu);
+  used = off + n;
+  return off;
+}
+
+RehrAlbersCalculator::LegData RehrAlbersCalculator::leg_table(double leg_A) {
+  const long long key = std::llround(leg_A * 1e8);
+  const std::size_t nep = nep_;
+  const int mcw = mc_ + 1;
+  const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * mcw);
+  auto it = leg_cache_.find(key);
+  if (it != leg_cache_.end()) {
+    const double* base = legs_.at(it->second);
+    return {base, base + w * nep};
   }
-  std::vector<cplx> stored;
-  std::vector<cplx>& table = store ? stored : vertex_scratch_[static_cast<std::size_t>(slot)];
-  table.resize(ne * nlam * nlam);
+  const std::size_t offset = legs_.alloc(2 * w * nep);
+  leg_cache_.emplace(key, offset);
+  double* re = legs_.at(offset);
+  double* im = re + w * nep;
+  if (options_.plane_wave) {
+    std::fill_n(re, 2 * w * nep, 0.0);
+    for (int l = 0; l <= lmax_all_; ++l) std::fill_n(re + static_cast<std::size_t>(l * mcw) * nep, nep, 1.0);
+  } else {
+    const double inv_r = 1.0 / leg_A;
+    for (std::size_t ie = 0; ie < ne_; ++ie) {  // z = 1/(iρ) = −i/(p R); pad energies keep z = 0
+      zr_[ie] = inv_p_[ie].imag() * inv_r;
+      zi_[ie] = -inv_p_[ie].real() * inv_r;
+    }
+    leg_kernel(nep, lmax_leg_blk_.data(), lmax_all_, mc_, zr_.data(), zi_.data(), re, im);
+  }
+  return {re, im};
+}
+
+const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, double rout_A, double beta_rad,
+                                                 std::uint64_t need) {
+  // F-core entries of one scatterer (§3.5) without the azimuthal phase e^{−iμη}, every energy:
+  // they depend only on (potential, incoming and outgoing leg lengths, β) and are shared between
+  // paths (stored on first sight; the cache is trimmed between paths). Only the unique entries in
+  // `need` are guaranteed: the first scatterer's chain product reads only columns < laml0, the last
+  // one's only rows < laml0; entries are added when a later path needs more.
+  const LamSet& set = ss ? ss_ : ms_;
+  if (set.n_unique > 64) need = ~std::uint64_t{0};
+  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
+  const std::size_t nep = nep_;
+  const int nl = lmax_all_ + 1;
+  const int nfull = static_cast<int>(set.lam.size() * set.lam.size());
+  const std::size_t n = static_cast<std::size_t>(2 * nfull) * nep;
+  // A vertex seen for the first time goes to a small ring of reused slots (disordered clusters
+  // rarely see a vertex twice, so most tables never reach the cache); a second sighting copies it
+  // from the ring into the cache if it is still there, else it is computed into the cache.
+  auto it = vertex_cache_.find(key);
+  double* table = nullptr;
+  if (it == vertex_cache_.end()) {
+    const std::size_t slot = ring_next_++ % kRingSlots;
+    it = vertex_cache_.emplace(key, VertexEntry{slot * ring_slot_, 0, true, ++ring_gen_[slot]}).first;
+    table = ring_.at(it->second.offset);
+  } else if (it->second.in_ring) {
+    const std::size_t slot = it->second.offset / ring_slot_;
+    const std::size_t offset = vertices_.alloc(n);
+    if (ring_gen_[slot] == it->second.gen) {
+      std::copy_n(ring_.at(it->second.offset), n, vertices_.at(offset));
+    } else {
+      it->second.done = 0;  // overwritten in the ring: compute again
+    }
+    it->second.offset = offset;
+    it->second.in_ring = false;
+    table = vertices_.at(offset);
+  } else {
+    table = vertices_.at(it->second.offset);
+  }
+  const std::uint64_t missing = need & ~it->second.done;
+  if (missing == 0) return table;
+  it->second.done |= missing;
+  auto wanted = [&](int u) { return u >= 64 || ((missing >> u) & 1u) != 0; };
   const int lvmax = lmax_pot_[static_cast<std::size_t>(ip)];
   if (lvmax < 0) {
-    std::fill(table.begin(), table.end(), cplx(0.0, 0.0));
-  } else {
-    const std::size_t off = static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl) * ne;
-    vertex_kernel(static_cast<int>(ne), lvmax, ie_first_.data() + static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl), nl, mcw, max_mo, max_ni, tre_.data() + off, tim_.data() + off, cin_t.re.data(),
-                  cin_t.im.data(), cout_t.re.data(), cout_t.im.data(), tcr_.data(), tci_.data(), vwr_.data(), vwi_.data(),
-                  entries.data(), static_cast<int>(entries.size()), dmat_.data(), static_cast<int>(nlam), accr_.data(),
-                  acci_.data(), table.data());
+    std::fill_n(table, n, 0.0);
+    it->second.done = ~std::uint64_t{0};
+    return table;
   }
-  if (!store) return table.data();
-  vertex_cache_size_ += table.size() * sizeof(cplx);
-  return vertex_cache_.emplace(key, std::move(stored)).first->second.data();
+  // Rotation factors D_p[l] = (2l+1)(−1)^{|μ|} N_{l|μ|}/N_{l|μ′|} d^l_{μμ′}(β) per (μ, μ′) pair.
+  // A pair whose factors all vanish (|D| < 1e-12, e.g. μ′ ≠ −μ at β = π or μ′ ≠ μ at β = 0: single
+  // scattering and collinear vertices) gives zero entries that the kernel skips.
+  const double ch = std::cos(0.5 * beta_rad), sh = std::sin(0.5 * beta_rad), cb = std::cos(beta_rad);
+  std::array<bool, 64> pair_zero{}, pair_used{};
+  for (int u = 0; u < set.n_unique; ++u) {
+    if (wanted(u)) pair_used[static_cast<std::size_t>(set.upair[static_cast<std::size_t>(u)])] = true;
+  }
+  for (std::size_t p = 0; p < set.pairs.size(); ++p) {
+    if (!pair_used[p]) continue;
+    double* d = dmat_.data() + p * static_cast<std::size_t>(nl);
+    eval_pair(set.pairs[p], ch, sh, cb, lvmax, d);
+    double dmax = 0.0;
+    for (int l = 0; l <= lvmax; ++l) dmax = std::max(dmax, std::abs(d[l]));
+    pair_zero[p] = dmax < 1e-12;
+  }
+  const LegData cin_t = leg_table(rin_A);
+  const LegData cout_t = leg_table(rout_A);
+  // Chunks of the non-zero entries, up to 4 per (mo, ni); zero entries are written as zeros.
+  std::array<int, 64> cmo{}, cni{}, ck{};
+  std::array<int, 256> cu{}, cp{};
+  int nch = 0;
+  int cur_mo = -1, cur_ni = -1;
+  for (const Chunk& x : set.chunks) {
+    for (int k = 0; k < x.k; ++k) {
+      const int u = x.u[static_cast<std::size_t>(k)], pr = x.pair[static_cast<std::size_t>(k)];
+      if (!wanted(u)) continue;
+      if (pair_zero[static_cast<std::size_t>(pr)]) {
+        for (std::size_t b = 0; b < nblk_; ++b) {
+          double* tb = table + b * static_cast<std::size_t>(nfull) * (2 * kLanes);
+          std::fill_n(tb + static_cast<std::size_t>(set.ufull[static_cast<std::size_t>(u)]) * (2 * kLanes), 2 * kLanes, 0.0);
+          std::fill_n(tb + static_cast<std::size_t>(set.mfull[static_cast<std::size_t>(u)]) * (2 * kLanes), 2 * kLanes, 0.0);
+        }
+        continue;
+      }
+      if (nch == 0 || x.mo != cur_mo || x.ni != cur_ni || ck[static_cast<std::size_t>(nch - 1)] == 4) {
+        cmo[static_cast<std::size_t>(nch)] = cur_mo = x.mo;
+        cni[static_cast<std::size_t>(nch)] = cur_ni = x.ni;
+        ck[static_cast<std::size_t>(nch)] = 0;
+        ++nch;
+      }
+      const std::size_t c = static_cast<std::size_t>(nch - 1);
+      cu[c * 4 + static_cast<std::size_t>(ck[c])] = u;
+      cp[c * 4 + static_cast<std::size_t>(ck[c])] = pr;
+      ++ck[c];
+    }
+  }
+  VertexJob job;
+  job.nblk = static_cast<int>(nblk_);
+  job.nep = nep;
+  job.lmax_blk = lmax_blk_.data() + static_cast<std::size_t>(ip) * nblk_;
+  const std::size_t off = static_cast<std::size_t>(ip) * static_cast<std::size_t>(nl) * nep;
+  job.tr = tre_.data() + off;
+  job.ti = tim_.data() + off;
+  job.cinr = cin_t.re;
+  job.cini = cin_t.im;
+  job.coutr = cout_t.re;
+  job.couti = cout_t.im;
+  job.mcw = mc_ + 1;
+  job.n_chunks = nch;
+  job.chunk_mo = cmo.data();
+  job.chunk_ni = cni.data();
+  job.chunk_k = ck.data();
+  job.chunk_u = cu.data();
+  job.chunk_pair = cp.data();
+  job.dmat = dmat_.data();
+  job.nl = nl;
+  job.ufull = set.ufull.data();
+  job.mfull = set.mfull.data();
+  job.msign = set.msign.data();
+  job.nfull = nfull;
+  job.table = table;
+  vertex_kernel(job);
+  return table;
 }
 
 void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::complex<double>> chi) {
-  const std::size_t ne = k_.size();
+  const std::size_t ne = ne_;
   if (chi.size() != ne) throw InputError("chi_tilde: output has the wrong size");
   const PathGeometry geo = path_geometry(path);
   const int n = static_cast<int>(geo.leg_A.size());  // N legs
@@ -581,29 +938,38 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
     }
   }
   // Caches are trimmed only between paths: references into them stay valid within one path.
-  if (leg_cache_size_ > options_.leg_cache_bytes) {
+  if (legs_.used * sizeof(double) > options_.leg_cache_bytes) {
     leg_cache_.clear();
-    leg_cache_size_ = 0;
+    legs_.used = 0;
   }
-  if (vertex_cache_size_ > options_.vertex_cache_bytes) {
+  if (vertices_.used * sizeof(double) > options_.vertex_cache_bytes) {
     vertex_cache_.clear();
-    vertex_cache_size_ = 0;
+    vertices_.used = 0;
   }
-  if (seen_once_.size() > 1000000) seen_once_.clear();
   const bool ss = n == 2;
-  const std::vector<Lambda>& lam = ss ? lam_ss_ : lam_ms_;
-  const int lamx = static_cast<int>(lam.size());
-  const int laml0 = ss ? laml0_ss_ : laml0_ms_;
+  const LamSet& set = ss ? ss_ : ms_;
+  const int lamx = static_cast<int>(set.lam.size());
+  const int laml0 = set.laml0;
   const int mcw = mc_ + 1;
 
+  ChainJob job;
+  job.nblk = static_cast<int>(nblk_);
+  job.nep = nep_;
+  job.laml0 = laml0;
+  job.lamx = lamx;
+  job.n_sc = n_sc;
+  job.trr = trr_.data();
+  job.tri = tri_.data();
   // Per path: the vertex tables (cached across paths), azimuthal phases e^{−iμ_a η_{j+1}} of F^{(j)}
   // (η_1 for M), and the termination's rotation factors (§3.7: t ≡ 1, l = l0, angle β_N).
-  std::array<const cplx*, kMaxLegs> vt{};
   for (int j = 0; j < n_sc; ++j) {
-    vt[static_cast<std::size_t>(j)] = vertex_table(path.ipot[static_cast<std::size_t>(j)], ss, geo.leg_A[static_cast<std::size_t>(j)],
-                                                    geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)], j);
+    const std::uint64_t need = ss ? (set.need_first & set.need_last)
+                               : j == 0 ? set.need_first
+                               : j == n_sc - 1 ? set.need_last
+                                               : ~std::uint64_t{0};
+    job.vt[j] = vertex_table(path.ipot[static_cast<std::size_t>(j)], ss, geo.leg_A[static_cast<std::size_t>(j)],
+                             geo.leg_A[static_cast<std::size_t>(j + 1)], geo.beta_rad[static_cast<std::size_t>(j)], need);
   }
-  std::array<std::array<cplx, kMaxLam>, kMaxLegs> azim{};
   for (int j = 0; j < n; ++j) {
     // e^{−iμη} for |μ| ≤ 4 as integer powers of e^{−iη}: one sincos per leg instead of per λ.
     const double eta = geo.eta_rad[static_cast<std::size_t>((j + 1) % n)];
@@ -612,105 +978,48 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
     epow[0] = 1.0;
     for (std::size_t q = 1; q < epow.size(); ++q) epow[q] = epow[q - 1] * e1;
     for (int a = 0; a < lamx; ++a) {
-      const int mu = lam[static_cast<std::size_t>(a)].mu;
-      const cplx e = epow[static_cast<std::size_t>(std::abs(mu))];
-      azim[static_cast<std::size_t>(j)][static_cast<std::size_t>(a)] = mu >= 0 ? e : std::conj(e);
+      const int mu = set.lam[static_cast<std::size_t>(a)].mu;
+      const cplx e = mu >= 0 ? epow[static_cast<std::size_t>(mu)] : std::conj(epow[static_cast<std::size_t>(-mu)]);
+      job.azr[j][a] = e.real();
+      job.azi[j][a] = e.imag();
     }
   }
-  std::array<double, kMaxLam * kMaxLam> mrot{};
+  const double beta_n = geo.beta_rad[static_cast<std::size_t>(n - 1)];
+  const double ch = std::cos(0.5 * beta_n), sh = std::sin(0.5 * beta_n), cb = std::cos(beta_n);
   for (int a = 0; a < laml0; ++a) {
     for (int b = 0; b < laml0; ++b) {
-      const int mu = lam[static_cast<std::size_t>(a)].mu, mup = lam[static_cast<std::size_t>(b)].mu;
-      wigner_d_column(l0_, mu, mup, geo.beta_rad[static_cast<std::size_t>(n - 1)], dcol_.data());
-      mrot[static_cast<std::size_t>(a * kMaxLam + b)] = gnorm(l0_, std::abs(mu), std::abs(mup)) * dcol_[static_cast<std::size_t>(l0_)];
+      eval_pair(set.term[static_cast<std::size_t>(a * laml0 + b)], ch, sh, cb, l0_, dcol_.data());
+      job.mrot[a * kMaxLam + b] = dcol_[static_cast<std::size_t>(l0_)];
     }
   }
-  const LegData& leg1 = leg_table(geo.leg_A[0]);
-  const LegData& legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
-  // c̃_{l0}^{(m)} of the first and last leg at energy ie (SoA layout [(l, m)][ie]).
-  auto c_l0 = [&](const LegData& leg, int m, std::size_t ie) {
-    const std::size_t x = static_cast<std::size_t>(l0_ * mcw + m) * ne + ie;
-    return cplx(leg.re[x], leg.im[x]);
-  };
+  const LegData leg1 = leg_table(geo.leg_A[0]);
+  const LegData legn = leg_table(geo.leg_A[static_cast<std::size_t>(n - 1)]);
+  for (int a = 0; a < laml0; ++a) {
+    const Lambda la = set.lam[static_cast<std::size_t>(a)];
+    const std::size_t x1 = static_cast<std::size_t>(l0_ * mcw + la.nu + std::abs(la.mu)) * nep_;
+    const std::size_t xn = static_cast<std::size_t>(l0_ * mcw + la.nu) * nep_;
+    job.c1r[a] = leg1.re + x1;
+    job.c1i[a] = leg1.im + x1;
+    job.cnr[a] = legn.re + xn;
+    job.cni[a] = legn.im + xn;
+  }
+  chain_kernel(job);
 
   double rprod = 1.0;
   for (double r : geo.leg_A) rprod *= r;
   const double twor = 2.0 * geo.reff_A;
-  const std::size_t nlam = static_cast<std::size_t>(lamx);
-
-  std::array<cplx, kMaxLam * kMaxLam> qa{}, qb{};
-  std::array<cplx, kMaxLam> qs{};
-  // 1: MS with the K-edge iorder-2 set (laml0 4, lamx 6); 2: K-edge SS (6, 6); 0: generic.
-  const int fixed_kind = (laml0 == 4 && lamx == 6) ? 1 : (laml0 == 6 && lamx == 6) ? 2 : 0;
   for (std::size_t ie = 0; ie < ne; ++ie) {
     const cplx p = p_[ie];
     if (std::abs(p) < 1e-10) {
       chi[ie] = 0.0;
       continue;
     }
-    cplx* q = qa.data();
-    cplx* q2 = qb.data();
-    // Q = M (laml0 × laml0), M_ab = e^{−iμ_a η_1} γ^{l0}_{λa}(z_1) d^{l0}(β_N) γ̃^{l0}_{λb}(z_N).
-    for (int a = 0; a < laml0; ++a) {
-      const Lambda la = lam[static_cast<std::size_t>(a)];
-      const cplx ga = c_l0(leg1, la.nu + std::abs(la.mu), ie) * azim[static_cast<std::size_t>(n - 1)][static_cast<std::size_t>(a)];
-      for (int b = 0; b < laml0; ++b) {
-        q[a * kMaxLam + b] =
-            ga * mrot[static_cast<std::size_t>(a * kMaxLam + b)] * c_l0(legn, lam[static_cast<std::size_t>(b)].nu, ie);
-      }
-    }
-    int qcols = laml0;
-    cplx trace;
-    if (fixed_kind != 0) {
-      std::array<const cplx*, kMaxLegs> fcp{};
-      for (int j = 0; j < n_sc; ++j) fcp[static_cast<std::size_t>(j)] = vt[static_cast<std::size_t>(j)] + ie * nlam * nlam;
-      trace = fixed_kind == 1 ? chain_trace_fixed<4, 6>(q, fcp.data(), azim.data(), n_sc)
-                              : chain_trace_fixed<6, 6>(q, fcp.data(), azim.data(), n_sc);
-    } else {
-      // §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{ab} = e^{−iμ_a η_{j+1}} Fcore_ab. Real
-      // arithmetic with independent accumulators over the output column (the products are tiny
-      // and latency-bound otherwise).
-      double tr_re = 0.0, tr_im = 0.0;
-      for (int j = n_sc - 1; j >= 0; --j) {
-        const cplx* fc = vt[static_cast<std::size_t>(j)] + ie * nlam * nlam;
-        const auto& az = azim[static_cast<std::size_t>(j)];
-        const int cols = (j == 0) ? laml0 : lamx;
-        for (int a = 0; a < laml0; ++a) {
-          for (int c = 0; c < qcols; ++c) qs[static_cast<std::size_t>(c)] = q[a * kMaxLam + c] * az[static_cast<std::size_t>(c)];
-          if (j == 0) {
-            for (int c = 0; c < qcols; ++c) {
-              const cplx f = fc[static_cast<std::size_t>(c) * nlam + static_cast<std::size_t>(a)];
-              const cplx x = qs[static_cast<std::size_t>(c)];
-              tr_re += x.real() * f.real() - x.imag() * f.imag();
-              tr_im += x.real() * f.imag() + x.imag() * f.real();
-            }
-            continue;
-          }
-          std::array<double, kMaxLam> sr{}, si{};
-          for (int c = 0; c < qcols; ++c) {
-            const double xr = qs[static_cast<std::size_t>(c)].real(), xi = qs[static_cast<std::size_t>(c)].imag();
-            const double* frow = reinterpret_cast<const double*>(fc + static_cast<std::size_t>(c) * nlam);
-            for (int b = 0; b < cols; ++b) {
-              const double fr = frow[2 * b], fi = frow[2 * b + 1];
-              sr[static_cast<std::size_t>(b)] += xr * fr - xi * fi;
-              si[static_cast<std::size_t>(b)] += xr * fi + xi * fr;
-            }
-          }
-          for (int b = 0; b < cols; ++b) q2[a * kMaxLam + b] = cplx(sr[static_cast<std::size_t>(b)], si[static_cast<std::size_t>(b)]);
-        }
-        if (j > 0) {
-          std::swap(q, q2);
-          qcols = cols;
-        }
-      }
-      trace = cplx(tr_re, tr_im);
-    }
     // §3.8: χ̃ = e^{2iδ_l0} e^{i(Σρ − 2kR)} / Πρ_j · T/(2l0+1), Σρ = 2pR.
     // 1/Πρ as a product of the precomputed 1/p (a complex division per energy is a libgcc call).
     cplx inv_rho_prod = 1.0 / rprod;
     for (int j = 0; j < n; ++j) inv_rho_prod *= inv_p_[ie];
-    chi[ie] = exp2idelta_abs_[ie] * std::exp(cplx(0.0, 1.0) * (p * twor - k_[ie] * twor)) * inv_rho_prod * trace /
-              static_cast<double>(2 * l0_ + 1);
+    chi[ie] = exp2idelta_abs_[ie] * std::exp(cplx(0.0, 1.0) * (p * twor - k_[ie] * twor)) * inv_rho_prod *
+              cplx(trr_[ie], tri_[ie]) / static_cast<double>(2 * l0_ + 1);
   }
 }
 

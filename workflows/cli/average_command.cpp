@@ -44,6 +44,7 @@ struct AverageOptions {
   std::string edge = "K";
   double s02 = 1.0;
   unsigned threads = 1;
+  bool exact_ms = false;
 };
 
 // Phase shifts of the average structure, once: FEFF 8.5L's potential and phase modules through
@@ -99,11 +100,15 @@ void run_average(const AverageOptions& o) {
   so.max_legs = o.max_legs;
   so.cluster_radius_A = o.cluster_radius_A;
   so.s02 = o.s02;
+  so.tabulate_triangles = !o.exact_ms;
   // One calculator per thread (RehrAlbersCalculator owns a cache); absorbers of each snapshot are
   // split round-robin. The sum order per snapshot is fixed, so any thread count gives the same result.
   const unsigned n_threads = std::max(1u, o.threads);
   std::vector<std::unique_ptr<ensemble::SnapshotChiCalculator>> calcs;
-  for (unsigned t = 0; t < n_threads; ++t) calcs.push_back(std::make_unique<ensemble::SnapshotChiCalculator>(phases, so));
+  for (unsigned t = 0; t < n_threads; ++t) {
+    calcs.push_back(std::make_unique<ensemble::SnapshotChiCalculator>(phases, so));
+    if (t > 0) calcs[t]->share_triangle_table(*calcs[0]);  // double-scattering nodes computed once
+  }
   ensemble::ConfigurationAverage acc;
   for (const auto& snap : snapshots) {
     std::vector<std::vector<double>> chis(sites.size());
@@ -158,6 +163,8 @@ void add_average_command(CLI::App& app) {
   cmd->add_option("--s02", opts->s02, "Amplitude reduction factor S0^2");
   cmd->add_option("-o,--output", opts->output, "Output CSV (k,chi,stderr)");
   cmd->add_option("--threads", opts->threads, "Threads over the absorbers of each snapshot");
+  cmd->add_flag("--exact-ms", opts->exact_ms,
+                "Rehr-Albers F_eff for every double-scattering path instead of the interpolation table");
   cmd->callback([opts] { run_average(*opts); });
 }
 

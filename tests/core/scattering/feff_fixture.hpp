@@ -1,6 +1,7 @@
 #pragma once
-// Minimal readers of the FEFF 8.5L fixture files used by the F_eff / chi tests (test-only; the
-// library's own parsers live in core/scattering/feff_files.hpp). Units converted to Å / eV here.
+// Fixture readers for the F_eff / chi tests. feffNNNN.dat and chi.dat go through the library's
+// parsers (core/scattering/feff_files.hpp); the phase-file, POTENTIALS and paths.dat helpers below
+// build the test inputs in Å / eV.
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/scattering/feff_files.hpp"
 #include "core/scattering/phase_shifts.hpp"
 #include "core/scattering/scattering_path.hpp"
 #include "core/units.hpp"
@@ -184,77 +186,25 @@ inline std::vector<scattering::ScatteringPath> read_paths_dat(const fs::path& p,
   return out;
 }
 
-/// Columns of a feffNNNN.dat.
-struct FeffDat {
-  int nleg = 0;
-  double deg = 0, reff_A = 0, rnrmav_bohr = 0, edge_eV = 0;
-  std::vector<double> k, phc, mag, phase, red, lambda, rep;
-};
+/// feffNNNN.dat through the library's reader (core/scattering/feff_files.hpp).
+using FeffDat = scattering::feff::FeffDat;
+inline FeffDat read_feff_dat(const fs::path& p) { return scattering::feff::read_feff_dat(p); }
 
-inline FeffDat read_feff_dat(const fs::path& p) {
-  const auto lines = read_lines(p);
-  FeffDat f;
-  bool data = false;
-  for (const auto& l : lines) {
-    if (l.find("nleg, deg, reff") != std::string::npos) {
-      std::istringstream ss(l);
-      ss >> f.nleg >> f.deg >> f.reff_A >> f.rnrmav_bohr >> f.edge_eV;
-    } else if (l.find("real[2*phc]") != std::string::npos) {
-      data = true;
-    } else if (data) {
-      std::istringstream ss(l);
-      double v[7];
-      for (double& x : v) ss >> x;
-      if (!ss) continue;
-      f.k.push_back(v[0]);
-      f.phc.push_back(v[1]);
-      f.mag.push_back(v[2]);
-      f.phase.push_back(v[3]);
-      f.red.push_back(v[4]);
-      f.lambda.push_back(v[5]);
-      f.rep.push_back(v[6]);
-    }
-  }
-  return f;
-}
-
-/// chi.dat: data columns and the header's per-path σ² and cw ratios (file index → value).
+/// chi.dat through the library's reader, with the header's per-path σ² and cw ratios keyed by
+/// file index for the tests' look-ups.
 struct ChiDat {
-  std::vector<double> k, chi, mag, phase;
-  std::map<int, double> sig2_A2, cw_ratio;
+  std::vector<double> k, chi;               ///< data columns k (Å⁻¹) and chi
+  std::map<int, double> sig2_A2, cw_ratio;  ///< header table: file index → σ² (Å²), cw ratio (%)
 };
 
 inline ChiDat read_chi_dat(const fs::path& p) {
-  const auto lines = read_lines(p);
+  const scattering::feff::ChiDat f = scattering::feff::read_chi_dat(p);
   ChiDat c;
-  bool in_paths = false;
-  for (const auto& l : lines) {
-    if (l.rfind("#", 0) == 0) {
-      if (l.find("file") != std::string::npos && l.find("sig2") != std::string::npos) {
-        in_paths = true;
-        continue;
-      }
-      if (in_paths) {
-        std::istringstream ss(l.substr(1));
-        int idx;
-        double s2, cw;
-        if (ss >> idx >> s2 >> cw) {
-          c.sig2_A2[idx] = s2;
-          c.cw_ratio[idx] = cw;
-        } else {
-          in_paths = false;
-        }
-      }
-      continue;
-    }
-    std::istringstream ss(l);
-    double v[4];
-    if (ss >> v[0] >> v[1] >> v[2] >> v[3]) {
-      c.k.push_back(v[0]);
-      c.chi.push_back(v[1]);
-      c.mag.push_back(v[2]);
-      c.phase.push_back(v[3]);
-    }
+  c.k = f.k_invA;
+  c.chi = f.chi;
+  for (const auto& e : f.paths) {
+    c.sig2_A2[e.index] = e.sigma2_A2;
+    c.cw_ratio[e.index] = e.cw_ratio;
   }
   return c;
 }

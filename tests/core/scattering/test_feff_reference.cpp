@@ -42,23 +42,23 @@ FeffCompare compare_case(const std::string& name, int iorder = 2) {
     std::snprintf(fn, sizeof fn, "feff%04d.dat", path.index);
     if (!std::filesystem::exists(dir / fn)) continue;
     const FeffDat f = read_feff_dat(dir / fn);
-    REQUIRE(f.k.size() == ph.k_invA.size());
+    REQUIRE(f.k_invA.size() == ph.k_invA.size());
     const auto amp = calc.compute(path);
     if (c_of_k.empty()) {
-      c_of_k.resize(f.k.size());
-      for (std::size_t i = 0; i < f.k.size(); ++i) {
-        const cplx ffeff = std::polar(f.mag[i], f.phase[i]);
+      c_of_k.resize(f.k_invA.size());
+      for (std::size_t i = 0; i < f.k_invA.size(); ++i) {
+        const cplx ffeff = std::polar(f.mag_A[i], f.phase[i]);
         c_of_k[i] = std::abs(amp.f_eff_A[i]) > 0 ? ffeff / amp.f_eff_A[i] : cplx(1, 0);
       }
     }
     ++r.n_paths;
-    for (std::size_t i = 0; i < f.k.size(); ++i) {
-      if (f.k[i] < 2.0 - 1e-9 || f.k[i] > 18.0 + 1e-9) continue;
+    for (std::size_t i = 0; i < f.k_invA.size(); ++i) {
+      if (f.k_invA[i] < 2.0 - 1e-9 || f.k_invA[i] > 18.0 + 1e-9) continue;
       const cplx ours = amp.f_eff_A[i];
-      const double mr = std::abs(std::abs(ours) / f.mag[i] - 1.0);
+      const double mr = std::abs(std::abs(ours) / f.mag_A[i] - 1.0);
       const double pr = std::abs(wrap(std::arg(ours) - f.phase[i]));
       const cplx corr = ours * c_of_k[i];
-      const double mc = std::abs(std::abs(corr) / f.mag[i] - 1.0);
+      const double mc = std::abs(std::abs(corr) / f.mag_A[i] - 1.0);
       const double pc = std::abs(wrap(std::arg(corr) - f.phase[i]));
       r.max_mag_raw = std::max(r.max_mag_raw, mr);
       r.max_ph_raw = std::max(r.max_ph_raw, pr);
@@ -168,11 +168,11 @@ TEST_CASE("ff2x recipe reproduces chi.dat from FEFF's own feffNNNN.dat columns",
     char fn[32];
     std::snprintf(fn, sizeof fn, "feff%04d.dat", p.index);
     const FeffDat f = read_feff_dat(dir / fn);
-    std::vector<cplx> a(f.k.size());
-    for (std::size_t i = 0; i < f.k.size(); ++i) {
-      const double k = std::max(f.k[i], 1e-12);
-      const double mag = f.mag[i] * f.red[i] * std::exp(-2 * p.reff_A / f.lambda[i]) / (k * p.reff_A * p.reff_A);
-      a[i] = std::polar(mag, f.phc[i] + f.phase[i]);
+    std::vector<cplx> a(f.k_invA.size());
+    for (std::size_t i = 0; i < f.k_invA.size(); ++i) {
+      const double k = std::max(f.k_invA[i], 1e-12);
+      const double mag = f.mag_A[i] * f.reduction[i] * std::exp(-2 * p.reff_A / f.lambda_A[i]) / (k * p.reff_A * p.reff_A);
+      a[i] = std::polar(mag, f.central_phase[i] + f.phase[i]);
     }
     a[0] = 2.0 * a[1] - a[2];  // |F| is printed as 0 at k = 0 (§1.3): extrapolate
     paths.push_back(p);
@@ -225,10 +225,10 @@ void feff_dat_amplitudes(const PhaseShifts& ph, std::vector<ScatteringPath>& pat
     char fn[32];
     std::snprintf(fn, sizeof fn, "feff%04d.dat", p.index);
     const FeffDat f = read_feff_dat(dir / fn);
-    std::vector<cplx> a(f.k.size());
-    for (std::size_t i = 0; i < f.k.size(); ++i) {
-      const double k = std::max(f.k[i], 1e-12);
-      a[i] = std::polar(f.mag[i] * f.red[i] * std::exp(-2 * p.reff_A / f.lambda[i]) / (k * p.reff_A * p.reff_A), f.phc[i] + f.phase[i]);
+    std::vector<cplx> a(f.k_invA.size());
+    for (std::size_t i = 0; i < f.k_invA.size(); ++i) {
+      const double k = std::max(f.k_invA[i], 1e-12);
+      a[i] = std::polar(f.mag_A[i] * f.reduction[i] * std::exp(-2 * p.reff_A / f.lambda_A[i]) / (k * p.reff_A * p.reff_A), f.central_phase[i] + f.phase[i]);
     }
     a[0] = 2.0 * a[1] - a[2];
     REQUIRE(a.size() == ph.k_invA.size());
