@@ -150,39 +150,49 @@ inline void st(double* p, const v4d& x) { std::memcpy(p, &x, sizeof x); }
 // Up to 4 unique F entries sharing (mo, ni), one block of kLanes energies (§3.5):
 //   F_k = Σ_{l ≤ lhi} D_k[l] · t_l c̃_l^{(mo)}(z_out) c̃_l^{(ni)}(z_in).
 // t, c_out and c_in point at l = 0 of this block; successive l are `tstride`/`cstride` apart.
+// Every energy block of one chunk: `lb[block]` is the block's largest l, `bstride` the distance
+// between blocks in the output table; t, c_out, c_in point at l = 0, energy 0.
 template <int K>
-__attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* tr, const double* ti, std::size_t tstride,
-                                                        const double* cor, const double* coi, const double* cir,
-                                                        const double* cii, std::size_t cstride, const double* const* d,
-                                                        double* const* out, double* const* mirror, const double* msign) {
-  v4d ar[K], ai[K];
-  for (int k = 0; k < K; ++k) {
-    ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
-    ai[k] = v4d{0.0, 0.0, 0.0, 0.0};
-  }
-  for (int l = 0; l <= lhi; ++l) {
-    v4d t_r, t_i, o_r, o_i, i_r, i_i;
-    ld(t_r, tr + static_cast<std::size_t>(l) * tstride);
-    ld(t_i, ti + static_cast<std::size_t>(l) * tstride);
-    ld(i_r, cir + static_cast<std::size_t>(l) * cstride);
-    ld(i_i, cii + static_cast<std::size_t>(l) * cstride);
-    ld(o_r, cor + static_cast<std::size_t>(l) * cstride);
-    ld(o_i, coi + static_cast<std::size_t>(l) * cstride);
-    const v4d x_r = t_r * i_r - t_i * i_i;
-    const v4d x_i = t_r * i_i + t_i * i_r;
-    const v4d w_r = o_r * x_r - o_i * x_i;
-    const v4d w_i = o_r * x_i + o_i * x_r;
+__attribute__((always_inline)) inline void vertex_chunk(int nblk, const int* lb, const double* tr, const double* ti,
+                                                        std::size_t tstride, const double* cor, const double* coi,
+                                                        const double* cir, const double* cii, std::size_t cstride,
+                                                        const double* const* d, double* const* out, double* const* mirror,
+                                                        const double* msign, std::size_t bstride) {
+  for (int b = 0; b < nblk; ++b) {
+    const std::size_t e0 = static_cast<std::size_t>(b) * kLanes;
+    const int lhi = lb[b];
+    v4d ar[K], ai[K];
     for (int k = 0; k < K; ++k) {
-      const double dl = d[k][l];
-      ar[k] += dl * w_r;
-      ai[k] += dl * w_i;
+      ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
+      ai[k] = v4d{0.0, 0.0, 0.0, 0.0};
     }
-  }
-  for (int k = 0; k < K; ++k) {  // the entry and its (−μ, −μ′) mirror (re then im lanes)
-    st(out[k], ar[k]);
-    st(out[k] + kLanes, ai[k]);
-    st(mirror[k], msign[k] * ar[k]);
-    st(mirror[k] + kLanes, msign[k] * ai[k]);
+    for (int l = 0; l <= lhi; ++l) {
+      v4d t_r, t_i, o_r, o_i, i_r, i_i;
+      const std::size_t to = static_cast<std::size_t>(l) * tstride + e0;
+      const std::size_t co = static_cast<std::size_t>(l) * cstride + e0;
+      ld(t_r, tr + to);
+      ld(t_i, ti + to);
+      ld(i_r, cir + co);
+      ld(i_i, cii + co);
+      ld(o_r, cor + co);
+      ld(o_i, coi + co);
+      const v4d x_r = t_r * i_r - t_i * i_i;
+      const v4d x_i = t_r * i_i + t_i * i_r;
+      const v4d w_r = o_r * x_r - o_i * x_i;
+      const v4d w_i = o_r * x_i + o_i * x_r;
+      for (int k = 0; k < K; ++k) {
+        const double dl = d[k][l];
+        ar[k] += dl * w_r;
+        ai[k] += dl * w_i;
+      }
+    }
+    const std::size_t bo = static_cast<std::size_t>(b) * bstride;
+    for (int k = 0; k < K; ++k) {  // the entry and its (−μ, −μ′) mirror (re then im lanes)
+      st(out[k] + bo, ar[k]);
+      st(out[k] + bo + kLanes, ai[k]);
+      st(mirror[k] + bo, msign[k] * ar[k]);
+      st(mirror[k] + bo + kLanes, msign[k] * ai[k]);
+    }
   }
 }
 
@@ -217,33 +227,29 @@ struct VertexJob {
 __attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& job) {
   const std::size_t nep = job.nep;
   const std::size_t cstride = static_cast<std::size_t>(job.mcw) * nep;
-  for (int b = 0; b < job.nblk; ++b) {
-    const std::size_t e0 = static_cast<std::size_t>(b) * kLanes;
-    const int lhi = job.lmax_blk[b];
-    for (int c = 0; c < job.n_chunks; ++c) {
-      const int kk = job.chunk_k[c];
-      const double* d[4];
-      double* out[4];
-      double* mir[4];
-      double msg[4];
-      double* tb = job.table + static_cast<std::size_t>(b) * static_cast<std::size_t>(job.nfull) * (2 * kLanes);
-      for (int k = 0; k < kk; ++k) {
-        const int u = job.chunk_u[c * 4 + k];
-        d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * 4 + k]) * static_cast<std::size_t>(job.nl);
-        out[k] = tb + static_cast<std::size_t>(job.ufull[u]) * (2 * kLanes);
-        mir[k] = tb + static_cast<std::size_t>(job.mfull[u]) * (2 * kLanes);
-        msg[k] = job.msign[u];
-      }
-      const std::size_t mo = static_cast<std::size_t>(job.chunk_mo[c]) * nep + e0;
-      const std::size_t ni = static_cast<std::size_t>(job.chunk_ni[c]) * nep + e0;
-      const double* tr = job.tr + e0;
-      const double* ti = job.ti + e0;
-      switch (kk) {
-        case 1: vertex_chunk<1>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        case 2: vertex_chunk<2>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        case 3: vertex_chunk<3>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        default: vertex_chunk<4>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-      }
+  const std::size_t bstride = static_cast<std::size_t>(job.nfull) * (2 * kLanes);
+  for (int c = 0; c < job.n_chunks; ++c) {
+    const int kk = job.chunk_k[c];
+    const double* d[4];
+    double* out[4];
+    double* mir[4];
+    double msg[4];
+    for (int k = 0; k < kk; ++k) {
+      const int u = job.chunk_u[c * 4 + k];
+      d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * 4 + k]) * static_cast<std::size_t>(job.nl);
+      out[k] = job.table + static_cast<std::size_t>(job.ufull[u]) * (2 * kLanes);
+      mir[k] = job.table + static_cast<std::size_t>(job.mfull[u]) * (2 * kLanes);
+      msg[k] = job.msign[u];
+    }
+    const double* cor = job.coutr + static_cast<std::size_t>(job.chunk_mo[c]) * nep;
+    const double* coi = job.couti + static_cast<std::size_t>(job.chunk_mo[c]) * nep;
+    const double* cir = job.cinr + static_cast<std::size_t>(job.chunk_ni[c]) * nep;
+    const double* cii = job.cini + static_cast<std::size_t>(job.chunk_ni[c]) * nep;
+    switch (kk) {
+      case 1: vertex_chunk<1>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      case 2: vertex_chunk<2>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      case 3: vertex_chunk<3>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      default: vertex_chunk<4>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
     }
   }
 }
