@@ -7,9 +7,12 @@
 /// momentum, the factor e^{2ikR} is taken out of χ̃ and F_eff carries the extra 2R(Re p − k) phase.
 ///
 /// Speed: the calculator precomputes, once per PhaseShifts, the t-matrices t_l of every
-/// potential at every energy and the absorber factors; per path it computes the Euler angles and
-/// the rotation matrices once; per (leg length, energy) the Hankel-polynomial coefficients are
-/// cached and shared between paths. The energy loop allocates nothing.
+/// potential at every energy and the absorber factors. Every per-energy quantity is stored
+/// energy-innermost and padded to blocks of 4 energies, and the three kernels (Hankel tables per
+/// leg length, scatterer F-cores per (potential, legs, β), the matrix chain per path) work on
+/// 4 energies at once (AVX2/FMA when the CPU has it, chosen at run time). Leg tables and vertex
+/// tables are cached and shared between paths; their memory comes from per-thread pooled blocks.
+/// Nothing is allocated in the energy loops.
 #include <complex>
 #include <cstddef>
 #include <cstdint>
