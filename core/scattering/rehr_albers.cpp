@@ -735,9 +735,18 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
     }
   }
   if (set.pairs.size() > 64 || set.chunks.size() > 64) throw InputError("scattering.iorder: λ set too large for the vertex kernel");
+  // Termination: d^{l0}_{μ_a μ_b}(β_N) for a, b < laml0 depends only on (μ_a, μ_b).
+  std::vector<std::pair<int, int>> term_mu;
   for (int a = 0; a < set.laml0; ++a) {
     for (int b = 0; b < set.laml0; ++b) {
-      set.term.push_back(make_pair_coef(set.lam[static_cast<std::size_t>(a)].mu, set.lam[static_cast<std::size_t>(b)].mu, l0_));
+      const auto mm = std::make_pair(set.lam[static_cast<std::size_t>(a)].mu, set.lam[static_cast<std::size_t>(b)].mu);
+      auto it = std::find(term_mu.begin(), term_mu.end(), mm);
+      if (it == term_mu.end()) {
+        term_mu.push_back(mm);
+        set.term.push_back(make_pair_coef(mm.first, mm.second, l0_));
+        it = term_mu.end() - 1;
+      }
+      set.term_idx.push_back(static_cast<int>(it - term_mu.begin()));
     }
   }
 }
@@ -992,10 +1001,14 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   }
   const double beta_n = geo.beta_rad[static_cast<std::size_t>(n - 1)];
   const double ch = std::cos(0.5 * beta_n), sh = std::sin(0.5 * beta_n), cb = std::cos(beta_n);
+  std::array<double, 81> dterm{};  // distinct (μ, μ′) pairs: at most (2 l0 + 1)² ≤ 25
+  for (std::size_t t = 0; t < set.term.size() && t < dterm.size(); ++t) {
+    eval_pair(set.term[t], ch, sh, cb, l0_, dcol_.data());
+    dterm[t] = dcol_[static_cast<std::size_t>(l0_)];
+  }
   for (int a = 0; a < laml0; ++a) {
     for (int b = 0; b < laml0; ++b) {
-      eval_pair(set.term[static_cast<std::size_t>(a * laml0 + b)], ch, sh, cb, l0_, dcol_.data());
-      job.mrot[a * kMaxLam + b] = dcol_[static_cast<std::size_t>(l0_)];
+      job.mrot[a * kMaxLam + b] = dterm[static_cast<std::size_t>(set.term_idx[static_cast<std::size_t>(a * laml0 + b)])];
     }
   }
   const LegData leg1 = leg_table(geo.leg_A[0]);

@@ -152,7 +152,8 @@ class RehrAlbersCalculator {
     // Unique entries (bits, first 64) the chain reads of the first scatterer (columns < laml0)
     // and of the last one (rows < laml0); middle scatterers need all.
     std::uint64_t need_first = 0, need_last = 0;
-    std::vector<WignerPair> term;   // termination pairs, [a * laml0 + b], l = l0 only
+    std::vector<WignerPair> term;   // distinct termination (μ_a, μ_b) pairs, l = l0 only
+    std::vector<int> term_idx;      // [a * laml0 + b] → index in term
   };
   struct VertexKey {
     int ip = 0;
