@@ -752,8 +752,9 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
 }
 
 namespace {
-// Per-thread pool of arena blocks (size, memory), capped at kPoolMaxBlocks.
-constexpr std::size_t kPoolMaxBlocks = 256;
+// Per-thread pool of arena blocks (size, memory), capped at kPoolMaxBlocks (blocks are 0.5–1 MB, so a
+// thread keeps at most ~64–140 MB of freed table memory for its next calculators).
+constexpr std::size_t kPoolMaxBlocks = 128;
 std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>>& block_pool() {
   thread_local std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>> pool;
   return pool;
