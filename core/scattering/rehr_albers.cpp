@@ -142,12 +142,13 @@ double gamma_norm(int l, int amu, int amup) {
 // energies at a time with GCC/Clang vector types (one AVX2 register; two SSE2 halves in the
 // baseline clone). Pad energies carry t_l = 0 and z = 0, so they contribute nothing.
 constexpr int kLanes = 4;
+constexpr std::size_t kChunkMax = 6;  // unique entries sharing one t c̃ c̃ product in the vertex kernel
 typedef double v4d __attribute__((vector_size(kLanes * sizeof(double))));
 
 inline void ld(v4d& x, const double* p) { std::memcpy(&x, p, sizeof x); }
 inline void st(double* p, const v4d& x) { std::memcpy(p, &x, sizeof x); }
 
-// Up to 4 unique F entries sharing (mo, ni), one block of kLanes energies (§3.5):
+// Up to kChunkMax unique F entries sharing (mo, ni), every block of kLanes energies (§3.5):
 //   F_k = Σ_{l ≤ lhi} D_k[l] · t_l c̃_l^{(mo)}(z_out) c̃_l^{(ni)}(z_in).
 // t, c_out and c_in point at l = 0 of this block; successive l are `tstride`/`cstride` apart.
 // Every energy block of one chunk: `lb[block]` is the block's largest l, `bstride` the distance
@@ -211,8 +212,8 @@ struct VertexJob {
   const int* chunk_mo = nullptr;
   const int* chunk_ni = nullptr;
   const int* chunk_k = nullptr;
-  const int* chunk_u = nullptr;     // [chunk * 4 + k]
-  const int* chunk_pair = nullptr;  // [chunk * 4 + k]
+  const int* chunk_u = nullptr;     // [chunk * kChunkMax + k]
+  const int* chunk_pair = nullptr;  // [chunk * kChunkMax + k]
   const double* dmat = nullptr;     // [pair * nl + l]
   int nl = 0;
   const int* ufull = nullptr;       // unique entry → full index row * nlam + col
@@ -230,13 +231,13 @@ __attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& j
   const std::size_t bstride = static_cast<std::size_t>(job.nfull) * (2 * kLanes);
   for (int c = 0; c < job.n_chunks; ++c) {
     const int kk = job.chunk_k[c];
-    const double* d[4];
-    double* out[4];
-    double* mir[4];
-    double msg[4];
+    const double* d[kChunkMax];
+    double* out[kChunkMax];
+    double* mir[kChunkMax];
+    double msg[kChunkMax];
     for (int k = 0; k < kk; ++k) {
-      const int u = job.chunk_u[c * 4 + k];
-      d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * 4 + k]) * static_cast<std::size_t>(job.nl);
+      const int u = job.chunk_u[c * kChunkMax + k];
+      d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * kChunkMax + k]) * static_cast<std::size_t>(job.nl);
       out[k] = job.table + static_cast<std::size_t>(job.ufull[u]) * (2 * kLanes);
       mir[k] = job.table + static_cast<std::size_t>(job.mfull[u]) * (2 * kLanes);
       msg[k] = job.msign[u];
@@ -249,7 +250,9 @@ __attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& j
       case 1: vertex_chunk<1>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
       case 2: vertex_chunk<2>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
       case 3: vertex_chunk<3>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
-      default: vertex_chunk<4>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      case 4: vertex_chunk<4>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      case 5: vertex_chunk<5>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      default: vertex_chunk<6>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
     }
   }
 }
@@ -880,9 +883,9 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   }
   const LegData cin_t = leg_table(rin_A);
   const LegData cout_t = leg_table(rout_A);
-  // Chunks of the non-zero entries, up to 4 per (mo, ni); zero entries are written as zeros.
+  // Chunks of the non-zero entries, up to kChunkMax per (mo, ni); zero entries are written as zeros.
   std::array<int, 64> cmo{}, cni{}, ck{};
-  std::array<int, 256> cu{}, cp{};
+  std::array<int, 64 * kChunkMax> cu{}, cp{};
   int nch = 0;
   int cur_mo = -1, cur_ni = -1;
   for (const Chunk& x : set.chunks) {
@@ -897,15 +900,15 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
         }
         continue;
       }
-      if (nch == 0 || x.mo != cur_mo || x.ni != cur_ni || ck[static_cast<std::size_t>(nch - 1)] == 4) {
+      if (nch == 0 || x.mo != cur_mo || x.ni != cur_ni || ck[static_cast<std::size_t>(nch - 1)] == kChunkMax) {
         cmo[static_cast<std::size_t>(nch)] = cur_mo = x.mo;
         cni[static_cast<std::size_t>(nch)] = cur_ni = x.ni;
         ck[static_cast<std::size_t>(nch)] = 0;
         ++nch;
       }
       const std::size_t c = static_cast<std::size_t>(nch - 1);
-      cu[c * 4 + static_cast<std::size_t>(ck[c])] = u;
-      cp[c * 4 + static_cast<std::size_t>(ck[c])] = pr;
+      cu[c * kChunkMax + static_cast<std::size_t>(ck[c])] = u;
+      cp[c * kChunkMax + static_cast<std::size_t>(ck[c])] = pr;
       ++ck[c];
     }
   }

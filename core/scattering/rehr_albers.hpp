@@ -133,7 +133,7 @@ class RehrAlbersCalculator {
     std::vector<int> start_pc, start_ps;  // powers of cos(β/2), sin(β/2) in the d^{j0} sum
     std::vector<double> ra, rb, rc, norm;
   };
-  // Up to 4 unique F entries sharing (mo, ni) = (ν+|μ| of the row, ν′ of the column): one
+  // Up to 4 unique F entries (merged up to 6 per vertex in the kernel) sharing (mo, ni) = (ν+|μ| of the row, ν′ of the column): one
   // t c̃ c̃ product feeds all of them in the vertex kernel.
   struct Chunk {
     int mo = 0, ni = 0, k = 0;
