@@ -142,47 +142,58 @@ double gamma_norm(int l, int amu, int amup) {
 // energies at a time with GCC/Clang vector types (one AVX2 register; two SSE2 halves in the
 // baseline clone). Pad energies carry t_l = 0 and z = 0, so they contribute nothing.
 constexpr int kLanes = 4;
+constexpr std::size_t kChunkMax = 6;  // unique entries sharing one t c̃ c̃ product in the vertex kernel
 typedef double v4d __attribute__((vector_size(kLanes * sizeof(double))));
 
 inline void ld(v4d& x, const double* p) { std::memcpy(&x, p, sizeof x); }
 inline void st(double* p, const v4d& x) { std::memcpy(p, &x, sizeof x); }
 
-// Up to 4 unique F entries sharing (mo, ni), one block of kLanes energies (§3.5):
+// Up to kChunkMax unique F entries sharing (mo, ni), every block of kLanes energies (§3.5):
 //   F_k = Σ_{l ≤ lhi} D_k[l] · t_l c̃_l^{(mo)}(z_out) c̃_l^{(ni)}(z_in).
 // t, c_out and c_in point at l = 0 of this block; successive l are `tstride`/`cstride` apart.
+// Every energy block of one chunk: `lb[block]` is the block's largest l, `bstride` the distance
+// between blocks in the output table; t, c_out, c_in point at l = 0, energy 0.
 template <int K>
-__attribute__((always_inline)) inline void vertex_chunk(int lhi, const double* tr, const double* ti, std::size_t tstride,
-                                                        const double* cor, const double* coi, const double* cir,
-                                                        const double* cii, std::size_t cstride, const double* const* d,
-                                                        double* const* out, double* const* mirror, const double* msign) {
-  v4d ar[K], ai[K];
-  for (int k = 0; k < K; ++k) {
-    ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
-    ai[k] = v4d{0.0, 0.0, 0.0, 0.0};
-  }
-  for (int l = 0; l <= lhi; ++l) {
-    v4d t_r, t_i, o_r, o_i, i_r, i_i;
-    ld(t_r, tr + static_cast<std::size_t>(l) * tstride);
-    ld(t_i, ti + static_cast<std::size_t>(l) * tstride);
-    ld(i_r, cir + static_cast<std::size_t>(l) * cstride);
-    ld(i_i, cii + static_cast<std::size_t>(l) * cstride);
-    ld(o_r, cor + static_cast<std::size_t>(l) * cstride);
-    ld(o_i, coi + static_cast<std::size_t>(l) * cstride);
-    const v4d x_r = t_r * i_r - t_i * i_i;
-    const v4d x_i = t_r * i_i + t_i * i_r;
-    const v4d w_r = o_r * x_r - o_i * x_i;
-    const v4d w_i = o_r * x_i + o_i * x_r;
+__attribute__((always_inline)) inline void vertex_chunk(int nblk, const int* lb, const double* tr, const double* ti,
+                                                        std::size_t tstride, const double* cor, const double* coi,
+                                                        const double* cir, const double* cii, std::size_t cstride,
+                                                        const double* const* d, double* const* out, double* const* mirror,
+                                                        const double* msign, std::size_t bstride) {
+  for (int b = 0; b < nblk; ++b) {
+    const std::size_t e0 = static_cast<std::size_t>(b) * kLanes;
+    const int lhi = lb[b];
+    v4d ar[K], ai[K];
     for (int k = 0; k < K; ++k) {
-      const double dl = d[k][l];
-      ar[k] += dl * w_r;
-      ai[k] += dl * w_i;
+      ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
+      ai[k] = v4d{0.0, 0.0, 0.0, 0.0};
     }
-  }
-  for (int k = 0; k < K; ++k) {  // the entry and its (−μ, −μ′) mirror (re then im lanes)
-    st(out[k], ar[k]);
-    st(out[k] + kLanes, ai[k]);
-    st(mirror[k], msign[k] * ar[k]);
-    st(mirror[k] + kLanes, msign[k] * ai[k]);
+    for (int l = 0; l <= lhi; ++l) {
+      v4d t_r, t_i, o_r, o_i, i_r, i_i;
+      const std::size_t to = static_cast<std::size_t>(l) * tstride + e0;
+      const std::size_t co = static_cast<std::size_t>(l) * cstride + e0;
+      ld(t_r, tr + to);
+      ld(t_i, ti + to);
+      ld(i_r, cir + co);
+      ld(i_i, cii + co);
+      ld(o_r, cor + co);
+      ld(o_i, coi + co);
+      const v4d x_r = t_r * i_r - t_i * i_i;
+      const v4d x_i = t_r * i_i + t_i * i_r;
+      const v4d w_r = o_r * x_r - o_i * x_i;
+      const v4d w_i = o_r * x_i + o_i * x_r;
+      for (int k = 0; k < K; ++k) {
+        const double dl = d[k][l];
+        ar[k] += dl * w_r;
+        ai[k] += dl * w_i;
+      }
+    }
+    const std::size_t bo = static_cast<std::size_t>(b) * bstride;
+    for (int k = 0; k < K; ++k) {  // the entry and its (−μ, −μ′) mirror (re then im lanes)
+      st(out[k] + bo, ar[k]);
+      st(out[k] + bo + kLanes, ai[k]);
+      st(mirror[k] + bo, msign[k] * ar[k]);
+      st(mirror[k] + bo + kLanes, msign[k] * ai[k]);
+    }
   }
 }
 
@@ -201,8 +212,8 @@ struct VertexJob {
   const int* chunk_mo = nullptr;
   const int* chunk_ni = nullptr;
   const int* chunk_k = nullptr;
-  const int* chunk_u = nullptr;     // [chunk * 4 + k]
-  const int* chunk_pair = nullptr;  // [chunk * 4 + k]
+  const int* chunk_u = nullptr;     // [chunk * kChunkMax + k]
+  const int* chunk_pair = nullptr;  // [chunk * kChunkMax + k]
   const double* dmat = nullptr;     // [pair * nl + l]
   int nl = 0;
   const int* ufull = nullptr;       // unique entry → full index row * nlam + col
@@ -217,33 +228,31 @@ struct VertexJob {
 __attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& job) {
   const std::size_t nep = job.nep;
   const std::size_t cstride = static_cast<std::size_t>(job.mcw) * nep;
-  for (int b = 0; b < job.nblk; ++b) {
-    const std::size_t e0 = static_cast<std::size_t>(b) * kLanes;
-    const int lhi = job.lmax_blk[b];
-    for (int c = 0; c < job.n_chunks; ++c) {
-      const int kk = job.chunk_k[c];
-      const double* d[4];
-      double* out[4];
-      double* mir[4];
-      double msg[4];
-      double* tb = job.table + static_cast<std::size_t>(b) * static_cast<std::size_t>(job.nfull) * (2 * kLanes);
-      for (int k = 0; k < kk; ++k) {
-        const int u = job.chunk_u[c * 4 + k];
-        d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * 4 + k]) * static_cast<std::size_t>(job.nl);
-        out[k] = tb + static_cast<std::size_t>(job.ufull[u]) * (2 * kLanes);
-        mir[k] = tb + static_cast<std::size_t>(job.mfull[u]) * (2 * kLanes);
-        msg[k] = job.msign[u];
-      }
-      const std::size_t mo = static_cast<std::size_t>(job.chunk_mo[c]) * nep + e0;
-      const std::size_t ni = static_cast<std::size_t>(job.chunk_ni[c]) * nep + e0;
-      const double* tr = job.tr + e0;
-      const double* ti = job.ti + e0;
-      switch (kk) {
-        case 1: vertex_chunk<1>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        case 2: vertex_chunk<2>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        case 3: vertex_chunk<3>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-        default: vertex_chunk<4>(lhi, tr, ti, nep, job.coutr + mo, job.couti + mo, job.cinr + ni, job.cini + ni, cstride, d, out, mir, msg); break;
-      }
+  const std::size_t bstride = static_cast<std::size_t>(job.nfull) * (2 * kLanes);
+  for (int c = 0; c < job.n_chunks; ++c) {
+    const int kk = job.chunk_k[c];
+    const double* d[kChunkMax];
+    double* out[kChunkMax];
+    double* mir[kChunkMax];
+    double msg[kChunkMax];
+    for (int k = 0; k < kk; ++k) {
+      const int u = job.chunk_u[c * kChunkMax + k];
+      d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * kChunkMax + k]) * static_cast<std::size_t>(job.nl);
+      out[k] = job.table + static_cast<std::size_t>(job.ufull[u]) * (2 * kLanes);
+      mir[k] = job.table + static_cast<std::size_t>(job.mfull[u]) * (2 * kLanes);
+      msg[k] = job.msign[u];
+    }
+    const double* cor = job.coutr + static_cast<std::size_t>(job.chunk_mo[c]) * nep;
+    const double* coi = job.couti + static_cast<std::size_t>(job.chunk_mo[c]) * nep;
+    const double* cir = job.cinr + static_cast<std::size_t>(job.chunk_ni[c]) * nep;
+    const double* cii = job.cini + static_cast<std::size_t>(job.chunk_ni[c]) * nep;
+    switch (kk) {
+      case 1: vertex_chunk<1>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      case 2: vertex_chunk<2>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      case 3: vertex_chunk<3>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      case 4: vertex_chunk<4>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      case 5: vertex_chunk<5>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
+      default: vertex_chunk<6>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
     }
   }
 }
@@ -729,16 +738,26 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
     }
   }
   if (set.pairs.size() > 64 || set.chunks.size() > 64) throw InputError("scattering.iorder: λ set too large for the vertex kernel");
+  // Termination: d^{l0}_{μ_a μ_b}(β_N) for a, b < laml0 depends only on (μ_a, μ_b).
+  std::vector<std::pair<int, int>> term_mu;
   for (int a = 0; a < set.laml0; ++a) {
     for (int b = 0; b < set.laml0; ++b) {
-      set.term.push_back(make_pair_coef(set.lam[static_cast<std::size_t>(a)].mu, set.lam[static_cast<std::size_t>(b)].mu, l0_));
+      const auto mm = std::make_pair(set.lam[static_cast<std::size_t>(a)].mu, set.lam[static_cast<std::size_t>(b)].mu);
+      auto it = std::find(term_mu.begin(), term_mu.end(), mm);
+      if (it == term_mu.end()) {
+        term_mu.push_back(mm);
+        set.term.push_back(make_pair_coef(mm.first, mm.second, l0_));
+        it = term_mu.end() - 1;
+      }
+      set.term_idx.push_back(static_cast<int>(it - term_mu.begin()));
     }
   }
 }
 
 namespace {
-// Per-thread pool of arena blocks (size, memory), capped at kPoolMaxBlocks.
-constexpr std::size_t kPoolMaxBlocks = 256;
+// Per-thread pool of arena blocks (size, memory), capped at kPoolMaxBlocks (blocks are 0.5–1 MB, so a
+// thread keeps at most ~64–140 MB of freed table memory for its next calculators).
+constexpr std::size_t kPoolMaxBlocks = 128;
 std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>>& block_pool() {
   thread_local std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>> pool;
   return pool;
@@ -864,9 +883,9 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   }
   const LegData cin_t = leg_table(rin_A);
   const LegData cout_t = leg_table(rout_A);
-  // Chunks of the non-zero entries, up to 4 per (mo, ni); zero entries are written as zeros.
+  // Chunks of the non-zero entries, up to kChunkMax per (mo, ni); zero entries are written as zeros.
   std::array<int, 64> cmo{}, cni{}, ck{};
-  std::array<int, 256> cu{}, cp{};
+  std::array<int, 64 * kChunkMax> cu{}, cp{};
   int nch = 0;
   int cur_mo = -1, cur_ni = -1;
   for (const Chunk& x : set.chunks) {
@@ -881,15 +900,15 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
         }
         continue;
       }
-      if (nch == 0 || x.mo != cur_mo || x.ni != cur_ni || ck[static_cast<std::size_t>(nch - 1)] == 4) {
+      if (nch == 0 || x.mo != cur_mo || x.ni != cur_ni || ck[static_cast<std::size_t>(nch - 1)] == kChunkMax) {
         cmo[static_cast<std::size_t>(nch)] = cur_mo = x.mo;
         cni[static_cast<std::size_t>(nch)] = cur_ni = x.ni;
         ck[static_cast<std::size_t>(nch)] = 0;
         ++nch;
       }
       const std::size_t c = static_cast<std::size_t>(nch - 1);
-      cu[c * 4 + static_cast<std::size_t>(ck[c])] = u;
-      cp[c * 4 + static_cast<std::size_t>(ck[c])] = pr;
+      cu[c * kChunkMax + static_cast<std::size_t>(ck[c])] = u;
+      cp[c * kChunkMax + static_cast<std::size_t>(ck[c])] = pr;
       ++ck[c];
     }
   }
@@ -986,10 +1005,14 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   }
   const double beta_n = geo.beta_rad[static_cast<std::size_t>(n - 1)];
   const double ch = std::cos(0.5 * beta_n), sh = std::sin(0.5 * beta_n), cb = std::cos(beta_n);
+  std::array<double, 81> dterm{};  // distinct (μ, μ′) pairs: at most (2 l0 + 1)² ≤ 25
+  for (std::size_t t = 0; t < set.term.size() && t < dterm.size(); ++t) {
+    eval_pair(set.term[t], ch, sh, cb, l0_, dcol_.data());
+    dterm[t] = dcol_[static_cast<std::size_t>(l0_)];
+  }
   for (int a = 0; a < laml0; ++a) {
     for (int b = 0; b < laml0; ++b) {
-      eval_pair(set.term[static_cast<std::size_t>(a * laml0 + b)], ch, sh, cb, l0_, dcol_.data());
-      job.mrot[a * kMaxLam + b] = dcol_[static_cast<std::size_t>(l0_)];
+      job.mrot[a * kMaxLam + b] = dterm[static_cast<std::size_t>(set.term_idx[static_cast<std::size_t>(a * laml0 + b)])];
     }
   }
   const LegData leg1 = leg_table(geo.leg_A[0]);

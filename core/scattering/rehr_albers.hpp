@@ -7,9 +7,12 @@
 /// momentum, the factor e^{2ikR} is taken out of χ̃ and F_eff carries the extra 2R(Re p − k) phase.
 ///
 /// Speed: the calculator precomputes, once per PhaseShifts, the t-matrices t_l of every
-/// potential at every energy and the absorber factors; per path it computes the Euler angles and
-/// the rotation matrices once; per (leg length, energy) the Hankel-polynomial coefficients are
-/// cached and shared between paths. The energy loop allocates nothing.
+/// potential at every energy and the absorber factors. Every per-energy quantity is stored
+/// energy-innermost and padded to blocks of 4 energies, and the three kernels (Hankel tables per
+/// leg length, scatterer F-cores per (potential, legs, β), the matrix chain per path) work on
+/// 4 energies at once (AVX2/FMA when the CPU has it, chosen at run time). Leg tables and vertex
+/// tables are cached and shared between paths; their memory comes from per-thread pooled blocks.
+/// Nothing is allocated in the energy loops.
 #include <complex>
 #include <cstddef>
 #include <cstdint>
@@ -130,7 +133,7 @@ class RehrAlbersCalculator {
     std::vector<int> start_pc, start_ps;  // powers of cos(β/2), sin(β/2) in the d^{j0} sum
     std::vector<double> ra, rb, rc, norm;
   };
-  // Up to 4 unique F entries sharing (mo, ni) = (ν+|μ| of the row, ν′ of the column): one
+  // Up to 4 unique F entries (merged up to 6 per vertex in the kernel) sharing (mo, ni) = (ν+|μ| of the row, ν′ of the column): one
   // t c̃ c̃ product feeds all of them in the vertex kernel.
   struct Chunk {
     int mo = 0, ni = 0, k = 0;
@@ -149,7 +152,8 @@ class RehrAlbersCalculator {
     // Unique entries (bits, first 64) the chain reads of the first scatterer (columns < laml0)
     // and of the last one (rows < laml0); middle scatterers need all.
     std::uint64_t need_first = 0, need_last = 0;
-    std::vector<WignerPair> term;   // termination pairs, [a * laml0 + b], l = l0 only
+    std::vector<WignerPair> term;   // distinct termination (μ_a, μ_b) pairs, l = l0 only
+    std::vector<int> term_idx;      // [a * laml0 + b] → index in term
   };
   struct VertexKey {
     int ip = 0;
