@@ -445,13 +445,18 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
   if (kind_ == "rmc") return;
 
   // χ(k) with σ² = 0: the mean over the class's atoms (in atom order: the same on every rank).
+  // A fresh calculator per item: the Rehr–Albers caches and the double-scattering table fill in
+  // the order paths are met, and their last bits depend on it, so a calculator carried from one
+  // item to the next would make results depend on which items a rank ran before (rank count,
+  // resume). Phase shifts still come once per structure and class from the provider's cache.
+  ensemble::SnapshotChiCalculator calculator(*g.phases, g.calculator->options());
   const auto kg = ensemble::feff_output_k_grid();
   std::vector<double> mean(kg.size(), 0.0);
   double paths = 0;
   for (auto a : atoms) {
-    const auto chi = g.calculator->chi(config, a);
+    const auto chi = calculator.chi(config, a);
     for (std::size_t i = 0; i < mean.size(); ++i) mean[i] += chi[i];
-    paths += static_cast<double>(g.calculator->last_path_count());
+    paths += static_cast<double>(calculator.last_path_count());
   }
   for (auto& x : mean) x /= static_cast<double>(atoms.size());
   row["/spectra/chi"] = onto_grid(kg, mean, k_invA_);
