@@ -105,7 +105,6 @@ class Grower {
 #if defined(__SSE2__)
     if (integral_ && k_ <= 8 && opt_.criterion == Criterion::gini) {  // nodes of weight <= 32,767 use 16-bit counts
       hist16_.assign(256 * 8, 0);
-      wbin16_.assign(256, 0);
       evaluate16_ = opt_.min_samples_leaf > 1 ? &Grower::evaluate_gini16<true> : &Grower::evaluate_gini16<false>;
     }
 #endif
@@ -133,14 +132,19 @@ class Grower {
       const std::uint8_t* col = set_.bins->column(static_cast<std::size_t>(s.feature));
       // Stable partition: rows stay in ascending order inside every node, so the per-feature
       // gathers above walk each column forwards (cache- and prefetch-friendly).
-      std::size_t m = p.begin;
-      scratch_.clear();
+      // Branch-free: every row is written to both places and only one cursor advances (m <= i,
+      // so the in-place write never overtakes an unread row).
+      std::size_t m = p.begin, right = 0;
+      scratch_.resize(p.end - p.begin);
       for (std::size_t i = p.begin; i < p.end; ++i) {
         const std::uint32_t r = idx_[i];
-        if (col[r] <= s.bin) idx_[m++] = r;
-        else scratch_.push_back(r);
+        const std::size_t goes_left = col[r] <= s.bin ? 1 : 0;
+        idx_[m] = r;
+        scratch_[right] = r;
+        m += goes_left;
+        right += 1 - goes_left;
       }
-      std::copy(scratch_.begin(), scratch_.end(), idx_.begin() + static_cast<std::ptrdiff_t>(m));
+      std::copy(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(right), idx_.begin() + static_cast<std::ptrdiff_t>(m));
       const auto left = static_cast<std::int32_t>(tree_.nodes.size());
       tree_.nodes.emplace_back();
       tree_.nodes.emplace_back();
@@ -375,60 +379,70 @@ class Grower {
   void evaluate_gini16(std::size_t n, unsigned lo, unsigned hi, double total, std::uint32_t f, Split& best,
                        double& best_proxy) {
     std::int16_t* hist = hist16_.data();
-    std::int16_t* wbin = wbin16_.data();
     const std::uint8_t* nb = node_bin_.data();
     const std::uint16_t* nc = node_class_.data();
     const std::uint32_t* nw = node_count_.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const unsigned b = nb[i];
-      const auto w = static_cast<std::int16_t>(nw[i]);
-      hist[b * 8 + nc[i]] = static_cast<std::int16_t>(hist[b * 8 + nc[i]] + w);
-      wbin[b] = static_cast<std::int16_t>(wbin[b] + w);
-      if constexpr (Count) ++cnt_[b];
+    for (std::size_t i = 0; i < n; ++i) {  // bin weights are not kept: each is its row's sum
+      const std::size_t at = std::size_t{nb[i]} * 8 + nc[i];
+      hist[at] = static_cast<std::int16_t>(hist[at] + static_cast<std::int16_t>(nw[i]));
+      if constexpr (Count) ++cnt_[nb[i]];
     }
-    const std::size_t m = collect_occupied<std::int16_t>(n, lo, hi, wbin);
+    // Occupied bins: a bit set of the rows' bins, or the non-zero histogram rows of the range.
+    std::size_t m = 0;
+    if (n * 4 < hi - lo) {
+      m = occupied_from_bits(n);
+    } else {
+      const __m128i zero = _mm_setzero_si128();
+      for (unsigned b = lo; b <= hi; ++b) {
+        const __m128i row = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hist + b * 8));
+        occ_[m] = static_cast<std::uint8_t>(b);
+        m += _mm_movemask_epi8(_mm_cmpeq_epi16(row, zero)) != 0xFFFF ? 1 : 0;
+      }
+    }
     alignas(16) std::int16_t pc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     for (std::size_t t = 0; t < k_; ++t) pc[t] = static_cast<std::int16_t>(parent_count_[t]);
     const __m128i par = _mm_load_si128(reinterpret_cast<const __m128i*>(pc));
-    __m128i l = _mm_setzero_si128();
-    int wl = 0;
+    const __m128i ones = _mm_set1_epi16(1);
+    __m128i l = _mm_setzero_si128(), best_l = l;
     std::size_t nl = 0;
-    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-    std::size_t improved = kNone;
+    bool improved = false;
     for (std::size_t c = 0; c + 1 < m; ++c) {  // the highest occupied bin is no threshold
       const unsigned b = occ_[c];
       l = _mm_add_epi16(l, _mm_loadu_si128(reinterpret_cast<const __m128i*>(hist + b * 8)));
-      wl += wbin[b];
       if constexpr (Count) {
         nl += cnt_[b];
         if (nl < opt_.min_samples_leaf) continue;
         if (n - nl < opt_.min_samples_leaf) break;
       }
       const __m128i r = _mm_sub_epi16(par, l);
-      const __m128i sl = _mm_madd_epi16(l, l), sr = _mm_madd_epi16(r, r);  // pairwise l_t^2 sums
-      const __m128i x = _mm_add_epi32(_mm_unpacklo_epi64(sl, sr), _mm_unpackhi_epi64(sl, sr));
-      const __m128i y = _mm_add_epi32(x, _mm_shuffle_epi32(x, _MM_SHUFFLE(2, 3, 0, 1)));  // lanes 0, 2: sum l^2, sum r^2
-      const __m128d sq = _mm_cvtepi32_pd(_mm_shuffle_epi32(y, _MM_SHUFFLE(3, 3, 2, 0)));
+      // Pairwise sums of l_t^2, r_t^2 and l_t (pmaddwd), then across lanes: lanes 0, 1, 2 of s
+      // hold sum l^2, sum r^2 and the left weight.
+      const __m128i sl = _mm_madd_epi16(l, l), sr = _mm_madd_epi16(r, r), sw = _mm_madd_epi16(l, ones);
+      const __m128i lo2 = _mm_unpacklo_epi32(sl, sr), hi2 = _mm_unpackhi_epi32(sl, sr);  // sl0 sr0 sl1 sr1 | sl2 sr2 sl3 sr3
+      const __m128i x = _mm_add_epi32(lo2, hi2);                                          // l: 0+2, r: 0+2, l: 1+3, r: 1+3
+      const __m128i lr = _mm_add_epi32(x, _mm_unpackhi_epi64(x, x));                       // lanes 0, 1: sum l^2, sum r^2
+      const __m128i w2 = _mm_add_epi32(sw, _mm_unpackhi_epi64(sw, sw));
+      const int wl = _mm_cvtsi128_si32(_mm_add_epi32(w2, _mm_shuffle_epi32(w2, _MM_SHUFFLE(1, 1, 1, 1))));
       const double dwl = static_cast<double>(wl);
-      const __m128d q = _mm_div_pd(sq, _mm_set_pd(total - dwl, dwl));
+      const __m128d q = _mm_div_pd(_mm_cvtepi32_pd(lr), _mm_set_pd(total - dwl, dwl));
       const double v = _mm_cvtsd_f64(q) + _mm_cvtsd_f64(_mm_unpackhi_pd(q, q));
       if (v > best_proxy) {
         best_proxy = v;
         best.feature = static_cast<std::int32_t>(f);
         best.bin = static_cast<std::uint8_t>(b);
         best_wl_ = dwl;
-        improved = c;
+        best_l = l;
+        improved = true;
       }
     }
-    if (improved != kNone) {  // left statistics of this feature's best split, from its histogram
-      for (std::size_t t = 0; t < k_; ++t) best_left_[t] = 0.0;
-      for (std::size_t c = 0; c <= improved; ++c)
-        for (std::size_t t = 0; t < k_; ++t) best_left_[t] += static_cast<double>(hist[occ_[c] * 8 + t]);
+    if (improved) {  // left statistics of this feature's best split
+      alignas(16) std::int16_t bl[8];
+      _mm_store_si128(reinterpret_cast<__m128i*>(bl), best_l);
+      for (std::size_t t = 0; t < k_; ++t) best_left_[t] = static_cast<double>(bl[t]);
     }
     for (std::size_t c = 0; c < m; ++c) {  // clean the occupied bins only
       const unsigned b = occ_[c];
       _mm_storeu_si128(reinterpret_cast<__m128i*>(hist + b * 8), _mm_setzero_si128());
-      wbin[b] = 0;
       if constexpr (Count) cnt_[b] = 0;
     }
   }
@@ -445,6 +459,18 @@ class Grower {
     else return wbin_count_.data();
   }
 
+  /// Occupied bins of node_bin_[0, n) through a 256-bit set, ascending, into occ_; returns how many.
+  std::size_t occupied_from_bits(std::size_t n) {
+    std::uint64_t bits[4] = {0, 0, 0, 0};
+    const std::uint8_t* nb = node_bin_.data();
+    for (std::size_t i = 0; i < n; ++i) bits[nb[i] >> 6] |= std::uint64_t{1} << (nb[i] & 63u);
+    std::size_t m = 0;
+    for (unsigned w = 0; w < 4; ++w)
+      for (std::uint64_t x = bits[w]; x != 0; x &= x - 1)
+        occ_[m++] = static_cast<std::uint8_t>(w * 64 + static_cast<unsigned>(std::countr_zero(x)));
+    return m;
+  }
+
   /// Occupied bins of the node's rows (node_bin_[0, n), in [lo, hi]) in ascending order into
   /// occ_; returns how many. wbin[b] > 0 exactly for occupied bins (every row has weight > 0).
   template <class C>
@@ -452,12 +478,7 @@ class Grower {
     std::size_t m = 0;
     std::uint8_t* occ = occ_.data();
     if (n * 4 < hi - lo) {  // few rows spread over many bins: a 256-bit set of the rows' bins
-      std::uint64_t bits[4] = {0, 0, 0, 0};
-      const std::uint8_t* nb = node_bin_.data();
-      for (std::size_t i = 0; i < n; ++i) bits[nb[i] >> 6] |= std::uint64_t{1} << (nb[i] & 63u);
-      for (unsigned w = 0; w < 4; ++w)
-        for (std::uint64_t x = bits[w]; x != 0; x &= x - 1)
-          occ[m++] = static_cast<std::uint8_t>(w * 64 + static_cast<unsigned>(std::countr_zero(x)));
+      m = occupied_from_bits(n);
     } else {  // branch-free compaction of the bin range
       for (unsigned b = lo; b <= hi; ++b) {
         occ[m] = static_cast<std::uint8_t>(b);
@@ -675,7 +696,7 @@ class Grower {
   std::array<std::uint8_t, 256> occ_{};   // occupied bins of the current node and feature
   Evaluate evaluate_ = nullptr;
   Evaluate evaluate16_ = nullptr;         // SSE2 16-bit Gini search, for nodes it can take
-  std::vector<std::int16_t> hist16_, wbin16_;
+  std::vector<std::int16_t> hist16_;
   DecisionTree tree_;
 };
 
