@@ -78,8 +78,18 @@ FeatureBinner FeatureBinner::fit(const FeatureMatrix& x, const std::vector<std::
 }
 
 std::uint8_t FeatureBinner::bin(std::size_t f, double v) const {
+  // Branch-free lower_bound (the number of cuts below v): the answer stays in
+  // [base, base + len] while len halves; a NaN compares false and lands in bin 0, as with std::lower_bound.
   const auto& c = cuts_[f];
-  return static_cast<std::uint8_t>(std::lower_bound(c.begin(), c.end(), v) - c.begin());
+  std::size_t len = c.size();
+  if (len == 0) return 0;
+  const double* base = c.data();
+  while (len > 1) {
+    const std::size_t half = len / 2;
+    base = base[half - 1] < v ? base + half : base;
+    len -= half;
+  }
+  return static_cast<std::uint8_t>((base - c.data()) + (*base < v ? 1 : 0));
 }
 
 BinnedMatrix FeatureBinner::transform(const FeatureMatrix& x, const std::vector<std::size_t>& rows) const {

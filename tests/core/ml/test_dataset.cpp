@@ -1,3 +1,4 @@
+#include <cmath>
 #include <catch2/catch.hpp>
 
 #include <limits>
@@ -76,4 +77,14 @@ TEST_CASE("feature binning: bin <= b exactly when value <= cut b", "[ml][binning
       const auto bin = b.bin(f, v);
       for (std::size_t c = 0; c < b.cuts(f).size(); ++c) CHECK((bin <= c) == (v <= b.cuts(f)[c]));
     }
+  // The search at and just beside every cut, and at the ends (the branch-free search against its definition).
+  for (std::size_t f = 0; f < 3; ++f) {
+    const auto& cuts = b.cuts(f);
+    for (std::size_t c = 0; c < cuts.size(); ++c) {
+      CHECK(b.bin(f, cuts[c]) == c);
+      CHECK(b.bin(f, std::nextafter(cuts[c], HUGE_VAL)) == c + 1);
+    }
+    CHECK(b.bin(f, -HUGE_VAL) == 0);
+    CHECK(b.bin(f, HUGE_VAL) == cuts.size());
+  }
 }
