@@ -48,7 +48,7 @@ tool, kind, seed, ranks, src = sys.argv[1:6]
 d = json.load(open(src)) if os.path.exists(src) else json.loads(src)
 score = d["score"] if "score" in d else d["test"]["accuracy" if kind != "reg" else "r2"]
 print(json.dumps({"tool": tool, "kind": kind, "seed": int(seed), "ranks": int(ranks), "wall": d["fit_seconds"],
-                  "cpu": d["fit_cpu_seconds"], "score": score}))
+                  "cpu": d["fit_cpu_seconds"], "cpu_max_rank": d.get("fit_cpu_seconds_max_rank"), "score": score}))
 PYEOF
 }
 xtrain() {  # xtrain RANKS SEED OUT.json MODEL
@@ -130,6 +130,10 @@ w1, wn = min(r["wall"] for r in one), min(r["wall"] for r in many)
 print(f"strong scaling: fit wall {ms([r['wall'] for r in one], '{:.2f}')} s on 1 rank, {ms([r['wall'] for r in many], '{:.2f}')} s "
       f"on {ranks} ranks (best {w1:.2f} -> {wn:.2f}: speed-up {w1 / wn:.2f}); fit CPU {ms([r['cpu'] for r in one], '{:.2f}')} -> "
       f"{ms([r['cpu'] for r in many], '{:.2f}')} s; model files {same}")
+if all(r["cpu_max_rank"] is not None for r in one + many):  # busiest rank: the critical path on free cores
+    c1, cn = st.mean(r["cpu_max_rank"] for r in one), st.mean(r["cpu_max_rank"] for r in many)
+    print(f"strong scaling in CPU seconds of the busiest rank (load-robust critical path): {c1:.2f} on 1 rank, "
+          f"{cn:.2f} on {ranks} ranks: speed-up {c1 / cn:.2f}")
 xr, sr = sel("xasforge", "reg")[0], sel("sklearn", "reg")[0]
 print(f"regression R2 xasforge {xr['score']:.4f} sklearn {sr['score']:.4f}; fit seconds xasforge {xr['wall']:.2f} sklearn "
       f"{sr['wall']:.2f}; ratio {sr['wall'] / xr['wall']:.2f}; fit CPU seconds xasforge {xr['cpu']:.2f} sklearn {sr['cpu']:.2f}; "
