@@ -177,6 +177,13 @@ ml::Dataset load_dataset(const std::string& path, const DatasetRequest& request)
     data.task = classification ? ml::Task::classification : ml::Task::regression;
     q = td.size() == 2 ? static_cast<std::size_t>(td[1]) : 1;
     if (classification && td.size() != 1) throw InputError(path + ": class labels " + target + " must be 1-D");
+    if (!classification && target == "/spectra/chi" && file.exists("/spectra/k")) {
+      std::vector<hsize_t> kd;
+      data.target_grid = file.read("/spectra/k", kd);
+      if (data.target_grid.size() != q)
+        throw InputError(path + ": /spectra/k has " + std::to_string(data.target_grid.size()) + " points but /spectra/chi has " +
+                         std::to_string(q) + " columns");
+    }
   }
 
   // Row selection: done items, then element and split filters.

@@ -85,13 +85,8 @@ ml::Model train_model_distributed(const boost::mpi::communicator& comm, const ml
   const auto local = ml::all_rows(normalised);
   if (options.kind == ml::ModelKind::random_forest)
     return ml::wrap_forest(data, train_forest_distributed(comm, normalised, local, options.forest), std::move(norm));
-  ml::Model m;
+  ml::Model m = ml::model_skeleton(data, ml::ModelKind::neural_network);
   agree(comm, [&] {
-    m.kind = ml::ModelKind::neural_network;
-    m.task = data.task;
-    m.feature_name = data.feature_name;
-    m.feature_grid = data.feature_grid;
-    m.target_name = data.target_name;
     m.normalization = norm;
     // validate() inside train_network throws identically on every rank before any collective.
     m.network = ml::train_network(normalised, local, options.network, distributed_gradient_reducer(comm));

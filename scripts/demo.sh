@@ -5,13 +5,7 @@
 # predict the coordination number of ten measured spectra, write a report with plots.
 # Idempotent: a finished campaign is not recomputed (xasforge run resumes/finds it done).
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$root/scripts/setup.sh"
-"$root/scripts/build.sh" "$root/build" RelWithDebInfo xasforge
-cd "$root"
-xas="$root/build/workflows/xasforge"
-ranks=${XASFORGE_DEMO_RANKS:-2}
-mkdir -p results
+source "$(dirname "${BASH_SOURCE[0]}")/demo_env.sh"
 
 echo "== 1/4 campaign: chi(k), |chi(R)| and CrystalNN labels for every unique 3d-metal site"
 mpiexec -n "$ranks" "$xas" run examples/demo.yaml --output results/demo.h5

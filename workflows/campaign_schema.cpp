@@ -134,7 +134,7 @@ SchemaNode build_schema() {
       number("l_max", K::kInt, "4", 0, 12, "", "Largest angular momentum."),
       number("sigma", K::kReal, "0.5", 0.05, 3.0, "Å", "Gaussian width of atom densities."),
     }),
-    section("train", "Training settings stored with the campaign (hashed); `xasforge train RESULTS.h5` trains.", {
+    section("train", "Training after the run: `xasforge run` trains on the finished results file as `xasforge train` would and writes RESULTS_model.xfm and RESULTS_train.json beside it.", {
       choice("model", K::kEnum, "random_forest", {"random_forest", "neural_network"},
              "Model family."),
       choice("target", K::kEnum, "cn", {"cn", "rdf"}, "Label to predict (must be in labels)."),

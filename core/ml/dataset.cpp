@@ -48,10 +48,39 @@ void validate(const Dataset& data, std::string_view where) {
       }
 }
 
+void restrict_target_grid(Dataset& data, double lo, double hi, int weight) {
+  const std::string at = data.source.empty() ? std::string("data set") : data.source;
+  if (data.task != Task::regression || data.target_grid.empty())
+    throw InputError(at + ": target '" + data.target_name + "' has no grid to restrict (a grid target such as chi is needed)");
+  if (data.target_grid.size() != static_cast<std::size_t>(data.targets.cols()))
+    throw InputError(at + ": target grid has " + std::to_string(data.target_grid.size()) + " points but targets have " +
+                     std::to_string(data.targets.cols()) + " columns");
+  if (weight < 0 || weight > 3) throw InputError("target grid weight " + std::to_string(weight) + " is outside 0..3");
+  if (!(lo <= hi)) throw InputError("target grid range [" + std::to_string(lo) + ", " + std::to_string(hi) + "] is empty");
+  std::vector<Eigen::Index> keep;
+  for (std::size_t j = 0; j < data.target_grid.size(); ++j)
+    if (data.target_grid[j] >= lo && data.target_grid[j] <= hi) keep.push_back(static_cast<Eigen::Index>(j));
+  if (keep.empty())
+    throw InputError(at + ": no target grid point lies in [" + std::to_string(lo) + ", " + std::to_string(hi) + "] (grid " +
+                     std::to_string(data.target_grid.front()) + " .. " + std::to_string(data.target_grid.back()) + ")");
+  TargetMatrix t(data.targets.rows(), static_cast<Eigen::Index>(keep.size()));
+  std::vector<double> grid(keep.size());
+  for (std::size_t c = 0; c < keep.size(); ++c) {
+    const double g = data.target_grid[static_cast<std::size_t>(keep[c])];
+    grid[c] = g;
+    t.col(static_cast<Eigen::Index>(c)) = data.targets.col(keep[c]) * std::pow(g, weight);
+  }
+  data.targets = std::move(t);
+  data.target_grid = std::move(grid);
+  data.target_grid_weight += weight;
+}
+
 Dataset select_rows(const Dataset& data, const std::vector<std::size_t>& rows) {
   Dataset out;
   out.task = data.task;
   out.feature_grid = data.feature_grid;
+  out.target_grid = data.target_grid;
+  out.target_grid_weight = data.target_grid_weight;
   out.feature_name = data.feature_name;
   out.target_name = data.target_name;
   out.source = data.source;

@@ -30,6 +30,8 @@ struct Dataset {
   std::vector<int> split;            // optional: kSplitTrain / kSplitTest per row (empty = none)
   std::vector<long> item_index;      // optional: row's index in the source file
   std::vector<double> feature_grid;  // e.g. the R grid (Å) of |chi(R)|; empty when not a grid
+  std::vector<double> target_grid;   // regression outputs on a grid (e.g. k in Å⁻¹ of chi); or empty
+  int target_grid_weight = 0;        // outputs were multiplied by grid^weight (restrict_target_grid)
   std::string feature_name;          // e.g. "/features/chir_mag"
   std::string target_name;           // e.g. "cn"
   std::string source;                // file the rows came from (for messages)
@@ -47,6 +49,13 @@ void validate(const Dataset& data, std::string_view where);
 
 /// The rows listed, in that order (tags and grids carried along).
 Dataset select_rows(const Dataset& data, const std::vector<std::size_t>& rows);
+
+/// Keeps the regression outputs whose grid value lies in [lo, hi] and multiplies each by
+/// grid^weight: e.g. k²·chi(k) on k 3–12 Å⁻¹, the part of a spectrum EXAFS analysis uses, so that
+/// the multi-output split criterion and R² are not dominated by the large low-k and vanishing
+/// high-k values of raw chi(k). Throws InputError if the data set has no target grid, no output
+/// lies in the range, or weight is outside 0..3.
+void restrict_target_grid(Dataset& data, double lo, double hi, int weight);
 
 /// All row indices 0..n-1.
 std::vector<std::size_t> all_rows(const Dataset& data);

@@ -45,22 +45,20 @@ std::vector<int> Model::classes_from(const TargetMatrix& p) const {
 
 std::vector<int> Model::predict_class(const FeatureMatrix& x) const { return classes_from(predict_values(x)); }
 
-namespace {
-
-Model skeleton(const Dataset& data, ModelKind kind) {
+Model model_skeleton(const Dataset& data, ModelKind kind) {
   Model m;
   m.kind = kind;
   m.task = data.task;
   m.feature_name = data.feature_name;
   m.feature_grid = data.feature_grid;
   m.target_name = data.target_name;
+  m.target_grid = data.target_grid;
+  m.target_grid_weight = data.target_grid_weight;
   return m;
 }
 
-}  // namespace
-
 Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normalization) {
-  Model m = skeleton(data, ModelKind::random_forest);
+  Model m = model_skeleton(data, ModelKind::random_forest);
   m.classes = forest.classes;
   m.normalization = std::move(normalization);
   m.forest = std::move(forest);
@@ -68,7 +66,7 @@ Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normal
 }
 
 Model train_model(const Dataset& data, const std::vector<std::size_t>& rows, const TrainingOptions& options) {
-  Model m = skeleton(data, options.kind);
+  Model m = model_skeleton(data, options.kind);
   m.normalization = Normalization::fit(options.normalization, data.features, rows);
   Dataset normalised = select_rows(data, rows);
   m.normalization.apply(normalised.features);

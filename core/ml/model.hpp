@@ -30,6 +30,8 @@ struct Model {
   std::string feature_name;           // dataset path of the features, e.g. /features/chir_mag
   std::vector<double> feature_grid;   // the grid the features were sampled on (e.g. R in Å)
   std::string target_name;
+  std::vector<double> target_grid;    // regression on a grid: the grid of the outputs (e.g. k in Å⁻¹)
+  int target_grid_weight = 0;         // outputs are target·grid^weight (e.g. k²·chi)
   Normalization normalization;
   RandomForest forest;                // kind == random_forest
   NeuralNetwork network;              // kind == neural_network
@@ -45,6 +47,9 @@ struct Model {
 
 /// Fits normalization on the rows, then the model; serial (the MPI driver swaps in its trainer).
 Model train_model(const Dataset& data, const std::vector<std::size_t>& rows, const TrainingOptions& options);
+/// A model of the given kind with the data set's metadata (task, feature and target names and
+/// grids) and nothing trained yet.
+Model model_skeleton(const Dataset& data, ModelKind kind);
 /// Wraps an already trained forest (grown anywhere) with its metadata; normalization "none".
 Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normalization);
 

@@ -63,6 +63,7 @@ std::string model_to_bytes(const Model& m) {
   j["task"] = task_name(m.task);
   j["classes"] = m.classes;
   j["target"] = m.target_name;
+  if (!m.target_grid.empty()) j["target_grid"] = {{"grid", m.target_grid}, {"weight", m.target_grid_weight}};
   j["features"] = {{"dataset", m.feature_name}, {"grid", m.feature_grid}, {"n", m.n_features()}};
   j["normalization"] = {{"kind", to_string(m.normalization.kind)},
                         {"offset", m.normalization.offset},
@@ -109,6 +110,10 @@ Model model_from_bytes(const std::string& bytes, const std::string& where) {
     m.task = j.at("task").get<std::string>() == "regression" ? Task::regression : Task::classification;
     m.classes = j.at("classes").get<std::vector<int>>();
     m.target_name = j.at("target").get<std::string>();
+    if (j.contains("target_grid")) {  // optional (regression on a grid); absent in older files
+      m.target_grid = j.at("target_grid").at("grid").get<std::vector<double>>();
+      m.target_grid_weight = j.at("target_grid").at("weight").get<int>();
+    }
     m.feature_name = j.at("features").at("dataset").get<std::string>();
     m.feature_grid = j.at("features").at("grid").get<std::vector<double>>();
     const auto& nj = j.at("normalization");

@@ -24,6 +24,10 @@ with h5py.File(sys.argv[1], "w") as f:
     f["/items/status"] = np.ones(n, dtype=np.int8)
     f["/items/split"] = (np.arange(n) % 4 == 3).astype(np.int8)
     f["/items/Z"] = np.where(np.arange(n) % 2 == 0, 26, 27).astype(np.int32)
+    # A forward (descriptor -> chi(k)) regression: chi on a k grid of 0.5 steps.
+    k = np.arange(0.0, 10.01, 0.5)
+    f["/spectra/k"] = k
+    f["/spectra/chi"] = np.sin(2.0 * np.outer(1.0 + x[:, 2], k)) * np.exp(-0.01 * k * k) / np.maximum(k, 1.0)
     g = f.create_group("bad")
     g["chir_mag"] = x[:-1]
 np.savetxt(sys.argv[1].replace(".h5", ".csv"), x[:5], delimiter=",")
@@ -46,6 +50,13 @@ grep -q "test     accuracy" "$W/train1.txt"
 mpiexec -n 2 "$X" predict "$W/m1.xfm" "$W/small.h5" "$W/small.csv" --probabilities > "$W/p2.csv"
 cmp "$W/p1.csv" "$W/p2.csv"
 [ "$(wc -l < "$W/p1.csv")" -eq 306 ]  # header + 300 items + 5 CSV rows
+# Forward model on k 3-9 with k^2 weight: 13 outputs; held-out predictions written with their k.
+"$X" train "$W/small.h5" --target chi --target-range 3 9 --target-kweight 2 --trees 9 --seed 3 \
+  -o "$W/fwd.xfm" --predictions "$W/fwd_pred.csv" > "$W/fwd.txt"
+grep -q "test     R² .* (uniform average over 13 outputs)" "$W/fwd.txt"
+[ "$(grep -c '^[0-9]' "$W/fwd_pred.csv")" -eq $((75 * 13)) ]  # 75 split-test items x 13 k points
+grep -q "^item,x,true,predicted$" "$W/fwd_pred.csv"
+awk -F, '/^[0-9]/ && ($2 < 3 || $2 > 9) { bad = 1 } END { exit bad }' "$W/fwd_pred.csv"
 expect_error() {  # expect_error "message fragment" command...
   local want=$1; shift
   if "$@" > "$W/err.txt" 2>&1; then echo "expected failure: $*"; exit 1; fi
@@ -55,6 +66,8 @@ expect_error "/labels/rdf is missing" "$X" train "$W/small.h5" --target rdf
 expect_error "/labels/cn has 300 rows but /bad/chir_mag has 299" "$X" train "$W/small.h5" --features /bad/chir_mag
 expect_error "not an xasforge model file" "$X" predict "$W/small.csv" "$W/small.h5"
 expect_error "measured.xdi" "$X" predict "$W/m1.xfm" "$W/measured.xdi"
+expect_error "no target grid point lies in" "$X" train "$W/small.h5" --target chi --target-range 11 12
+expect_error "has no grid to restrict" "$X" train "$W/small.h5" --target cn --target-range 3 9
 if [ -n "$SHARED" ] && [ -f "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" ]; then
   "$X" train "$W/small_larch_grid.h5" --trees 5 -o "$W/larch.xfm" > /dev/null
   "$X" predict "$W/larch.xfm" "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" > "$W/measured.csv"

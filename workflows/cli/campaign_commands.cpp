@@ -18,6 +18,7 @@
 #include "workflows/campaign_runner.hpp"
 #include "workflows/campaign_schema.hpp"
 #include "workflows/cli/commands.hpp"
+#include "workflows/cli/train_command.hpp"
 #include "workflows/progress_printer.hpp"
 #include "workflows/stages/pipeline.hpp"
 
@@ -106,6 +107,28 @@ void status(const std::string& file) {
   std::fflush(stdout);
 }
 
+/// The campaign's `train` section as `xasforge train` options: the model and metrics are written
+/// beside the results file (RESULTS_model.xfm, RESULTS_train.json).
+TrainOptions train_options(const workflows::TrainSettings& t, const std::string& results) {
+  TrainOptions o;
+  o.results = results;
+  const std::string stem = results.size() > 3 && results.compare(results.size() - 3, 3, ".h5") == 0
+                               ? results.substr(0, results.size() - 3)
+                               : results;
+  o.output = stem + "_model.xfm";
+  o.metrics_json = stem + "_train.json";
+  o.model = t.model;
+  o.target = t.target;
+  o.features = t.input;
+  o.normalization = t.normalization;
+  o.cv = static_cast<std::size_t>(t.cv_folds);
+  o.forest.n_trees = static_cast<std::size_t>(t.trees);
+  o.forest.max_depth = t.max_depth;
+  o.forest.seed = t.seed;
+  o.network.seed = t.seed;
+  return o;
+}
+
 }  // namespace
 
 void add_campaign_commands(CLI::App& app) {
@@ -149,6 +172,14 @@ void add_campaign_commands(CLI::App& app) {
                         r.wall_s > 0 ? 100.0 * r.checkpoint_s / r.wall_s : 0.0);
             if (r.failed > 0) std::printf("see the reasons with: xasforge status %s\n", s.output.c_str());
             std::fflush(stdout);
+          }
+          // The campaign's train section: the training stage runs on the finished results file
+          // (every rank; a training error leaves the results file as it is).
+          const auto config = workflows::load_campaign(opts->campaign_file);
+          if (config.train.requested) {
+            const TrainOptions t = train_options(config.train, s.output);
+            if (world.rank() == 0) std::printf("== train (campaign train section): %s -> %s\n", config.train.target.c_str(), t.output.c_str());
+            run_train(t);
           }
         } catch (...) {
           error = std::current_exception();

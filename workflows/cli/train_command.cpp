@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -32,20 +33,11 @@
 #include "mpi/dataset_loader.hpp"
 #include "mpi/distributed_learning.hpp"
 #include "workflows/cli/commands.hpp"
+#include "workflows/cli/train_command.hpp"
 
 namespace xasforge::cli {
 namespace {
 
-struct TrainOptions {
-  std::string results, output, metrics_json, features = "chir_mag", target = "cn", model = "random_forest";
-  std::string normalization = "none", grid, hidden = "512,512";
-  std::optional<int> element;
-  std::size_t cv = 0, permutation_repeats = 0;
-  double test_fraction = 0.0;
-  bool no_bootstrap = false, bagging = false;
-  ml::ForestOptions forest;
-  ml::NetworkOptions network;
-};
 
 std::vector<std::size_t> parse_hidden(const std::string& s) {
   std::vector<std::size_t> out;
@@ -75,6 +67,33 @@ nlohmann::json scores_json(const ml::Scores& s, ml::Task task) {
   return {{"rows", s.rows}, {"r2", s.r2}};
 }
 
+/// The held-out rows' predictions, one line per (item, output): `item,x,true,predicted` for a
+/// regression (x: the target grid value, e.g. k in Å⁻¹, or the output index) and
+/// `item,true,predicted` for a classification. scripts/report.py draws the parity plot from it.
+void write_test_predictions(const std::string& path, const ml::Dataset& test, const ml::TargetMatrix& pred,
+                            const ml::Model& model) {
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot write predictions");
+  out.precision(10);
+  auto item = [&](std::size_t i) { return test.item_index.empty() ? static_cast<long>(i) : test.item_index[i]; };
+  if (test.task == ml::Task::classification) {
+    const auto predicted = model.classes_from(pred);
+    out << "item,true,predicted\n";
+    for (std::size_t i = 0; i < test.rows(); ++i) out << item(i) << ',' << test.labels[i] << ',' << predicted[i] << '\n';
+    return;
+  }
+  out << "# target " << test.target_name;
+  if (!test.target_grid.empty()) out << " on its grid, multiplied by grid^" << test.target_grid_weight;
+  out << "\nitem,x,true,predicted\n";
+  for (std::size_t i = 0; i < test.rows(); ++i)
+    for (Eigen::Index j = 0; j < pred.cols(); ++j) {
+      const double x = test.target_grid.empty() ? static_cast<double>(j) : test.target_grid[static_cast<std::size_t>(j)];
+      out << item(i) << ',' << x << ',' << test.targets(static_cast<Eigen::Index>(i), j) << ',' << pred(static_cast<Eigen::Index>(i), j) << '\n';
+    }
+}
+
+}  // namespace
+
 void run_train(const TrainOptions& o) {
   boost::mpi::communicator world;
   const bool root = world.rank() == 0;
@@ -86,7 +105,12 @@ void run_train(const TrainOptions& o) {
   request.features = o.features;
   request.target = o.target;
   request.element_z = o.element;
-  const ml::Dataset data = mpi::load_dataset(o.results, request);
+  ml::Dataset data = mpi::load_dataset(o.results, request);
+  if (!o.target_range.empty() || o.target_kweight != 0) {
+    const double lo = o.target_range.empty() ? -std::numeric_limits<double>::infinity() : o.target_range[0];
+    const double hi = o.target_range.empty() ? std::numeric_limits<double>::infinity() : o.target_range[1];
+    ml::restrict_target_grid(data, lo, hi, o.target_kweight);
+  }
 
   ml::TrainingOptions base;
   base.kind = ml::parse_model_kind(o.model);
@@ -163,6 +187,7 @@ void run_train(const TrainOptions& o) {
     const ml::TargetMatrix pred = mpi::predict_distributed(world, model, test_data.features);
     const auto local = ml::all_rows(test_data);
     const ml::Scores s = ml::score_predictions(test_data, local, pred, model);
+    if (root && !o.predictions.empty()) write_test_predictions(o.predictions, test_data, pred, model);
     report["test"] = scores_json(s, data.task);
     if (data.task == ml::Task::classification) {
       say("test     accuracy " + fmt(s.accuracy) + "  macro-F1 " + fmt(s.macro_f1) + "  within ±1 " + fmt(s.within_one));
@@ -222,6 +247,8 @@ void run_train(const TrainOptions& o) {
   }
 }
 
+
+namespace {
 }  // namespace
 
 void add_train_command(CLI::App& app) {
@@ -258,6 +285,12 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--patience", o->network.patience, "Early stopping patience (epochs)")->capture_default_str();
   cmd->add_option("--permutation-repeats", o->permutation_repeats, "Permutation importance on the test rows (0 = off)");
   cmd->add_option("--metrics-json", o->metrics_json, "Write metrics and timings as JSON");
+  cmd->add_option("--predictions", o->predictions, "Write the held-out rows' true and predicted values as CSV");
+  cmd->add_option("--target-range", o->target_range, "Regression on a grid (chi): keep outputs with LO <= k <= HI")
+      ->expected(2);
+  cmd->add_option("--target-kweight", o->target_kweight, "Regression on a grid (chi): multiply outputs by k^W")
+      ->check(CLI::Range(0, 3))
+      ->capture_default_str();
   cmd->callback([o] {
     static std::unique_ptr<boost::mpi::environment> env;
     if (!env) env = std::make_unique<boost::mpi::environment>();

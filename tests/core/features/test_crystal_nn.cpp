@@ -13,6 +13,7 @@
 #include "core/features/crystal_nn.hpp"
 #include "core/features/voronoi_cell.hpp"
 #include "core/structure/readers.hpp"
+#include "tests/core/features/model_structures.hpp"
 #include "tests/test_paths.hpp"
 
 using namespace xasforge;
@@ -29,20 +30,7 @@ structure::Structure fcc_cu() {
   return cubic(3.61, {29, 29, 29, 29}, {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}});
 }
 
-structure::Structure rocksalt_nacl() {
-  std::vector<int> z;
-  std::vector<Eigen::Vector3d> f;
-  const Eigen::Vector3d fcc[4] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
-  for (const auto& p : fcc) {
-    z.push_back(11);
-    f.push_back(p);
-  }
-  for (const auto& p : fcc) {
-    z.push_back(17);
-    f.push_back(p + Eigen::Vector3d(0.5, 0, 0));
-  }
-  return cubic(5.69, z, f);
-}
+structure::Structure rocksalt_nacl() { return test::rocksalt(5.69); }
 
 structure::Structure wurtzite_zno() {
   const double u = 0.382;

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/features/rdf.hpp"
+#include "tests/core/features/model_structures.hpp"
 
 using namespace xasforge;
 using Catch::Matchers::WithinAbs;
@@ -12,20 +13,7 @@ using Catch::Matchers::WithinRel;
 
 namespace {
 
-structure::Structure nacl(double a = 5.64) {
-  std::vector<int> z;
-  std::vector<Eigen::Vector3d> f;
-  const Eigen::Vector3d fcc[4] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
-  for (const auto& p : fcc) {
-    z.push_back(11);
-    f.push_back(p);
-  }
-  for (const auto& p : fcc) {
-    z.push_back(17);
-    f.push_back(p + Eigen::Vector3d(0.5, 0, 0));
-  }
-  return structure::Structure::periodic(structure::Lattice(Eigen::Matrix3d::Identity() * a), z, f);
-}
+structure::Structure nacl(double a = 5.64) { return test::rocksalt(a); }
 
 std::vector<double> grid(double lo, double hi, double step) {
   std::vector<double> g;

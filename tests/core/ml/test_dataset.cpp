@@ -42,6 +42,37 @@ TEST_CASE("filters by element and split", "[ml][dataset]") {
   CHECK_THROWS_AS(rows_with_element(untagged, 26), xasforge::InputError);
 }
 
+TEST_CASE("a grid target is restricted to a k range and k-weighted", "[ml][dataset]") {
+  Dataset d;
+  d.task = Task::regression;
+  d.target_name = "chi";
+  d.features = FeatureMatrix::Zero(2, 1);
+  d.target_grid = {0.0, 1.0, 2.0, 3.0, 4.0};
+  d.targets.resize(2, 5);
+  d.targets << 1, 2, 3, 4, 5,  //
+      -1, -2, -3, -4, -5;
+  Dataset k2 = d;
+  restrict_target_grid(k2, 1.0, 3.0, 2);  // keeps k = 1, 2, 3 (ends included) and multiplies by k²
+  REQUIRE(k2.targets.cols() == 3);
+  CHECK(k2.target_grid == std::vector<double>{1.0, 2.0, 3.0});
+  CHECK(k2.target_grid_weight == 2);
+  // Exact: products of small integers.
+  CHECK(k2.targets(0, 0) == 2.0);
+  CHECK(k2.targets(0, 1) == 12.0);
+  CHECK(k2.targets(1, 2) == -36.0);
+  // The weight and grid travel with selected rows.
+  const Dataset one = select_rows(k2, {1});
+  CHECK(one.target_grid == k2.target_grid);
+  CHECK(one.target_grid_weight == 2);
+  SECTION("errors name the problem") {
+    Dataset e = d;
+    CHECK_THROWS_WITH(restrict_target_grid(e, 7.0, 9.0, 0), Contains("no target grid point lies in [7"));
+    CHECK_THROWS_WITH(restrict_target_grid(e, 1.0, 2.0, 4), Contains("outside 0..3"));
+    e.target_grid.clear();
+    CHECK_THROWS_WITH(restrict_target_grid(e, 1.0, 2.0, 0), Contains("has no grid to restrict"));
+  }
+}
+
 TEST_CASE("normalization is fitted on the training rows only", "[ml][normalization]") {
   FeatureMatrix x(3, 2);
   x << 0, 10, 2, 10, 4, 30;

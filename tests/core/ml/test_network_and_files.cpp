@@ -93,6 +93,15 @@ TEST_CASE("model files round-trip bitwise and reject foreign or newer files", "[
     const TargetMatrix a = m.predict_values(test.features), b = back.predict_values(test.features);
     CHECK((a.array() == b.array()).all());
   }
+  {  // A regression on a grid keeps its target grid and k weight.
+    Model m = train_model(d, train, TrainingOptions{});
+    m.target_grid = {3.0, 3.05, 3.1};
+    m.target_grid_weight = 2;
+    save_model(path, m);
+    const Model back = load_model(path);
+    CHECK(back.target_grid == m.target_grid);
+    CHECK(back.target_grid_weight == 2);
+  }
   {
     std::ofstream out(path, std::ios::binary);
     out << "hello";
