@@ -1,14 +1,21 @@
 #include "core/ml/decision_tree.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <istream>
 #include <limits>
 #include <ostream>
 #include <sstream>
+#include <type_traits>
 
 #include <Eigen/Core>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/error.hpp"
 
@@ -81,6 +88,26 @@ class Grower {
     best_left_.resize(k_);
     left_.resize(k_);
     right_.resize(k_);
+    // Whole-number weights (bootstrap counts, no class weights) allow exact integer histograms.
+    integral_ = classification();
+    double sum = 0.0;
+    for (double w : weight) {
+      sum += w;
+      if (w != std::floor(w)) integral_ = false;
+    }
+    if (!(sum <= 67108864.0)) integral_ = false;  // 2^26: sums of squared counts stay below 2^53
+    if (integral_) {
+      hist_count_.assign(256 * k_, 0);
+      wbin_count_.assign(256, 0);
+      parent_count_.resize(k_);
+    }
+    evaluate_ = choose_evaluator();
+#if defined(__SSE2__)
+    if (integral_ && k_ <= 8 && opt_.criterion == Criterion::gini) {  // nodes of weight <= 32,767 use 16-bit counts
+      hist16_.assign(256 * 8, 0);
+      evaluate16_ = opt_.min_samples_leaf > 1 ? &Grower::evaluate_gini16<true> : &Grower::evaluate_gini16<false>;
+    }
+#endif
   }
 
   DecisionTree run() {
@@ -105,14 +132,19 @@ class Grower {
       const std::uint8_t* col = set_.bins->column(static_cast<std::size_t>(s.feature));
       // Stable partition: rows stay in ascending order inside every node, so the per-feature
       // gathers above walk each column forwards (cache- and prefetch-friendly).
-      std::size_t m = p.begin;
-      scratch_.clear();
+      // Branch-free: every row is written to both places and only one cursor advances (m <= i,
+      // so the in-place write never overtakes an unread row).
+      std::size_t m = p.begin, right = 0;
+      scratch_.resize(p.end - p.begin);
       for (std::size_t i = p.begin; i < p.end; ++i) {
         const std::uint32_t r = idx_[i];
-        if (col[r] <= s.bin) idx_[m++] = r;
-        else scratch_.push_back(r);
+        const std::size_t goes_left = col[r] <= s.bin ? 1 : 0;
+        idx_[m] = r;
+        scratch_[right] = r;
+        m += goes_left;
+        right += 1 - goes_left;
       }
-      std::copy(scratch_.begin(), scratch_.end(), idx_.begin() + static_cast<std::ptrdiff_t>(m));
+      std::copy(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(right), idx_.begin() + static_cast<std::ptrdiff_t>(m));
       const auto left = static_cast<std::int32_t>(tree_.nodes.size());
       tree_.nodes.emplace_back();
       tree_.nodes.emplace_back();
@@ -221,6 +253,337 @@ class Grower {
   }
   static constexpr std::size_t kFewOutputs = 16;
 
+  using Evaluate = void (Grower::*)(std::size_t n, unsigned lo, unsigned hi, double total, std::uint32_t f, Split& best,
+                                    double& best_proxy);
+
+  /// The evaluator for this tree's task, criterion, class count and weights (chosen once).
+  Evaluate choose_evaluator() const {
+    if (!classification() || opt_.criterion != Criterion::gini) return &Grower::evaluate_generic;
+    const bool count_rows = opt_.min_samples_leaf > 1;
+    if (integral_) return count_rows ? pick_gini<std::uint32_t, true>() : pick_gini<std::uint32_t, false>();
+    if (k_ > kFewOutputs) return &Grower::evaluate_generic;
+    return count_rows ? pick_gini<double, true>() : pick_gini<double, false>();
+  }
+  template <class C, bool Count>
+  Evaluate pick_gini() const {
+    switch (k_) {
+      case 2: return &Grower::evaluate_gini<C, 2, Count>;
+      case 3: return &Grower::evaluate_gini<C, 3, Count>;
+      case 4: return &Grower::evaluate_gini<C, 4, Count>;
+      case 5: return &Grower::evaluate_gini<C, 5, Count>;
+      case 6: return &Grower::evaluate_gini<C, 6, Count>;
+      case 7: return &Grower::evaluate_gini<C, 7, Count>;
+      case 8: return &Grower::evaluate_gini<C, 8, Count>;
+      default: return &Grower::evaluate_gini<C, 0, Count>;
+    }
+  }
+
+
+  /// Split search over one feature for any task and criterion (regression, entropy, many classes):
+  /// double histograms, Eigen for long statistic vectors.
+  void evaluate_generic(std::size_t n, unsigned lo, unsigned hi, double total, std::uint32_t f, Split& best,
+                        double& best_proxy) {
+    const std::uint8_t* nb = node_bin_.data();
+    const std::size_t begin = node_begin_;
+    // hist_, wbin_ and cnt_ are all zero here: they are cleaned after each feature (below).
+    // node_w_ / node_y_ hold weight and class (or target row) of idx_[begin + i], packed
+    // contiguously, so the loop below touches one scattered byte (the bin) per row.
+    const double* nw = node_w_.data();
+    if (classification()) {
+      const std::uint16_t* nc = node_class_.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        const unsigned b = nb[i];
+        hist_[b * k_ + nc[i]] += nw[i];
+        wbin_[b] += nw[i];
+        ++cnt_[b];
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t r = idx_[begin + i];
+        const unsigned b = nb[i];
+        const double w = nw[i];
+        Eigen::Map<Eigen::VectorXd>(hist_.data() + b * k_, static_cast<Eigen::Index>(k_)) +=
+            w * Eigen::Map<const Eigen::VectorXd>(set_.targets + static_cast<std::size_t>(r) * k_, static_cast<Eigen::Index>(k_));
+        wbin_[b] += w;
+        ++cnt_[b];
+      }
+    }
+    std::fill(left_.begin(), left_.end(), 0.0);
+    double wl = 0.0;
+    std::size_t nl = 0;
+    // Candidate thresholds are the occupied bins below the highest one. A small node spread over
+    // many bins lists its occupied bins (sorted) instead of stepping through the empty ones.
+    if (n * 4 < hi - lo) {
+      occupied_.assign(nb, nb + n);
+      std::sort(occupied_.begin(), occupied_.end());
+      occupied_.erase(std::unique(occupied_.begin(), occupied_.end()), occupied_.end());
+    } else {
+      occupied_.clear();
+      for (unsigned b = lo; b <= hi; ++b)
+        if (cnt_[b] != 0) occupied_.push_back(static_cast<std::uint8_t>(b));
+    }
+    const auto k = static_cast<Eigen::Index>(k_);
+    const bool few_outputs = k_ <= kFewOutputs && opt_.criterion != Criterion::entropy;
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::size_t improved = kNone;
+    for (std::size_t c = 0; c + 1 < occupied_.size(); ++c) {  // the highest bin is no threshold
+      const unsigned b = occupied_[c];
+      if (few_outputs) {  // a handful of classes: a plain loop beats Eigen's dynamic-size setup
+        const double* h = hist_.data() + b * k_;
+        for (std::size_t t = 0; t < k_; ++t) left_[t] += h[t];
+      } else {
+        Eigen::Map<Eigen::VectorXd>(left_.data(), k) += Eigen::Map<const Eigen::VectorXd>(hist_.data() + b * k_, k);
+      }
+      wl += wbin_[b];
+      nl += cnt_[b];
+      if (nl < opt_.min_samples_leaf) continue;
+      if (n - nl < opt_.min_samples_leaf) break;
+      const double wr = total - wl;
+      if (wl <= 0.0 || wr <= 0.0) continue;
+      const double v = few_outputs ? proxy_from_left_small(wl, wr) : proxy_from_left(wl, wr);
+      if (v > best_proxy) {
+        best_proxy = v;
+        best.feature = static_cast<std::int32_t>(f);
+        best.bin = static_cast<std::uint8_t>(b);
+        best_wl_ = wl;
+        improved = c;
+      }
+    }
+    if (improved != kNone) {  // left statistics of this feature's best split, from its histogram
+      std::fill(best_left_.begin(), best_left_.end(), 0.0);
+      for (std::size_t c = 0; c <= improved; ++c)
+        Eigen::Map<Eigen::VectorXd>(best_left_.data(), k) += Eigen::Map<const Eigen::VectorXd>(hist_.data() + occupied_[c] * k_, k);
+    }
+    // Clean the histogram: by the node's own bins when it has fewer rows than the bin range.
+    if (n * 2 < hi - lo + 1) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const unsigned b = nb[i];
+        std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(b * k_), hist_.begin() + static_cast<std::ptrdiff_t>((b + 1) * k_), 0.0);
+        wbin_[b] = 0.0;
+        cnt_[b] = 0;
+      }
+    } else {
+      std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(lo * k_), hist_.begin() + static_cast<std::ptrdiff_t>((hi + 1) * k_), 0.0);
+      std::fill(wbin_.begin() + lo, wbin_.begin() + hi + 1, 0.0);
+      std::fill(cnt_.begin() + lo, cnt_.begin() + hi + 1, 0u);
+    }
+  }
+
+
+#if defined(__SSE2__)
+  /// Gini split search with 16-bit class counts in one SSE2 register (at most 8 classes, node
+  /// weight at most 32,767 in whole numbers): sums of squares by pmaddwd, exact in 32 bits, and
+  /// both divisions in one divpd. The same values as evaluate_gini (exact integer sums, the same
+  /// two correctly rounded quotients added in the same order), so the same trees.
+  template <bool Count>
+  void evaluate_gini16(std::size_t n, unsigned lo, unsigned hi, double total, std::uint32_t f, Split& best,
+                       double& best_proxy) {
+    std::int16_t* hist = hist16_.data();
+    const std::uint8_t* nb = node_bin_.data();
+    const std::uint16_t* nc = node_class_.data();
+    const std::uint32_t* nw = node_count_.data();
+    for (std::size_t i = 0; i < n; ++i) {  // bin weights are not kept: each is its row's sum
+      const std::size_t at = std::size_t{nb[i]} * 8 + nc[i];
+      hist[at] = static_cast<std::int16_t>(hist[at] + static_cast<std::int16_t>(nw[i]));
+      if constexpr (Count) ++cnt_[nb[i]];
+    }
+    // Occupied bins: a bit set of the rows' bins, or the non-zero histogram rows of the range.
+    std::size_t m = 0;
+    if (n * 4 < hi - lo) {
+      m = occupied_from_bits(n);
+    } else {
+      const __m128i zero = _mm_setzero_si128();
+      for (unsigned b = lo; b <= hi; ++b) {
+        const __m128i row = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hist + b * 8));
+        occ_[m] = static_cast<std::uint8_t>(b);
+        m += _mm_movemask_epi8(_mm_cmpeq_epi16(row, zero)) != 0xFFFF ? 1 : 0;
+      }
+    }
+    alignas(16) std::int16_t pc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (std::size_t t = 0; t < k_; ++t) pc[t] = static_cast<std::int16_t>(parent_count_[t]);
+    const __m128i par = _mm_load_si128(reinterpret_cast<const __m128i*>(pc));
+    const __m128i ones = _mm_set1_epi16(1);
+    __m128i l = _mm_setzero_si128(), best_l = l;
+    std::size_t nl = 0;
+    bool improved = false;
+    for (std::size_t c = 0; c + 1 < m; ++c) {  // the highest occupied bin is no threshold
+      const unsigned b = occ_[c];
+      l = _mm_add_epi16(l, _mm_loadu_si128(reinterpret_cast<const __m128i*>(hist + b * 8)));
+      if constexpr (Count) {
+        nl += cnt_[b];
+        if (nl < opt_.min_samples_leaf) continue;
+        if (n - nl < opt_.min_samples_leaf) break;
+      }
+      const __m128i r = _mm_sub_epi16(par, l);
+      // Pairwise sums of l_t^2, r_t^2 and l_t (pmaddwd), then across lanes: lanes 0, 1, 2 of s
+      // hold sum l^2, sum r^2 and the left weight.
+      const __m128i sl = _mm_madd_epi16(l, l), sr = _mm_madd_epi16(r, r), sw = _mm_madd_epi16(l, ones);
+      const __m128i lo2 = _mm_unpacklo_epi32(sl, sr), hi2 = _mm_unpackhi_epi32(sl, sr);  // sl0 sr0 sl1 sr1 | sl2 sr2 sl3 sr3
+      const __m128i x = _mm_add_epi32(lo2, hi2);                                          // l: 0+2, r: 0+2, l: 1+3, r: 1+3
+      const __m128i lr = _mm_add_epi32(x, _mm_unpackhi_epi64(x, x));                       // lanes 0, 1: sum l^2, sum r^2
+      const __m128i w2 = _mm_add_epi32(sw, _mm_unpackhi_epi64(sw, sw));
+      const int wl = _mm_cvtsi128_si32(_mm_add_epi32(w2, _mm_shuffle_epi32(w2, _MM_SHUFFLE(1, 1, 1, 1))));
+      const double dwl = static_cast<double>(wl);
+      const __m128d q = _mm_div_pd(_mm_cvtepi32_pd(lr), _mm_set_pd(total - dwl, dwl));
+      const double v = _mm_cvtsd_f64(q) + _mm_cvtsd_f64(_mm_unpackhi_pd(q, q));
+      if (v > best_proxy) {
+        best_proxy = v;
+        best.feature = static_cast<std::int32_t>(f);
+        best.bin = static_cast<std::uint8_t>(b);
+        best_wl_ = dwl;
+        best_l = l;
+        improved = true;
+      }
+    }
+    if (improved) {  // left statistics of this feature's best split
+      alignas(16) std::int16_t bl[8];
+      _mm_store_si128(reinterpret_cast<__m128i*>(bl), best_l);
+      for (std::size_t t = 0; t < k_; ++t) best_left_[t] = static_cast<double>(bl[t]);
+    }
+    for (std::size_t c = 0; c < m; ++c) {  // clean the occupied bins only
+      const unsigned b = occ_[c];
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(hist + b * 8), _mm_setzero_si128());
+      if constexpr (Count) cnt_[b] = 0;
+    }
+  }
+#endif
+
+  template <class C>
+  C* class_hist() {
+    if constexpr (std::is_same_v<C, double>) return hist_.data();
+    else return hist_count_.data();
+  }
+  template <class C>
+  C* bin_weight() {
+    if constexpr (std::is_same_v<C, double>) return wbin_.data();
+    else return wbin_count_.data();
+  }
+
+  /// Occupied bins of node_bin_[0, n) through a 256-bit set, ascending, into occ_; returns how many.
+  std::size_t occupied_from_bits(std::size_t n) {
+    std::uint64_t bits[4] = {0, 0, 0, 0};
+    const std::uint8_t* nb = node_bin_.data();
+    for (std::size_t i = 0; i < n; ++i) bits[nb[i] >> 6] |= std::uint64_t{1} << (nb[i] & 63u);
+    std::size_t m = 0;
+    for (unsigned w = 0; w < 4; ++w)
+      for (std::uint64_t x = bits[w]; x != 0; x &= x - 1)
+        occ_[m++] = static_cast<std::uint8_t>(w * 64 + static_cast<unsigned>(std::countr_zero(x)));
+    return m;
+  }
+
+  /// Occupied bins of the node's rows (node_bin_[0, n), in [lo, hi]) in ascending order into
+  /// occ_; returns how many. wbin[b] > 0 exactly for occupied bins (every row has weight > 0).
+  template <class C>
+  std::size_t collect_occupied(std::size_t n, unsigned lo, unsigned hi, const C* wbin) {
+    std::size_t m = 0;
+    std::uint8_t* occ = occ_.data();
+    if (n * 4 < hi - lo) {  // few rows spread over many bins: a 256-bit set of the rows' bins
+      m = occupied_from_bits(n);
+    } else {  // branch-free compaction of the bin range
+      for (unsigned b = lo; b <= hi; ++b) {
+        occ[m] = static_cast<std::uint8_t>(b);
+        m += wbin[b] != C{0} ? 1 : 0;
+      }
+    }
+    return m;
+  }
+
+  /// Gini split search over one feature for K classes (0: k_ at run time). C is the histogram
+  /// type: std::uint32_t when every weight is a whole number (bootstrap counts without class
+  /// weights; the sums of squares are then exact, so the proxy has the same value as in doubles),
+  /// double otherwise. Count: track rows per bin for min_samples_leaf > 1.
+  template <class C, std::size_t K, bool Count>
+  void evaluate_gini(std::size_t n, unsigned lo, unsigned hi, double total, std::uint32_t f, Split& best,
+                     double& best_proxy) {
+    constexpr bool kInt = std::is_same_v<C, std::uint32_t>;
+    const std::size_t k = K ? K : k_;
+    C* hist = class_hist<C>();
+    C* wbin = bin_weight<C>();
+    const std::uint8_t* nb = node_bin_.data();
+    const std::uint16_t* nc = node_class_.data();
+    const C* nw;
+    if constexpr (kInt) nw = node_count_.data();
+    else nw = node_w_.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned b = nb[i];
+      hist[b * k + nc[i]] += nw[i];
+      wbin[b] += nw[i];
+      if constexpr (Count) ++cnt_[b];
+    }
+    const std::size_t m = collect_occupied<C>(n, lo, hi, wbin);
+    C lfix[K ? K : 1] = {}, pfix[K ? K : 1] = {};
+    C* l = lfix;
+    const C* par = pfix;
+    if constexpr (K > 0) {
+      for (std::size_t t = 0; t < K; ++t) pfix[t] = kInt ? static_cast<C>(parent_count_[t]) : static_cast<C>(parent_[t]);
+    } else {
+      if constexpr (kInt) {
+        left_count_.assign(k, 0);
+        l = left_count_.data();
+        par = parent_count_.data();
+      } else {
+        left_.assign(k, 0.0);
+        l = left_.data();
+        par = parent_.data();
+      }
+    }
+    C wl = 0;
+    std::size_t nl = 0;
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::size_t improved = kNone;
+    for (std::size_t c = 0; c + 1 < m; ++c) {  // the highest occupied bin is no threshold
+      const unsigned b = occ_[c];
+      const C* h = hist + b * k;
+      for (std::size_t t = 0; t < k; ++t) l[t] += h[t];
+      wl += wbin[b];
+      if constexpr (Count) {
+        nl += cnt_[b];
+        if (nl < opt_.min_samples_leaf) continue;
+        if (n - nl < opt_.min_samples_leaf) break;
+      }
+      const double dwl = static_cast<double>(wl), dwr = total - dwl;
+      double v;
+      if constexpr (kInt) {  // exact integer sums of squares (every weight ≥ 1, so wl, wr > 0 here)
+        std::uint64_t a = 0, r2 = 0;
+        for (std::size_t t = 0; t < k; ++t) {
+          const std::uint64_t lt = l[t], rt = par[t] - l[t];
+          a += lt * lt;
+          r2 += rt * rt;
+        }
+        v = static_cast<double>(a) / dwl + static_cast<double>(r2) / dwr;
+      } else {
+        if (dwl <= 0.0 || dwr <= 0.0) continue;
+        double a = 0.0, r2 = 0.0;
+        for (std::size_t t = 0; t < k; ++t) {
+          const double lt = l[t], rt = par[t] - lt;
+          a += lt * lt;
+          r2 += rt * rt;
+        }
+        v = a / dwl + r2 / dwr;
+      }
+      if (v > best_proxy) {
+        best_proxy = v;
+        best.feature = static_cast<std::int32_t>(f);
+        best.bin = static_cast<std::uint8_t>(b);
+        best_wl_ = dwl;
+        improved = c;
+      }
+    }
+    if (improved != kNone) {  // left statistics of this feature's best split, from its histogram
+      for (std::size_t t = 0; t < k; ++t) best_left_[t] = 0.0;
+      for (std::size_t c = 0; c <= improved; ++c) {
+        const C* h = hist + occ_[c] * k;
+        for (std::size_t t = 0; t < k; ++t) best_left_[t] += static_cast<double>(h[t]);
+      }
+    }
+    for (std::size_t c = 0; c < m; ++c) {  // clean the occupied bins only
+      const unsigned b = occ_[c];
+      for (std::size_t t = 0; t < k; ++t) hist[b * k + t] = C{0};
+      wbin[b] = C{0};
+      if constexpr (Count) cnt_[b] = 0;
+    }
+  }
+
   Split split_node(std::size_t begin, std::size_t end, int depth) {
     Split best;
     const std::size_t n = end - begin;
@@ -232,14 +595,20 @@ class Grower {
       return best;
     if (classification() ? imp <= 0.0 : imp <= 1e-14 * (sum_sq / total / static_cast<double>(k_)) + 1e-300) return best;
     parent_ = stat_;
+    node_begin_ = begin;
     node_w_.resize(n);
     node_bin_.resize(n);
     if (classification()) node_class_.resize(n);
+    if (integral_) node_count_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint32_t r = idx_[begin + i];
       node_w_[i] = w_[r];
       if (classification()) node_class_[i] = set_.class_index[r];
+      if (integral_) node_count_[i] = static_cast<std::uint32_t>(w_[r]);
     }
+    if (integral_)
+      for (std::size_t t = 0; t < k_; ++t) parent_count_[t] = static_cast<std::uint32_t>(parent_[t]);
+    const Evaluate evaluate = evaluate16_ != nullptr && total <= 32767.0 ? evaluate16_ : evaluate_;
     double best_proxy = -std::numeric_limits<double>::infinity();
     std::size_t visited = 0, tried = 0;
     const std::size_t p = features_.size();
@@ -272,88 +641,7 @@ class Grower {
       const unsigned lo = lo8, hi = hi8;
       if (lo == hi) continue;  // constant in this node: does not count against max_features
       ++tried;
-      // hist_, wbin_ and cnt_ are all zero here: they are cleaned after each feature (below).
-      // node_w_ / node_y_ hold weight and class (or target row) of idx_[begin + i], packed
-      // contiguously, so the loop below touches one scattered byte (the bin) per row.
-      const double* nw = node_w_.data();
-      if (classification()) {
-        const std::uint16_t* nc = node_class_.data();
-        for (std::size_t i = 0; i < n; ++i) {
-          const unsigned b = nb[i];
-          hist_[b * k_ + nc[i]] += nw[i];
-          wbin_[b] += nw[i];
-          ++cnt_[b];
-        }
-      } else {
-        for (std::size_t i = 0; i < n; ++i) {
-          const std::uint32_t r = idx_[begin + i];
-          const unsigned b = nb[i];
-          const double w = nw[i];
-          Eigen::Map<Eigen::VectorXd>(hist_.data() + b * k_, static_cast<Eigen::Index>(k_)) +=
-              w * Eigen::Map<const Eigen::VectorXd>(set_.targets + static_cast<std::size_t>(r) * k_, static_cast<Eigen::Index>(k_));
-          wbin_[b] += w;
-          ++cnt_[b];
-        }
-      }
-      std::fill(left_.begin(), left_.end(), 0.0);
-      double wl = 0.0;
-      std::size_t nl = 0;
-      // Candidate thresholds are the occupied bins below the highest one. A small node spread over
-      // many bins lists its occupied bins (sorted) instead of stepping through the empty ones.
-      if (n * 4 < hi - lo) {
-        occupied_.assign(nb, nb + n);
-        std::sort(occupied_.begin(), occupied_.end());
-        occupied_.erase(std::unique(occupied_.begin(), occupied_.end()), occupied_.end());
-      } else {
-        occupied_.clear();
-        for (unsigned b = lo; b <= hi; ++b)
-          if (cnt_[b] != 0) occupied_.push_back(static_cast<std::uint8_t>(b));
-      }
-      const auto k = static_cast<Eigen::Index>(k_);
-      const bool few_outputs = k_ <= kFewOutputs && opt_.criterion != Criterion::entropy;
-      constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-      std::size_t improved = kNone;
-      for (std::size_t c = 0; c + 1 < occupied_.size(); ++c) {  // the highest bin is no threshold
-        const unsigned b = occupied_[c];
-        if (few_outputs) {  // a handful of classes: a plain loop beats Eigen's dynamic-size setup
-          const double* h = hist_.data() + b * k_;
-          for (std::size_t t = 0; t < k_; ++t) left_[t] += h[t];
-        } else {
-          Eigen::Map<Eigen::VectorXd>(left_.data(), k) += Eigen::Map<const Eigen::VectorXd>(hist_.data() + b * k_, k);
-        }
-        wl += wbin_[b];
-        nl += cnt_[b];
-        if (nl < opt_.min_samples_leaf) continue;
-        if (n - nl < opt_.min_samples_leaf) break;
-        const double wr = total - wl;
-        if (wl <= 0.0 || wr <= 0.0) continue;
-        const double v = few_outputs ? proxy_from_left_small(wl, wr) : proxy_from_left(wl, wr);
-        if (v > best_proxy) {
-          best_proxy = v;
-          best.feature = static_cast<std::int32_t>(f);
-          best.bin = static_cast<std::uint8_t>(b);
-          best_wl_ = wl;
-          improved = c;
-        }
-      }
-      if (improved != kNone) {  // left statistics of this feature's best split, from its histogram
-        std::fill(best_left_.begin(), best_left_.end(), 0.0);
-        for (std::size_t c = 0; c <= improved; ++c)
-          Eigen::Map<Eigen::VectorXd>(best_left_.data(), k) += Eigen::Map<const Eigen::VectorXd>(hist_.data() + occupied_[c] * k_, k);
-      }
-      // Clean the histogram: by the node's own bins when it has fewer rows than the bin range.
-      if (n * 2 < hi - lo + 1) {
-        for (std::size_t i = 0; i < n; ++i) {
-          const unsigned b = nb[i];
-          std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(b * k_), hist_.begin() + static_cast<std::ptrdiff_t>((b + 1) * k_), 0.0);
-          wbin_[b] = 0.0;
-          cnt_[b] = 0;
-        }
-      } else {
-        std::fill(hist_.begin() + static_cast<std::ptrdiff_t>(lo * k_), hist_.begin() + static_cast<std::ptrdiff_t>((hi + 1) * k_), 0.0);
-        std::fill(wbin_.begin() + lo, wbin_.begin() + hi + 1, 0.0);
-        std::fill(cnt_.begin() + lo, cnt_.begin() + hi + 1, 0u);
-      }
+      (this->*evaluate)(n, lo, hi, total, f, best, best_proxy);
     }
     if (best.feature < 0) return best;
     // Exact impurity decrease of the chosen split; no gain means a leaf.
@@ -402,6 +690,13 @@ class Grower {
   std::vector<double> best_left_;
   std::vector<std::uint8_t> occupied_;
   double best_wl_ = 0.0, node_total_ = 0.0;
+  std::size_t node_begin_ = 0;
+  bool integral_ = false;                  // classification with whole-number weights
+  std::vector<std::uint32_t> hist_count_, wbin_count_, node_count_, parent_count_, left_count_;
+  std::array<std::uint8_t, 256> occ_{};   // occupied bins of the current node and feature
+  Evaluate evaluate_ = nullptr;
+  Evaluate evaluate16_ = nullptr;         // SSE2 16-bit Gini search, for nodes it can take
+  std::vector<std::int16_t> hist16_;
   DecisionTree tree_;
 };
 

@@ -20,6 +20,7 @@ struct BinnedMatrix {
   const std::uint8_t* column(std::size_t f) const { return codes.data() + f * n_rows; }
   const std::uint8_t* row(std::size_t r) const { return row_codes.data() + r * n_features; }
   bool has_rows() const { return !row_codes.empty(); }
+  void fill_row_codes();  // row_codes from codes
 };
 
 class FeatureBinner {
@@ -32,12 +33,18 @@ class FeatureBinner {
   /// Bin of value v for feature f: the first b with v <= cuts(f)[b], or cuts(f).size().
   /// Hence "bin <= b" is the same test as "v <= cuts(f)[b]", which is what trees store.
   std::uint8_t bin(std::size_t f, double v) const;
+  /// fit() and transform() of the same rows in one pass (the codes come from the sorted order,
+  /// no search per value): the same cuts and codes as the two calls.
+  static FeatureBinner fit_transform(const FeatureMatrix& x, const std::vector<std::size_t>& rows, int max_bins,
+                                     BinnedMatrix& codes);
   BinnedMatrix transform(const FeatureMatrix& x, const std::vector<std::size_t>& rows) const;
 
   const std::vector<double>& cuts(std::size_t f) const { return cuts_[f]; }
   std::size_t n_features() const { return cuts_.size(); }
 
  private:
+  static FeatureBinner fit_impl(const FeatureMatrix& x, const std::vector<std::size_t>& rows, int max_bins,
+                                BinnedMatrix* codes);
   std::vector<std::vector<double>> cuts_;
 };
 

@@ -128,8 +128,7 @@ ForestTrainer::ForestTrainer(const Dataset& data, const std::vector<std::size_t>
     targets_.assign(subset.targets.data(), subset.targets.data() + subset.targets.size());
   }
   const auto local = all_rows(subset);
-  binner_ = FeatureBinner::fit(subset.features, local, options_.max_bins);
-  bins_ = binner_.transform(subset.features, local);
+  binner_ = FeatureBinner::fit_transform(subset.features, local, options_.max_bins, bins_);
   set_.bins = &bins_;
   set_.binner = &binner_;
   set_.task = task_;

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <catch2/catch.hpp>
 
 #include <limits>
@@ -107,4 +108,27 @@ TEST_CASE("feature binning: bin <= b exactly when value <= cut b", "[ml][binning
       const auto bin = b.bin(f, v);
       for (std::size_t c = 0; c < b.cuts(f).size(); ++c) CHECK((bin <= c) == (v <= b.cuts(f)[c]));
     }
+  // The search at and just beside every cut, and at the ends (the branch-free search against its definition).
+  for (std::size_t f = 0; f < 3; ++f) {
+    const auto& cuts = b.cuts(f);
+    for (std::size_t c = 0; c < cuts.size(); ++c) {
+      CHECK(b.bin(f, cuts[c]) == c);
+      CHECK(b.bin(f, std::nextafter(cuts[c], HUGE_VAL)) == c + 1);
+    }
+    CHECK(b.bin(f, -HUGE_VAL) == 0);
+    CHECK(b.bin(f, HUGE_VAL) == cuts.size());
+  }
+  // fit_transform (codes from the sorted order) gives the same cuts and codes as fit + transform,
+  // also with negative values, ±0 and repeated values in a column.
+  for (Eigen::Index i = 0; i < 2000; ++i) d.features(i, 1) = (i % 3 == 0 ? -1.0 : 1.0) * static_cast<double>(i % 300) * 0.25;
+  d.features(5, 1) = -0.0;
+  std::vector<std::size_t> some;
+  for (std::size_t i = 0; i < 2000; i += 3) some.push_back(i);
+  BinnedMatrix one_pass;
+  const auto b2 = FeatureBinner::fit_transform(d.features, some, 255, one_pass);
+  const auto b3 = FeatureBinner::fit(d.features, some, 255);
+  const auto two_pass = b3.transform(d.features, some);
+  for (std::size_t f = 0; f < 3; ++f) CHECK(b2.cuts(f) == b3.cuts(f));
+  CHECK(one_pass.codes == two_pass.codes);
+  CHECK(one_pass.row_codes == two_pass.row_codes);
 }

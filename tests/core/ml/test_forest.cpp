@@ -169,3 +169,65 @@ TEST_CASE("bad forest options are rejected", "[ml][forest]") {
   o.n_trees = 0;
   CHECK_THROWS_AS(train_forest(s.data, s.train, o), xasforge::InputError);
 }
+
+TEST_CASE("Gini search: 16-bit, 32-bit and double histograms grow the same tree", "[ml][forest][gini]") {
+  // Scaling every weight by a power of two scales every split proxy, node weight and impurity
+  // decrease exactly by that power and leaves Gini impurities and leaf distributions unchanged, so
+  // the three searches must give identical trees: bootstrap counts (16-bit counts, nodes of weight
+  // <= 32,767), counts x 1024 (32-bit counts in the upper nodes) and counts x 0.5 (not whole
+  // numbers: the double search). Checked with 3 classes (fixed-size path) and 10 classes
+  // (run-time class count), with and without min_samples_leaf.
+  for (const int n_classes : {3, 10}) {
+    for (const std::size_t leaf : {std::size_t{1}, std::size_t{3}}) {
+      auto d = xasforge::test::three_class_problem(1500, 6, 9);
+      RandomStream noise(17, static_cast<std::uint64_t>(n_classes));
+      for (std::size_t i = 0; i < d.labels.size(); ++i) {
+        const auto row = static_cast<Eigen::Index>(i);
+        if (n_classes == 10) d.labels[i] = std::min(9, static_cast<int>(5.0 * (d.features(row, 0) + d.features(row, 1))));
+        if (noise.uniform01() < 0.15) {  // label noise keeps the trees deep
+          const auto c = static_cast<int>(noise.uniform_index(static_cast<std::size_t>(n_classes)));
+          d.labels[i] = n_classes == 3 ? 4 + 2 * c : c;  // CN 4, 6, 8 or classes 0..9
+        }
+      }
+      const auto classes = distinct_classes(d.labels);
+      REQUIRE(classes.size() == static_cast<std::size_t>(n_classes));
+      std::vector<std::uint16_t> class_index(d.labels.size());
+      for (std::size_t i = 0; i < d.labels.size(); ++i)
+        class_index[i] = static_cast<std::uint16_t>(std::lower_bound(classes.begin(), classes.end(), d.labels[i]) - classes.begin());
+      const auto rows = all_rows(d);
+      BinnedMatrix bins;
+      const auto binner = FeatureBinner::fit_transform(d.features, rows, 255, bins);
+      TreeTrainingSet set;
+      set.bins = &bins;
+      set.binner = &binner;
+      set.n_classes = classes.size();
+      set.class_index = class_index.data();
+      TreeOptions opt;
+      opt.max_features = 3;
+      opt.min_samples_leaf = leaf;
+      RandomStream boot(5, 0);
+      std::vector<double> counts(rows.size(), 0.0);
+      for (std::size_t i = 0; i < rows.size(); ++i) counts[boot.uniform_index(rows.size())] += 1.0;
+      auto grow = [&](double scale) {
+        std::vector<double> w = counts;
+        for (auto& v : w) v *= scale;
+        RandomStream random(5, 1);
+        return grow_tree(set, w, opt, random);
+      };
+      const DecisionTree small = grow(1.0), wide = grow(1024.0), real = grow(0.5);
+      REQUIRE(small.nodes.size() > 100);
+      for (const auto& [other, scale] : {std::pair{&wide, 1024.0}, std::pair{&real, 0.5}}) {
+        REQUIRE(other->nodes.size() == small.nodes.size());
+        for (std::size_t i = 0; i < small.nodes.size(); ++i) {
+          const TreeNode& a = small.nodes[i];
+          const TreeNode& b = other->nodes[i];
+          CHECK(a.feature == b.feature);
+          CHECK(a.threshold == b.threshold);
+          CHECK(a.left == b.left);
+          CHECK(a.impurity_decrease * scale == b.impurity_decrease);  // exact: power-of-two scaling
+        }
+        CHECK(other->values == small.values);  // leaf class distributions, bitwise
+      }
+    }
+  }
+}
