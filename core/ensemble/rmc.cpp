@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "core/ensemble/neighbor_list.hpp"
 #include "core/ensemble/random_stream.hpp"
@@ -232,6 +233,42 @@ void RmcModel::update_misfit() {
   for (const auto& x : sets_) misfit_ += x.data.weight * set_misfit(x, x.sum);
 }
 
+namespace {
+
+/// Golden-section search for the minimum of f on [a, b] down to a bracket of width tol. f is
+/// evaluated at the two inner points first, then `known()` gives a point (x, f(x)) the caller
+/// already has or evaluates then; the best point seen is returned (f's side effects are the
+/// caller's: it sets the model to the returned point afterwards).
+template <class F, class Known>
+double golden_section_minimum(F&& f, double a, double b, double tol, Known&& known) {
+  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+  double c = b - g * (b - a), d = a + g * (b - a);
+  double fc = f(c), fd = f(d);
+  auto [best_x, best_f] = known();
+  if (fc < best_f) best_x = c, best_f = fc;
+  if (fd < best_f) best_x = d, best_f = fd;
+  while (b - a > tol) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+      if (fc < best_f) best_x = c, best_f = fc;
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+      if (fd < best_f) best_x = d, best_f = fd;
+    }
+  }
+  return best_x;
+}
+
+}  // namespace
+
 void RmcModel::set_e0_shift(std::size_t e, double e0) {
   auto& s = sets_.at(e);
   for (auto& t : s.table_by_z) {
@@ -252,30 +289,8 @@ double RmcModel::refit_e0(std::size_t e, double half_width, double tol) {
     set_e0_shift(e, e0);
     return misfit_;
   };
-  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
-  double a = centre - half_width, b = centre + half_width;
-  double c = b - g * (b - a), d = a + g * (b - a);
-  double fc = f(c), fd = f(d);
-  double best_x = centre, best_f = f(centre);
-  if (fc < best_f) best_x = c, best_f = fc;
-  if (fd < best_f) best_x = d, best_f = fd;
-  while (b - a > tol) {
-    if (fc < fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - g * (b - a);
-      fc = f(c);
-      if (fc < best_f) best_x = c, best_f = fc;
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + g * (b - a);
-      fd = f(d);
-      if (fd < best_f) best_x = d, best_f = fd;
-    }
-  }
+  const double best_x = golden_section_minimum(f, centre - half_width, centre + half_width, tol,
+                                               [&] { return std::pair{centre, f(centre)}; });
   set_e0_shift(e, best_x);
   return best_x;
 }
@@ -299,30 +314,9 @@ double RmcModel::refit_cell_scale(double half_width, double tol) {
     current = s;
     return misfit_;
   };
-  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
-  double a = 1.0 - half_width, b = 1.0 + half_width;
-  double c = b - g * (b - a), d = a + g * (b - a);
-  double best_x = 1.0, best_f = misfit_;
-  double fc = f(c), fd = f(d);
-  if (fc < best_f) best_x = c, best_f = fc;
-  if (fd < best_f) best_x = d, best_f = fd;
-  while (b - a > tol) {
-    if (fc < fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - g * (b - a);
-      fc = f(c);
-      if (fc < best_f) best_x = c, best_f = fc;
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + g * (b - a);
-      fd = f(d);
-      if (fd < best_f) best_x = d, best_f = fd;
-    }
-  }
+  const double at_call = misfit_;  // scale 1: the cell as it is
+  const double best_x =
+      golden_section_minimum(f, 1.0 - half_width, 1.0 + half_width, tol, [&] { return std::pair{1.0, at_call}; });
   scale_cell(best_x / current);
   return best_x;
 }

@@ -20,6 +20,12 @@ const char* edge_name(Edge edge) {
   return "K";
 }
 
+Edge parse_edge(const std::string& name) {
+  for (Edge e : {Edge::K, Edge::L1, Edge::L2, Edge::L3})
+    if (name == edge_name(e)) return e;
+  throw InputError("unknown edge '" + name + "'; expected K, L1, L2 or L3");
+}
+
 FeffCluster assign_potentials(std::vector<structure::ClusterAtom> atoms, const std::string& what) {
   if (atoms.empty()) throw InputError(what + ": empty cluster (no absorber)");
   if (atoms.size() > kMaxAtoms)

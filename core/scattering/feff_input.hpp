@@ -58,5 +58,7 @@ void write_feff_inp(std::ostream& out, const FeffCluster& cluster, const FeffCar
 std::string feff_inp_text(const FeffCluster& cluster, const FeffCards& cards);
 
 const char* edge_name(Edge edge);  ///< "K", "L1", "L2", "L3"
+/// The edge named "K", "L1", "L2" or "L3"; InputError naming the value otherwise.
+Edge parse_edge(const std::string& name);
 
 }  // namespace xasforge::scattering::feff

@@ -12,6 +12,7 @@
 
 #include "core/elements/element.hpp"
 #include "core/error.hpp"
+#include "core/scattering/feff_input.hpp"
 #include "core/scattering/debye_waller.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
 #include "core/scattering/spectrum.hpp"
@@ -46,11 +47,11 @@ struct SpectrumOptions {
 };
 
 scattering::Edge parse_edge(const std::string& e) {
-  if (e == "K") return scattering::Edge::K;
-  if (e == "L1") return scattering::Edge::L1;
-  if (e == "L2") return scattering::Edge::L2;
-  if (e == "L3") return scattering::Edge::L3;
-  throw InputError("--edge: unknown edge '" + e + "'; expected one of: K, L1, L2, L3");
+  try {
+    return scattering::feff::parse_edge(e);
+  } catch (const InputError& ex) {
+    throw InputError(std::string("--edge: ") + ex.what());
+  }
 }
 
 std::size_t choose_site(const structure::Structure& s, const SpectrumOptions& o) {

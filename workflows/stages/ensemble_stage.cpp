@@ -19,6 +19,7 @@
 #include "core/ensemble/thermostat.hpp"
 #include "core/ensemble/trajectory_io.hpp"
 #include "core/error.hpp"
+#include "core/scattering/feff_input.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
 #include "core/structure/cluster.hpp"
 #include "workflows/campaign_plan.hpp"
@@ -29,13 +30,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-scattering::Edge edge_of(const std::string& name) {
-  if (name == "K") return scattering::Edge::K;
-  if (name == "L1") return scattering::Edge::L1;
-  if (name == "L2") return scattering::Edge::L2;
-  if (name == "L3") return scattering::Edge::L3;
-  throw InputError("unknown edge '" + name + "'; expected K, L1, L2 or L3");
-}
 
 std::string at_line(const CampaignConfig& c, int line) { return c.source + ":" + std::to_string(line) + ": "; }
 
@@ -276,7 +270,7 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
     g.window = first_shell_window(s, site);
     g.d1_A = structure::build_cluster(s, site, g.window[1] + 0.01).at(1).distance_A;
     scattering::PhaseSettings ps;
-    ps.edge = edge_of(item.edge);
+    ps.edge = scattering::feff::parse_edge(item.edge);
     ps.cluster_radius_A = cfg.scattering.cluster_radius_A;
     g.phases = std::make_shared<const scattering::PhaseShifts>(provider_->compute(s, site, ps));
     ensemble::SnapshotChiOptions so;

@@ -5,18 +5,12 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/scattering/feff_input.hpp"
 #include "core/scattering/spectrum.hpp"
 
 namespace xasforge::workflows {
 namespace {
 
-scattering::Edge edge_of(const std::string& name) {
-  if (name == "K") return scattering::Edge::K;
-  if (name == "L1") return scattering::Edge::L1;
-  if (name == "L2") return scattering::Edge::L2;
-  if (name == "L3") return scattering::Edge::L3;
-  throw InputError("unknown edge '" + name + "'; expected K, L1, L2 or L3");
-}
 
 }  // namespace
 
@@ -46,7 +40,7 @@ std::vector<mpi::BlockSpec> SpectrumStage::blocks() const {
 void SpectrumStage::run(const StageContext& context, RowValues& row) const {
   const auto& cfg = context.config.scattering;
   scattering::SpectrumSettings st;
-  st.phase.edge = edge_of(context.item.edge);
+  st.phase.edge = scattering::feff::parse_edge(context.item.edge);
   st.phase.cluster_radius_A = cfg.cluster_radius_A;
   st.paths.rmax_A = cfg.rmax_A;
   st.paths.max_legs = cfg.max_legs;
