@@ -41,6 +41,26 @@ const scattering::PhaseShifts& cu_phases() {
   return p;
 }
 
+/// A Cu K-edge data set (the fixture's phase shifts) fitted on k [k_min, k_max] Å⁻¹ with a
+/// placeholder target (χ = 1) until a real one is set.
+RmcDataset cu_dataset(double k_min, double k_max) {
+  RmcDataset d;
+  d.absorber_z = 29;
+  d.phases = cu_phases();
+  d.k_min_invA = k_min;
+  d.k_max_invA = k_max;
+  d.k_invA = {0.0, 20.0};
+  d.chi = {1.0, 1.0};
+  return d;
+}
+
+/// Makes d's target the forward model's χ of `cfg`: a synthetic target whose structure is known.
+void use_synthetic_target(RmcDataset& d, const structure::Structure& cfg, const RmcOptions& o) {
+  RmcModel m(cfg, {d}, o);
+  d.k_invA = m.fit_k(0);
+  d.chi = m.model_chi(0);
+}
+
 }  // namespace
 
 TEST_CASE("RMC recovers first-shell CN and sigma2 of a synthetic disordered target", "[ensemble][rmc]") {
@@ -53,19 +73,8 @@ TEST_CASE("RMC recovers first-shell CN and sigma2 of a synthetic disordered targ
   o.min_distance_A = 2.0;
   o.max_step_A = 0.05;
   o.seed = 5;
-  RmcDataset d;
-  d.absorber_z = 29;
-  d.phases = cu_phases();
-  d.k_min_invA = 3;
-  d.k_max_invA = 14;
-  // target χ from the same forward model on the known configuration
-  {
-    d.k_invA = {0.0, 20.0};
-    d.chi = {1.0, 1.0};
-    RmcModel m(target_cfg, {d}, o);
-    d.k_invA = m.fit_k(0);
-    d.chi = m.model_chi(0);
-  }
+  RmcDataset d = cu_dataset(3, 14);
+  use_synthetic_target(d, target_cfg, o);  // target χ from the same forward model on the known configuration
   o.n_moves = 60000;  // ≈ 230 moves per atom
   o.temperature = 1e-5;
   o.final_temperature = 0.0;
@@ -187,19 +196,9 @@ TEST_CASE("RMC E0 refit recovers the E0 shift of a synthetic target", "[ensemble
   const auto cfg = jiggle(cu_supercell(4), 0.06, 21);
   RmcOptions o;
   o.chi_rmax_A = 5.4;
-  RmcDataset d;
-  d.absorber_z = 29;
-  d.phases = cu_phases();
-  d.k_min_invA = 3;
-  d.k_max_invA = 12;
+  RmcDataset d = cu_dataset(3, 12);
   d.e0_shift_eV = 3.3;
-  d.k_invA = {0.0, 20.0};
-  d.chi = {1.0, 1.0};
-  {
-    RmcModel m(cfg, {d}, o);
-    d.k_invA = m.fit_k(0);
-    d.chi = m.model_chi(0);
-  }
+  use_synthetic_target(d, cfg, o);
   d.e0_shift_eV = 2.0;
   RmcModel m(cfg, {d}, o);
   const double e0 = m.refit_e0(0, 2.0, 0.01);
@@ -219,13 +218,7 @@ TEST_CASE("RMC pair model equals the single-scattering path expansion", "[ensemb
   const auto cfg = jiggle(cu_supercell(4), 0.05, 8);
   RmcOptions o;
   o.chi_rmax_A = 5.4;
-  RmcDataset d;
-  d.absorber_z = 29;
-  d.phases = cu_phases();
-  d.k_invA = {0.0, 20.0};
-  d.chi = {1.0, 1.0};
-  d.k_min_invA = 3;
-  d.k_max_invA = 14;
+  RmcDataset d = cu_dataset(3, 14);
   RmcModel m(cfg, {d}, o);
   SnapshotChiOptions so;
   so.rmax_A = 5.4;
@@ -286,18 +279,8 @@ TEST_CASE("several data sets at once: the misfit is the weighted sum", "[ensembl
   const auto target = jiggle(cu_supercell(4), 0.07, 13);
   RmcOptions o;
   o.chi_rmax_A = 5.4;
-  RmcDataset a;
-  a.absorber_z = 29;
-  a.phases = cu_phases();
-  a.k_invA = {0.0, 20.0};
-  a.chi = {1.0, 1.0};
-  a.k_min_invA = 3;
-  a.k_max_invA = 14;
-  {
-    RmcModel m(target, {a}, o);
-    a.k_invA = m.fit_k(0);
-    a.chi = m.model_chi(0);
-  }
+  RmcDataset a = cu_dataset(3, 14);
+  use_synthetic_target(a, target, o);
   RmcDataset b = a;  // the same spectrum compared in R space, with another weight
   b.space = ResidualSpace::R;
   b.k_min_invA = 3.5;
@@ -318,18 +301,8 @@ TEST_CASE("EvAX: the population's best misfit decreases and recovers the first s
   o.chi_rmax_A = 5.4;
   o.min_distance_A = 2.0;
   o.seed = 8;
-  RmcDataset d;
-  d.absorber_z = 29;
-  d.phases = cu_phases();
-  d.k_invA = {0.0, 20.0};
-  d.chi = {1.0, 1.0};
-  d.k_min_invA = 3;
-  d.k_max_invA = 14;
-  {
-    RmcModel m(target_cfg, {d}, o);
-    d.k_invA = m.fit_k(0);
-    d.chi = m.model_chi(0);
-  }
+  RmcDataset d = cu_dataset(3, 14);
+  use_synthetic_target(d, target_cfg, o);
   EvaxOptions e;
   e.population = 4;
   e.generations = 6;
@@ -360,20 +333,10 @@ TEST_CASE("Cauchy-wavelet misfit equals the direct transform of the residual", "
   const auto cfg = jiggle(cu_supercell(4), 0.04, 22);
   RmcOptions o;
   o.chi_rmax_A = 5.4;
-  RmcDataset d;
-  d.absorber_z = 29;
-  d.phases = cu_phases();
-  d.k_invA = {0.0, 20.0};
-  d.chi = {1.0, 1.0};
-  d.k_min_invA = 3;
-  d.k_max_invA = 12;
+  RmcDataset d = cu_dataset(3, 12);
   d.r_min_A = 1.5;
   d.r_max_A = 3.0;
-  {
-    RmcModel m(target_cfg, {d}, o);
-    d.k_invA = m.fit_k(0);
-    d.chi = m.model_chi(0);
-  }
+  use_synthetic_target(d, target_cfg, o);
   d.space = ResidualSpace::Wavelet;
   CHECK(parse_residual_space("wavelet") == ResidualSpace::Wavelet);
   RmcModel m(cfg, {d}, o);
@@ -415,20 +378,10 @@ TEST_CASE("RMC in Cauchy-wavelet space recovers the first shell of a synthetic t
   o.min_distance_A = 2.0;
   o.max_step_A = 0.05;
   o.seed = 6;
-  RmcDataset d;
-  d.absorber_z = 29;
-  d.phases = cu_phases();
-  d.k_invA = {0.0, 20.0};
-  d.chi = {1.0, 1.0};
-  d.k_min_invA = 3;
-  d.k_max_invA = 14;
+  RmcDataset d = cu_dataset(3, 14);
   d.r_min_A = 1.5;
   d.r_max_A = 3.0;  // first shell
-  {
-    RmcModel m(target_cfg, {d}, o);
-    d.k_invA = m.fit_k(0);
-    d.chi = m.model_chi(0);
-  }
+  use_synthetic_target(d, target_cfg, o);
   d.space = ResidualSpace::Wavelet;
   o.n_moves = 20000;  // ≈ 80 moves per atom: enough for the first shell (the k-space test runs 60 000)
   o.temperature = 1e-5;
@@ -450,13 +403,7 @@ TEST_CASE("RMC cell-scale refit recovers an isotropic expansion of a synthetic t
   const auto cfg = jiggle(cu_supercell(4), 0.06, 22);
   RmcOptions o;
   o.chi_rmax_A = 5.4;
-  RmcDataset d;
-  d.absorber_z = 29;
-  d.phases = cu_phases();
-  d.k_min_invA = 3;
-  d.k_max_invA = 12;
-  d.k_invA = {0.0, 20.0};
-  d.chi = {1.0, 1.0};
+  RmcDataset d = cu_dataset(3, 12);
   {
     RmcModel m(cfg, {d}, o);
     m.scale_cell(1.004);
