@@ -124,6 +124,9 @@ StageValues run_in_child(std::int64_t item, const StageFunction& stage, double l
     throw Error(std::string("fork() failed: ") + std::strerror(errno));
   }
   if (pid == 0) {  // child: compute, send, _exit (no MPI, no HDF5, no atexit handlers)
+    // Its own process group, so that a time-out kills what the stage started too (FEFF's
+    // potential modules run as subprocesses and would otherwise run on, orphaned).
+    ::setpgid(0, 0);
     ::close(fds[0]);
     // A crash must kill the child so the parent can report it, whatever handlers the parent
     // installed (MPI libraries, test frameworks).
@@ -141,6 +144,7 @@ StageValues run_in_child(std::int64_t item, const StageFunction& stage, double l
     ::_exit(0);
   }
   ::close(fds[1]);
+  ::setpgid(pid, pid);  // also here: whichever of the two runs first, the group exists before a kill
   std::string msg;
   const auto t0 = Clock::now();
   bool timed_out = false;
@@ -161,7 +165,7 @@ StageValues run_in_child(std::int64_t item, const StageFunction& stage, double l
     msg.append(buffer, static_cast<std::size_t>(n));
   }
   ::close(fds[0]);
-  if (timed_out) ::kill(pid, SIGKILL);
+  if (timed_out) ::kill(-pid, SIGKILL);  // the child's whole process group
   int wstatus = 0;
   while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }

@@ -6,7 +6,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <numeric>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
+
+#include <spawn.h>
+#include <unistd.h>
 
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
@@ -157,6 +163,42 @@ TEST_CASE("a per-item time limit bounds stuck items and survives crashing ones",
   CHECK(out.rows[7].status == ItemStatus::kDone);
   CHECK(out.rows[7].values.at(0).at(0) == 7.5);  // values come back through the pipe intact
   CHECK(elapsed < 20.0);                         // the 30 s item was cut off
+}
+
+TEST_CASE("a timed-out item's subprocesses are killed with it", "[mpi][scheduler]") {
+  // The stage starts a subprocess (as FEFF's modules are started) and hangs; after the time-out
+  // neither may be left running.
+  const std::string pid_file =
+      (std::filesystem::temp_directory_path() / ("xasforge_sched_" + std::to_string(::getpid()))).string();
+  const auto row = execute_item(
+      4,
+      [&](std::int64_t) -> StageValues {
+        pid_t sub = 0;
+        char arg0[] = "sleep", arg1[] = "60";
+        char* argv[] = {arg0, arg1, nullptr};
+        if (::posix_spawnp(&sub, "sleep", nullptr, nullptr, argv, environ) != 0) throw Error("cannot start sleep");
+        std::ofstream(pid_file) << sub << '\n';
+        std::this_thread::sleep_for(std::chrono::seconds(30));
+        return {};
+      },
+      0.5, 0);
+  CHECK(row.status == ItemStatus::kFailed);
+  CHECK_THAT(row.error, Contains("exceeded the time limit of 0.5 s"));
+  long sub = 0;
+  std::ifstream(pid_file) >> sub;
+  std::remove(pid_file.c_str());
+  REQUIRE(sub > 0);
+  auto running = [sub] {  // gone, or a zombie waiting for its new parent to reap it
+    std::ifstream st("/proc/" + std::to_string(sub) + "/stat");
+    std::string line;
+    if (!st || !std::getline(st, line)) return false;
+    const auto close = line.rfind(')');
+    return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
+  };
+  for (int i = 0; i < 50 && running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const bool left_running = running();
+  if (left_running) ::kill(static_cast<pid_t>(sub), SIGKILL);
+  CHECK_FALSE(left_running);
 }
 
 TEST_CASE("execute_item passes whole vectors through the child process", "[mpi][scheduler]") {
