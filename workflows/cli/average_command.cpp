@@ -22,6 +22,7 @@
 #include "core/ensemble/trajectory_io.hpp"
 #include "core/error.hpp"
 #include "core/scattering/feff_files.hpp"
+#include "core/scattering/feff_input.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
 #include "core/structure/cluster.hpp"
 #include "workflows/cli/commands.hpp"
@@ -53,11 +54,11 @@ scattering::PhaseShifts phases_from_feff(const structure::Structure& average, st
                                          const std::string& edge) {
   scattering::PhaseSettings settings;
   settings.cluster_radius_A = radius_A;
-  if (edge == "K") settings.edge = scattering::Edge::K;
-  else if (edge == "L1") settings.edge = scattering::Edge::L1;
-  else if (edge == "L2") settings.edge = scattering::Edge::L2;
-  else if (edge == "L3") settings.edge = scattering::Edge::L3;
-  else throw InputError("average: --edge must be one of K, L1, L2, L3; got '" + edge + "'");
+  try {
+    settings.edge = scattering::feff::parse_edge(edge);
+  } catch (const InputError& e) {
+    throw InputError(std::string("average: --edge: ") + e.what());
+  }
   scattering::FeffPhaseProvider provider;
   return provider.compute(average, absorber, settings);
 }
