@@ -7,6 +7,7 @@
 
 #include "core/elements/element.hpp"
 #include "core/error.hpp"
+#include "core/scattering/force_constant_dw.hpp"
 #include "core/units.hpp"
 
 namespace xasforge::scattering {
@@ -144,7 +145,7 @@ ConstantSigma2Model::ConstantSigma2Model(double sigma2_A2) : sigma2_(sigma2_A2) 
 }
 
 std::vector<std::string> debye_waller_model_names() {
-  return {"correlated-debye", "correlated-einstein", "constant", "none"};
+  return {"correlated-debye", "correlated-einstein", "constant", "none", "equation-of-motion", "recursion", "normal-modes"};
 }
 
 std::unique_ptr<DebyeWallerModel> make_debye_waller_model(std::string_view name, const DebyeWallerSettings& settings) {
@@ -152,6 +153,10 @@ std::unique_ptr<DebyeWallerModel> make_debye_waller_model(std::string_view name,
   if (name == "correlated-einstein") return std::make_unique<CorrelatedEinsteinModel>(settings);
   if (name == "constant") return std::make_unique<ConstantSigma2Model>(settings.sigma2_A2);
   if (name == "none") return std::make_unique<NoDebyeWallerModel>();
+  // Poiarkova & Rehr, PRB 59, 948 (1999) and J. Synchrotron Rad. 8, 313 (2001).
+  if (name == "equation-of-motion") return std::make_unique<ForceConstantModel>(Sigma2Method::EquationOfMotion, settings);
+  if (name == "recursion") return std::make_unique<ForceConstantModel>(Sigma2Method::Recursion, settings);
+  if (name == "normal-modes") return std::make_unique<ForceConstantModel>(Sigma2Method::NormalModes, settings);
   std::string valid;
   for (const auto& n : debye_waller_model_names()) valid += (valid.empty() ? "" : ", ") + n;
   throw InputError("sigma2 model: unknown model '" + std::string(name) + "'; expected one of: " + valid);

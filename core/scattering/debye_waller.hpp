@@ -1,7 +1,8 @@
 #pragma once
 /// Debye–Waller factors σ² of scattering paths (docs/PHYSICS.md §4): correlated Debye
 /// (Sevillano, Meuth & Rehr, PRB 20, 4908 (1979); FEFF's `DEBYE T Θ_D 0`), correlated Einstein
-/// (Larch `sigma2_eins`), a constant per path, or none. Models are built by name through
+/// (Larch `sigma2_eins`), a constant per path, none, or from the cluster's own force constants
+/// (equation of motion, recursion, normal modes: force_constant_dw.hpp, docs/debye_waller.md). Models are built by name through
 /// make_debye_waller_model(); the names are also the CLI's and YAML's values.
 #include <map>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/scattering/path_finder.hpp"
 #include "core/scattering/scattering_path.hpp"
 
 namespace xasforge::scattering {
@@ -21,6 +23,10 @@ struct DebyeWallerSettings {
   /// r_s of the Debye wavenumber k_D = (9π/2)^{1/3}/r_s: FEFF's average Norman radius
   /// r_norm,av (PhaseShifts::rnorm_avg_A). Required by correlated-debye.
   double rnorm_avg_A = 0.0;
+  /// Force-constant models (equation-of-motion, recursion, normal-modes):
+  int recursion_levels = 16;            ///< Lanczos levels of "recursion" (FEFF 8.5L uses 2)
+  double force_constant_scale = 1.0;    ///< multiplies every UFF spring constant
+  double force_constant_radius_A = 0.0; ///< atoms of the dynamical matrix: within this of the absorber (0 = all given)
 };
 
 /// σ² of a path. Masses: ScatteringPath::mass_amu when given, else the standard atomic weight
@@ -31,6 +37,9 @@ class DebyeWallerModel {
   /// σ² (Å²) of a path whose absorber (at the origin) has atomic number absorber_z.
   virtual double sigma2_A2(const ScatteringPath& path, int absorber_z) const = 0;
   virtual std::string_view name() const = 0;
+  /// The cluster the paths were found in (PathAtom order = ScatteringPath::atom_index). Models
+  /// that need the whole cluster (force constants) build their state here; others ignore it.
+  virtual void set_cluster(const std::vector<PathAtom>& /*atoms*/) {}
 };
 
 /// Correlated Debye model (PHYSICS §4.1): σ² = ¼ Σ_ij (ê_i·ê_j)[C(r_i,r_j) + C(r_{i−1},r_{j−1})
@@ -87,7 +96,8 @@ class NoDebyeWallerModel final : public DebyeWallerModel {
 /// The valid model names, in the order the factory lists them.
 std::vector<std::string> debye_waller_model_names();
 
-/// Model by name: "correlated-debye", "correlated-einstein", "constant", "none". Throws
+/// Model by name: "correlated-debye", "correlated-einstein", "constant", "none",
+/// "equation-of-motion", "recursion", "normal-modes" (the last three need set_cluster()). Throws
 /// InputError listing the valid names for an unknown name, or naming the missing setting.
 std::unique_ptr<DebyeWallerModel> make_debye_waller_model(std::string_view name, const DebyeWallerSettings& settings);
 

@@ -23,7 +23,7 @@ double cpu_now() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 }  // namespace
 
 Spectrum compute_spectrum(const std::vector<ScatteringPath>& paths, int absorber_z, const PhaseShifts& phases,
-                          const SpectrumSettings& settings) {
+                          const SpectrumSettings& settings, const std::vector<PathAtom>* atoms) {
   if (paths.empty()) {
     throw PhysicsError("no scattering paths within rmax = " + std::to_string(settings.paths.rmax_A) + " Å");
   }
@@ -37,6 +37,7 @@ Spectrum compute_spectrum(const std::vector<ScatteringPath>& paths, int absorber
   DebyeWallerSettings dws = settings.debye_waller;
   if (dws.rnorm_avg_A <= 0.0) dws.rnorm_avg_A = phases.rnorm_avg_A;
   const auto model = make_debye_waller_model(settings.sigma2_model, dws);
+  if (atoms) model->set_cluster(*atoms);  // one dynamical matrix for every path of this absorber
   std::vector<PathParameters> params(paths.size());
   for (std::size_t i = 0; i < paths.size(); ++i) {
     params[i].sigma2_A2 = model->sigma2_A2(paths[i], absorber_z);
@@ -65,7 +66,7 @@ Spectrum compute_spectrum(const std::vector<PathAtom>& atoms, const PhaseShifts&
   const double c0 = cpu_now();
   const std::vector<ScatteringPath> paths = find_paths(atoms, phases, settings.paths);
   const double paths_s = cpu_now() - c0;
-  Spectrum out = compute_spectrum(paths, absorber_z, phases, settings);
+  Spectrum out = compute_spectrum(paths, absorber_z, phases, settings, &atoms);
   out.paths_s = paths_s;
   return out;
 }

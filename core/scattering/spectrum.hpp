@@ -36,8 +36,9 @@ Spectrum compute_spectrum(const structure::Structure& structure, std::size_t abs
 /// phase shifts. settings.phase is not used.
 Spectrum compute_spectrum(const std::vector<PathAtom>& atoms, const PhaseShifts& phases, const SpectrumSettings& settings);
 
-/// The same from paths already found (e.g. FEFF's paths.dat): F_eff, σ² and the sum.
+/// The same from paths already found (e.g. FEFF's paths.dat): F_eff, σ² and the sum. `atoms`: the
+/// cluster the paths index (ScatteringPath::atom_index); required by the force-constant σ² models.
 Spectrum compute_spectrum(const std::vector<ScatteringPath>& paths, int absorber_z, const PhaseShifts& phases,
-                          const SpectrumSettings& settings);
+                          const SpectrumSettings& settings, const std::vector<PathAtom>* atoms = nullptr);
 
 }  // namespace xasforge::scattering
