@@ -161,6 +161,8 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
   s.debye_waller.debye_temperature_K = real("scattering.debye_waller.debye_temperature");
   s.debye_waller.einstein_temperature_K = real("scattering.debye_waller.einstein_temperature");
   s.debye_waller.sigma2_A2 = real("scattering.debye_waller.sigma2");
+  s.debye_waller.recursion_levels = static_cast<int>(integer("scattering.debye_waller.recursion_levels"));
+  s.debye_waller.force_constant_scale = real("scattering.debye_waller.force_constant_scale");
   if (s.cluster_radius_A < s.rmax_A)
     r.fail("scattering.cluster_radius", "cluster_radius " + v.at("scattering.cluster_radius").Scalar() +
                                             " Å is smaller than rmax " + v.at("scattering.rmax").Scalar() +

@@ -13,6 +13,8 @@ struct DebyeWallerSettings {
   double debye_temperature_K = 300.0;
   double einstein_temperature_K = 300.0;
   double sigma2_A2 = 0.003;
+  int recursion_levels = 16;
+  double force_constant_scale = 1.0;
 };
 
 struct ScatteringSettings {

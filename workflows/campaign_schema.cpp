@@ -82,12 +82,17 @@ SchemaNode build_schema() {
       number("k_max", K::kReal, "20.0", 2.0, 30.0, "Å⁻¹", "End of the shared chi(k) grid (/spectra/k)."),
       number("k_step", K::kReal, "0.05", 0.01, 0.5, "Å⁻¹", "Step of the shared chi(k) grid."),
       section("debye_waller", "Thermal disorder of static structures.", {
-        choice("model", K::kEnum, "correlated_debye", {"none", "correlated_debye", "einstein", "constant"},
-               "Debye–Waller model."),
+        choice("model", K::kEnum, "correlated_debye",
+               {"none", "correlated_debye", "einstein", "constant", "equation_of_motion", "recursion", "normal_modes"},
+               "Debye–Waller model; equation_of_motion, recursion and normal_modes take every path's sigma^2 from "
+               "the cluster's UFF force constants (docs/debye_waller.md)."),
         number("temperature", K::kReal, "300", 0.0, 5000.0, "K", "Sample temperature."),
         number("debye_temperature", K::kReal, "300", 1.0, 5000.0, "K", "Debye temperature (correlated_debye)."),
         number("einstein_temperature", K::kReal, "300", 1.0, 5000.0, "K", "Einstein temperature (einstein)."),
         number("sigma2", K::kReal, "0.003", 0.0, 0.1, "Å²", "sigma^2 of every path (constant)."),
+        number("recursion_levels", K::kInt, "16", 1, 200, "", "Lanczos levels of the recursion model (FEFF 8.5L uses 2)."),
+        number("force_constant_scale", K::kReal, "1.0", 0.01, 100.0, "",
+               "Multiplies every UFF spring constant (equation_of_motion, recursion, normal_modes)."),
       }),
     }),
     section("ensemble", "Configurational averaging (one item per member).", {

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   xasforge::cli::add_train_command(app);
   xasforge::cli::add_predict_command(app);
   xasforge::cli::add_average_command(app);
+  xasforge::cli::add_shell_fit_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,5 +15,6 @@ void add_cn_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_average_command(CLI::App& app);
+void add_shell_fit_command(CLI::App& app);
 
 }  // namespace xasforge::cli

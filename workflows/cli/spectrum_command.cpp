@@ -35,6 +35,8 @@ struct SpectrumOptions {
   double debye_temperature_K = 343.0;
   double einstein_temperature_K = 0.0;
   double sigma2_A2 = 0.0;
+  int recursion_levels = 16;
+  double force_constant_scale = 1.0;
   double c3_A3 = 0.0, c4_A4 = 0.0;
   double s02 = 1.0;
   double e0_eV = 0.0;
@@ -87,6 +89,8 @@ void run(const SpectrumOptions& o) {
   set.debye_waller.debye_temperature_K = o.debye_temperature_K;
   set.debye_waller.einstein_temperature_K = o.einstein_temperature_K;
   set.debye_waller.sigma2_A2 = o.sigma2_A2;
+  set.debye_waller.recursion_levels = o.recursion_levels;
+  set.debye_waller.force_constant_scale = o.force_constant_scale;
   set.c3_A3 = o.c3_A3;
   set.c4_A4 = o.c4_A4;
   set.chi.s02 = o.s02;
@@ -119,6 +123,9 @@ void run(const SpectrumOptions& o) {
   if (o.sigma2_model == "correlated-debye") out << "  debye_temperature_K: " << o.debye_temperature_K;
   if (o.sigma2_model == "correlated-einstein") out << "  einstein_temperature_K: " << o.einstein_temperature_K;
   if (o.sigma2_model == "constant") out << "  sigma2_A2: " << o.sigma2_A2;
+  if (o.sigma2_model == "recursion") out << "  recursion_levels: " << o.recursion_levels;
+  if (o.sigma2_model == "equation-of-motion" || o.sigma2_model == "recursion" || o.sigma2_model == "normal-modes")
+    out << "  force_constant_scale: " << o.force_constant_scale;
   out << '\n';
   out << "# s02: " << o.s02 << "  e0_eV: " << o.e0_eV << "  c3_A3: " << o.c3_A3 << "  c4_A4: " << o.c4_A4
       << "  convention: " << o.convention << '\n';
@@ -164,11 +171,14 @@ void add_spectrum_command(CLI::App& app) {
   cmd->add_option("--rmax", o->rmax_A, "Maximum half path length (Å)")->capture_default_str();
   cmd->add_option("--max-legs", o->max_legs, "Maximum number of legs per path (2..9)")->capture_default_str();
   cmd->add_option("--cluster-radius", o->cluster_radius_A, "Cluster radius for potentials and paths (Å)")->capture_default_str();
-  cmd->add_option("--sigma2-model", o->sigma2_model, "correlated-debye | correlated-einstein | constant | none")->capture_default_str();
+  cmd->add_option("--sigma2-model", o->sigma2_model, "correlated-debye | correlated-einstein | constant | none | equation-of-motion | recursion | normal-modes")->capture_default_str();
   cmd->add_option("--temperature", o->temperature_K, "Temperature (K)")->capture_default_str();
   cmd->add_option("--debye-temperature", o->debye_temperature_K, "Debye temperature (K), correlated-debye")->capture_default_str();
   cmd->add_option("--einstein-temperature", o->einstein_temperature_K, "Einstein temperature (K), correlated-einstein");
   cmd->add_option("--sigma2", o->sigma2_A2, "sigma^2 of every path (Å²), constant model");
+  cmd->add_option("--recursion-levels", o->recursion_levels, "Lanczos levels, recursion model")->capture_default_str();
+  cmd->add_option("--force-constant-scale", o->force_constant_scale,
+                  "Multiplies every UFF spring constant (equation-of-motion, recursion, normal-modes)")->capture_default_str();
   cmd->add_option("--c3", o->c3_A3, "Third cumulant of every path (Å³)");
   cmd->add_option("--c4", o->c4_A4, "Fourth cumulant of every path (Å⁴)");
   cmd->add_option("--s02", o->s02, "Amplitude reduction factor S0²")->capture_default_str();

@@ -17,7 +17,9 @@ namespace {
 std::string core_debye_waller_name(const std::string& yaml_name) {
   if (yaml_name == "correlated_debye") return "correlated-debye";
   if (yaml_name == "einstein") return "correlated-einstein";
-  return yaml_name;  // constant, none
+  if (yaml_name == "equation_of_motion") return "equation-of-motion";
+  if (yaml_name == "normal_modes") return "normal-modes";
+  return yaml_name;  // constant, none, recursion
 }
 
 std::vector<double> shared_k_grid_invA(const CampaignConfig& config) {
@@ -49,6 +51,8 @@ void SpectrumStage::run(const StageContext& context, RowValues& row) const {
   st.debye_waller.debye_temperature_K = cfg.debye_waller.debye_temperature_K;
   st.debye_waller.einstein_temperature_K = cfg.debye_waller.einstein_temperature_K;
   st.debye_waller.sigma2_A2 = cfg.debye_waller.sigma2_A2;
+  st.debye_waller.recursion_levels = cfg.debye_waller.recursion_levels;
+  st.debye_waller.force_constant_scale = cfg.debye_waller.force_constant_scale;
   st.chi.s02 = cfg.s02;
   st.chi.k_step_invA = cfg.k_step_invA;
   st.chi.k_max_invA = cfg.k_max_invA;
