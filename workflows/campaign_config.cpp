@@ -55,6 +55,13 @@ std::string hash_resolved(const ResolvedCampaign& r) {
   for (const auto& [key, node] : r.values) {  // std::map: sorted keys
     if (key.rfind("output.", 0) == 0 || key.rfind("scheduler.", 0) == 0) continue;
     if (auto it = kind_only.find(key); it != kind_only.end() && it->second != ensemble_kind) continue;
+    // The force-constant σ² keys count only for the models that use them (same reason).
+    if (key.rfind("scattering.debye_waller.", 0) == 0) {
+      const std::string model = r.values.at("scattering.debye_waller.model").Scalar();
+      const bool fc = model == "equation_of_motion" || model == "recursion" || model == "normal_modes";
+      if (key == "scattering.debye_waller.force_constant_scale" && !fc) continue;
+      if (key == "scattering.debye_waller.recursion_levels" && model != "recursion") continue;
+    }
     std::string value;
     const ValueKind kind = kinds.at(key);
     if (kind == ValueKind::kReal) {

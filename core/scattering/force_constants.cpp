@@ -132,7 +132,7 @@ SpringNetwork uff_spring_network(const std::vector<Eigen::Vector3d>& pos, const 
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = i + 1; j < n; ++j) {
       const double d = (pos[i] - pos[j]).norm();
-      if (d <= options.bond_tolerance * std::min(nn[i], nn[j]) + 1e-9) {
+      if (d <= options.bond_tolerance * std::max(nn[i], nn[j]) + 1e-9) {
         net.stretches.push_back({static_cast<int>(i), static_cast<int>(j), options.scale * uff_stretch_N_per_m(z[i], z[j], d)});
         bonded[i].push_back(static_cast<int>(j));
         bonded[j].push_back(static_cast<int>(i));

@@ -59,9 +59,10 @@ struct SpringNetwork {
 };
 
 struct ForceConstantOptions {
-  /// i–j is a bond when r_ij ≤ bond_tolerance × min(nearest-neighbour distance of i, of j). 1.2
-  /// keeps the second shell of bcc metals (ratio 1.155, without which bcc has no shear stiffness)
-  /// and excludes the second shells of fcc (1.414) and rocksalt (1.414).
+  /// i–j is a bond when r_ij ≤ bond_tolerance × the nearest-neighbour distance of i or of j (the
+  /// larger: in Ni(OH)2 oxygen's nearest neighbour is H at 0.94 Å, yet Ni–O at 2.07 Å is Ni's
+  /// bond). 1.2 keeps the second shell of bcc metals (ratio 1.155, without which bcc has no shear
+  /// stiffness) and excludes the second shells of fcc (1.414) and rocksalt (1.414).
   double bond_tolerance = 1.2;
   /// Bends with θ above this are not used: at 180° Wilson's bend vector is singular (sin θ = 0).
   double max_bend_angle_deg = 170.0;
