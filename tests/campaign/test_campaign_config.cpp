@@ -19,6 +19,8 @@
 #include "workflows/stages/ensemble_stage.hpp"
 #include "workflows/stages/pipeline.hpp"
 #include "workflows/stages/structure_info_stages.hpp"
+#include "workflows/stages/spectrum_stage.hpp"
+#include "core/scattering/debye_waller.hpp"
 
 using namespace xasforge;
 using namespace xasforge::workflows;
@@ -385,4 +387,24 @@ TEST_CASE("k,chi files: CSV with a header or columns; errors name the line", "[c
   k.clear();
   chi.clear();
   CHECK_THROWS_WITH(read_k_chi((dir / "b.dat").string(), k, chi), Contains("b.dat:13: expected two numbers"));
+}
+
+TEST_CASE("force-constant Debye-Waller models in the campaign YAML (docs/debye_waller.md)", "[campaign][config]") {
+  const auto base = parse_campaign(kMinimal, "c.yaml");
+  const auto c = parse_campaign(kMinimal + "scattering:\n  debye_waller: {model: recursion, temperature: 10, recursion_levels: 8, "
+                                           "force_constant_scale: 0.5}\n", "c.yaml");
+  CHECK(c.scattering.debye_waller.model == "recursion");
+  CHECK(c.scattering.debye_waller.recursion_levels == 8);
+  CHECK(c.scattering.debye_waller.force_constant_scale == 0.5);
+  CHECK(c.hash != base.hash);
+  // The force-constant keys do not change the hash of campaigns that do not use those models.
+  const auto cd = parse_campaign(kMinimal + "scattering:\n  debye_waller: {recursion_levels: 8, force_constant_scale: 0.5}\n", "c.yaml");
+  CHECK(cd.hash == base.hash);
+  for (const char* yaml : {"equation_of_motion", "recursion", "normal_modes"}) {
+    const std::string core = core_debye_waller_name(yaml);
+    auto m = scattering::make_debye_waller_model(core, scattering::DebyeWallerSettings{});
+    CHECK(m->name() == core);
+  }
+  CHECK_THAT(error_of(kMinimal + "scattering:\n  debye_waller: {model: recursion, recursion_levels: 0}\n"),
+             Contains("recursion_levels"));
 }
