@@ -13,7 +13,7 @@ echo "== 1/4 campaign: chi(k), |chi(R)| and CrystalNN labels for every unique 3d
 mpiexec -n "$ranks" "$xas" run examples/demo.yaml --output results/demo.h5
 "$xas" status results/demo.h5
 
-echo "== 2/4 train: random forest on |chi(R)| of every site + 4 augmented copies each; structure-grouped"
+echo "== 2/4 train: random forest on |chi(R)| of every site + 2 augmented copies each; structure-grouped"
 echo "          5-fold CV; probabilities calibrated on its out-of-fold rows; final model on all sites"
 mpiexec -n "$ranks" "$xas" train results/demo.h5 "${demo_train_args[@]}" "${demo_measured_args[@]}" \
   -o results/demo_cn.xfm --metrics-json results/demo_metrics.json
