@@ -44,11 +44,6 @@ SimulatedSpectra load_simulated_spectra(const std::string& results, const ml::Da
 ml::Dataset augmented_rows(const ml::Dataset& data, const std::vector<std::size_t>& rows, const SimulatedSpectra& sim,
                            const ml::AugmentationOptions& options, std::size_t copies, bool keep_original);
 
-/// Folds (test rows of each) with every structure's rows in one fold: groups are shuffled with
-/// the seed and each goes to the fold with the fewest rows so far (ties: lowest fold).
-std::vector<std::vector<std::size_t>> group_kfold(const std::vector<int>& group, const std::vector<std::size_t>& rows,
-                                                  std::size_t k, std::uint64_t seed);
-
 /// Runs the grouped CV (if asked), fits the calibration (if asked) and the final model on the
 /// training rows (augmented if asked). Fills `report` (JSON) and prints on rank 0. Collective.
 ml::Model train_for_measured(const boost::mpi::communicator& world, const std::string& results, const ml::Dataset& data,

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/ml/augmentation.hpp"
 #include "core/ml/calibration.hpp"
+#include "core/ml/group_folds.hpp"
 #include "core/ml/model_file.hpp"
 #include "core/ml/random_stream.hpp"
 #include "synthetic.hpp"
@@ -223,4 +224,34 @@ TEST_CASE("model file v2: calibration, reduction and augmentation keys round-tri
   j["version"] = 3;
   const auto newer = nlohmann::json::to_cbor(j);
   CHECK_THROWS_WITH(model_from_bytes(std::string(newer.begin(), newer.end()), "new.xfm"), Contains("version 3"));
+}
+
+TEST_CASE("grouped folds: every group in one fold, every row once, balanced, seeded", "[ml][cv][group]") {
+  // 40 groups of 1–5 rows (sites of one structure), listed rows in a shuffled-looking order.
+  std::vector<int> group;
+  for (int g = 0; g < 40; ++g)
+    for (int j = 0; j < 1 + g % 5; ++j) group.push_back(g);
+  std::vector<std::size_t> rows(group.size());
+  std::iota(rows.begin(), rows.end(), 0);
+  const auto folds = group_kfold(group, rows, 5, 9);
+  REQUIRE(folds.size() == 5);
+  std::vector<int> fold_of_group(40, -1);
+  std::size_t total = 0, smallest = rows.size(), largest = 0;
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    total += folds[f].size();
+    smallest = std::min(smallest, folds[f].size());
+    largest = std::max(largest, folds[f].size());
+    CHECK(std::is_sorted(folds[f].begin(), folds[f].end()));
+    for (std::size_t r : folds[f]) {
+      const int g = group[r];
+      CHECK((fold_of_group[g] == -1 || fold_of_group[g] == static_cast<int>(f)));  // never split
+      fold_of_group[g] = static_cast<int>(f);
+    }
+  }
+  CHECK(total == rows.size());  // a partition: 120 rows, each once
+  CHECK(largest - smallest <= 5);  // greedy filling: folds differ by at most one group (≤ 5 rows)
+  CHECK(group_kfold(group, rows, 5, 9) == folds);
+  CHECK(group_kfold(group, rows, 5, 10) != folds);
+  CHECK_THROWS_WITH(group_kfold(group, rows, 1, 9), Contains("at least 2 folds"));
+  CHECK_THROWS_WITH(group_kfold(std::vector<int>{0, 0, 1}, {0, 1, 2}, 3, 9), Contains("2 structures for 3 folds"));
 }
