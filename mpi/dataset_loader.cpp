@@ -236,4 +236,40 @@ ml::Dataset load_dataset(const std::string& path, const DatasetRequest& request)
   return data;
 }
 
+std::vector<double> read_numeric_dataset(const std::string& path, const std::string& dataset, std::vector<std::size_t>& dims) {
+  QuietHdf5 quiet;
+  const File file(path);
+  std::vector<hsize_t> d;
+  std::vector<double> values = file.read(dataset, d);
+  dims.assign(d.begin(), d.end());
+  return values;
+}
+
+std::string read_campaign_config_text(const std::string& path) {
+  QuietHdf5 quiet;
+  const File file(path);  // checks the file opens
+  Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  const std::string what = path + ": no campaign configuration (attribute config of /campaign)";
+  if (!f.valid() || H5Aexists_by_name(f.get(), "/campaign", "config", H5P_DEFAULT) <= 0) throw InputError(what);
+  Handle attr(H5Aopen_by_name(f.get(), "/campaign", "config", H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!attr.valid()) throw InputError(what);
+  Handle type(H5Aget_type(attr.get()), H5Tclose);
+  if (!type.valid() || H5Tget_class(type.get()) != H5T_STRING) throw InputError(what + " is not a string");
+  if (H5Tis_variable_str(type.get()) > 0) {
+    char* text = nullptr;
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    if (H5Aread(attr.get(), mem.get(), &text) < 0 || text == nullptr) throw InputError(what + " cannot be read");
+    std::string out(text);
+    H5free_memory(text);
+    return out;
+  }
+  const std::size_t size = H5Tget_size(type.get());
+  std::string buffer(size + 1, '\0');
+  Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(mem.get(), size + 1);
+  if (H5Aread(attr.get(), mem.get(), buffer.data()) < 0) throw InputError(what + " cannot be read");
+  return std::string(buffer.c_str());
+}
+
 }  // namespace xasforge::mpi

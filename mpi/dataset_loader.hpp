@@ -32,6 +32,12 @@ std::string feature_dataset_path(const std::string& name);
 std::string feature_grid_path(const std::string& name);
 std::string target_dataset_path(const std::string& name);
 
+/// A whole numeric dataset (rank 1 or 2) as doubles, row-major, with its dimensions; throws
+/// InputError naming the file and dataset when it is missing or not numeric.
+std::vector<double> read_numeric_dataset(const std::string& path, const std::string& dataset, std::vector<std::size_t>& dims);
+/// The campaign YAML text stored in the results file (attribute `config` of /campaign); throws
+/// InputError naming the file when it is missing.
+std::string read_campaign_config_text(const std::string& path);
 /// Whether the file holds the dataset (intermediate groups may be missing).
 bool has_dataset(const std::string& path, const std::string& dataset);
 

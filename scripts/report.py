@@ -136,6 +136,30 @@ def plot_per_element(metrics, out_dir):
     return path
 
 
+def plot_reliability(metrics, out_dir):
+    """Reliability diagram of the calibration (`xasforge train --calibrate`): per confidence bin
+    of the out-of-fold rows, the fraction right against the mean top probability, before and
+    after temperature scaling; the diagonal is perfect calibration."""
+    cal = metrics.get("calibration")
+    if not cal:
+        return None
+    bins = cal["reliability"]
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="perfect calibration")
+    for key, colour, name in (("before", "tab:red", "forest probabilities"), ("after", "tab:blue", "calibrated")):
+        xs = [b[f"confidence_{key}"] for b in bins if b[f"count_{key}"] > 0]
+        ys = [b[f"accuracy_{key}"] for b in bins if b[f"count_{key}"] > 0]
+        ece = cal[f"ece_{key}"]
+        ax.plot(xs, ys, "o-", color=colour, label=f"{name} (ECE {ece:.3f})")
+    ax.set_xlabel("top-class probability (bin mean)")
+    ax.set_ylabel("fraction right")
+    ax.set_xlim(0, 1); ax.set_ylim(0, 1)
+    ax.set_title(f"reliability, {cal['rows']} out-of-fold rows, T = {cal['temperature']:.2f}")
+    ax.legend(loc="upper left", fontsize=8)
+    path = os.path.join(out_dir, "reliability.png"); fig.savefig(path, dpi=120); plt.close(fig)
+    return path
+
+
 def read_forward_predictions(path):
     """`xasforge train --predictions` CSV of a regression: item, x (k in 1/Å), true, predicted."""
     rows = list(csv.DictReader(line for line in open(path) if not line.startswith("#")))
@@ -208,7 +232,8 @@ def main():
     res = read_results(a.results)
     metrics = json.load(open(a.metrics))
     plots = [p for p in (plot_examples(res, a.out), plot_confusion(metrics, a.out),
-                         plot_importance(metrics, res, a.out), plot_per_element(metrics, a.out)) if p]
+                         plot_importance(metrics, res, a.out), plot_per_element(metrics, a.out),
+                         plot_reliability(metrics, a.out)) if p]
     r2 = None
     if a.regression_predictions:
         p, r2 = plot_parity(a.regression_predictions, a.out)
@@ -223,10 +248,12 @@ def main():
     if a.predictions:
         for row in csv.DictReader(open(a.predictions)):
             name = os.path.basename(row["input"])
-            probs = {k[2:]: float(v) for k, v in row.items() if k.startswith("p_")}
+            probs = {k[2:]: float(v) for k, v in row.items() if k.startswith("p_") and k[2:].isdigit()}
             compound, cn = known.get(name, ("", None))
             preds.append({"file": name, "compound": compound, "known_cn": cn,
-                          "predicted_cn": int(float(row["prediction"])), "probabilities": probs})
+                          "predicted_cn": int(float(row["prediction"])), "probabilities": probs,
+                          "second_cn": int(float(row["second"])) if row.get("second") else None,
+                          "unsure": row.get("unsure") == "1"})
 
     cv_acc = None
     if metrics.get("cv"):
@@ -234,7 +261,9 @@ def main():
     test = metrics.get("test", {})
     summary = {
         "items": res["n_items"], "done": res["n_done"], "failed": res["n_failed"],
-        "cv_accuracy": cv_acc, "test": test, "per_element": metrics.get("per_element"),
+        "cv_accuracy": cv_acc, "group_cv": metrics.get("group_cv"), "calibration": {
+            k: v for k, v in metrics.get("calibration", {}).items() if k != "reliability"} or None,
+        "test": test, "per_element": metrics.get("per_element"),
         "measured_predictions": preds,
         "measured_correct": sum(1 for p in preds if p["known_cn"] == p["predicted_cn"]),
         "forward_model_r2": r2, "plots": [os.path.basename(p) for p in plots],
@@ -247,6 +276,17 @@ def main():
     if cv_acc is not None:
         md.append(f"CN accuracy, {a.cv_folds}-fold cross-validation: **{100 * cv_acc:.1f} %** "
                   f"(published: {PUBLISHED}).")
+    if metrics.get("group_cv"):
+        g = metrics["group_cv"]
+        md.append(f"CN accuracy, {g['folds']}-fold cross-validation grouped by structure: **{100 * g['accuracy']:.1f} %**"
+                  + (f" (on augmented copies of the held-out spectra: {100 * g['accuracy_augmented']:.1f} %)"
+                     if "accuracy_augmented" in g else "") + ".")
+    if metrics.get("calibration"):
+        c = metrics["calibration"]
+        md.append(f"Probabilities calibrated by temperature scaling (T = {c['temperature']:.2f}) on {c['rows']} out-of-fold "
+                  f"rows: expected calibration error {c['ece_before']:.3f} → {c['ece_after']:.3f}; predictions with a top "
+                  f"probability under {c['unsure_below']:.2f} are flagged unsure ({100 * c['fraction_unsure']:.0f} % of "
+                  f"held-out rows, {100 * c['accuracy_unsure']:.0f} % of them right; the others {100 * c['accuracy_sure']:.0f} %).")
     if test:
         md.append(f"Held-out sites: accuracy {100 * test.get('accuracy', float('nan')):.1f} %, macro-F1 "
                   f"{test.get('macro_f1', float('nan')):.3f}, within ±1 CN {100 * test.get('within_one', float('nan')):.1f} %.")
@@ -258,11 +298,14 @@ def main():
             e = metrics["per_element"][z]
             md.append(f"| {symbol(z)} | {e['rows']} | {100 * e['accuracy']:.1f} % |")
     if preds:
-        md += ["", "## Measured spectra", "", "| file | compound | known CN | predicted CN | probabilities |",
-               "|---|---|---|---|---|"]
+        md += ["", "## Measured spectra", "",
+               "| file | compound | known CN | predicted CN | second | unsure | probabilities (> 0.01) |",
+               "|---|---|---|---|---|---|---|"]
         for p in preds:
-            pr = ", ".join(f"{k}: {v:.2f}" for k, v in sorted(p["probabilities"].items(), key=lambda kv: int(kv[0])))
-            md.append(f"| {p['file']} | {p['compound']} | {p['known_cn']} | {p['predicted_cn']} | {pr} |")
+            pr = ", ".join(f"{k}: {v:.2f}" for k, v in sorted(p["probabilities"].items(), key=lambda kv: int(kv[0]))
+                           if v > 0.01)
+            md.append(f"| {p['file']} | {p['compound']} | {p['known_cn']} | {p['predicted_cn']} | "
+                      f"{p['second_cn'] if p['second_cn'] is not None else ''} | {'yes' if p['unsure'] else ''} | {pr} |")
         md.append("")
         md.append(f"{summary['measured_correct']} of {len(preds)} measured spectra get their known CN.")
     md += ["", "## Plots", ""] + [f"![{os.path.basename(p)}]({os.path.basename(p)})" for p in plots]

@@ -54,6 +54,11 @@ std::string hash_resolved(const ResolvedCampaign& r) {
   const std::string ensemble_kind = r.values.at("ensemble.kind").Scalar();
   for (const auto& [key, node] : r.values) {  // std::map: sorted keys
     if (key.rfind("output.", 0) == 0 || key.rfind("scheduler.", 0) == 0) continue;
+    // Training-only keys for measured spectra change the model, not the results file: not hashed,
+    // so campaigns written before them keep their hash.
+    if (key.rfind("train.augment.", 0) == 0 || key == "train.calibrate" || key == "train.group_cv" ||
+        key == "train.unsure_below")
+      continue;
     if (auto it = kind_only.find(key); it != kind_only.end() && it->second != ensemble_kind) continue;
     // The force-constant σ² keys count only for the models that use them (same reason).
     if (key.rfind("scattering.debye_waller.", 0) == 0) {
@@ -257,6 +262,19 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
   t.cv_folds = static_cast<int>(integer("train.cv_folds"));
   t.normalization = str("train.normalization");
   t.seed = v.count("train.seed") ? static_cast<std::uint64_t>(integer("train.seed")) : c.seed;
+  auto range = [&](const std::string& k, double& lo, double& hi) {
+    lo = v.at(k)[0].as<double>(), hi = v.at(k)[1].as<double>();
+    if (!(lo <= hi)) r.fail(k, "the range must be [low, high] with low <= high");
+  };
+  t.augment_copies = static_cast<int>(integer("train.augment.copies"));
+  range("train.augment.s02", t.augment_s02[0], t.augment_s02[1]);
+  t.augment_e0_shift_eV = real("train.augment.e0_shift");
+  range("train.augment.sigma2", t.augment_sigma2[0], t.augment_sigma2[1]);
+  range("train.augment.noise", t.augment_noise[0], t.augment_noise[1]);
+  range("train.augment.kmax", t.augment_kmax[0], t.augment_kmax[1]);
+  t.calibrate = v.at("train.calibrate").as<bool>();
+  t.group_cv = static_cast<int>(integer("train.group_cv"));
+  t.unsure_below = real("train.unsure_below");
   if (t.requested && !c.wants_label(t.target))
     r.fail("train.target", "target '" + t.target + "' is not among the labels computed (labels: " +
                                (c.labels.empty() ? std::string("none") : [&] {

@@ -88,6 +88,17 @@ struct TrainSettings {
   int cv_folds = 5;
   std::string normalization = "minmax";
   std::uint64_t seed = 42;
+  // Measured spectra (docs/ml.md): augmentation of the simulated chi(k), structure-grouped CV,
+  // calibrated probabilities. Not part of the campaign hash.
+  int augment_copies = 0;
+  double augment_s02[2] = {0.7, 1.0};
+  double augment_e0_shift_eV = 5.0;
+  double augment_sigma2[2] = {-0.002, 0.004};
+  double augment_noise[2] = {3.0e-4, 3.0e-3};
+  double augment_kmax[2] = {10.0, 14.0};
+  bool calibrate = false;
+  int group_cv = 0;
+  double unsure_below = 0.5;
 };
 
 struct OutputSettings {

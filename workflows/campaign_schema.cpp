@@ -174,6 +174,17 @@ SchemaNode build_schema() {
       number("cv_folds", K::kInt, "5", 2, 100, "", "Cross-validation folds."),
       choice("normalization", K::kEnum, "minmax", {"none", "minmax", "mean"}, "Input normalization."),
       number("seed", K::kInt, "", 0, 4294967295.0, "", "Training seed (default: the campaign seed)."),
+      section("augment", "Augmented copies of each simulated chi(k) that look like measurements (docs/ml.md); not hashed.", {
+        number("copies", K::kInt, "0", 0, 1000, "", "Copies per simulated spectrum (0: no augmentation)."),
+        number("s02", K::kRange, "[0.7, 1.0]", 0.05, 2.0, "", "Amplitude reduction factor S0², uniform."),
+        number("e0_shift", K::kReal, "5.0", 0.0, 50.0, "eV", "Edge-energy misalignment ΔE0, uniform in ±e0_shift."),
+        number("sigma2", K::kRange, "[-0.002, 0.004]", -0.02, 0.05, "Å²", "Added Debye–Waller σ² (chi·exp(−2Δσ²k²)), uniform."),
+        number("noise", K::kRange, "[0.0003, 0.003]", 0.0, 1.0, "", "rms noise of chi at k = 10 Å⁻¹ (grows ∝ k), log-uniform."),
+        number("kmax", K::kRange, "[10, 14]", 2.0, 40.0, "Å⁻¹", "Last k of the data (chi = 0 beyond), uniform."),
+      }),
+      leaf("calibrate", K::kBool, "false", "Temperature-scale the class probabilities on structure-grouped out-of-fold rows (not hashed)."),
+      number("group_cv", K::kInt, "0", 0, 100, "", "Structure-grouped k-fold CV (0: off; calibrate implies 5; not hashed)."),
+      number("unsure_below", K::kReal, "0.5", 0.0, 1.0, "", "predict flags a spectrum unsure under this top probability (not hashed)."),
     }),
     section("output", "Results file and checkpoints (not part of the campaign hash).", {
       leaf("file", K::kString, "", "Results file (default results/<campaign>.h5, relative to the current folder)."),

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ml/calibration.hpp"
 #include "core/ml/dataset.hpp"
 #include "core/ml/neural_network.hpp"
 #include "core/ml/normalization.hpp"
@@ -23,6 +24,14 @@ struct TrainingOptions {
   NormalizationKind normalization = NormalizationKind::none;
 };
 
+/// The Fourier-transform settings that made the training features (the campaign's `features`
+/// section), so that `predict` reduces a measured spectrum the same way (model file v2).
+struct SpectrumReduction {
+  bool known = false;
+  double kmin_invA = 3.0, kmax_invA = 12.0, dk_invA = 1.0, kweight = 2.0;
+  std::string window = "hanning";
+};
+
 struct Model {
   ModelKind kind = ModelKind::random_forest;
   Task task = Task::classification;
@@ -35,6 +44,11 @@ struct Model {
   Normalization normalization;
   RandomForest forest;                // kind == random_forest
   NeuralNetwork network;              // kind == neural_network
+  // Measured-spectra additions (model file v2; absent in v1 files): probability calibration,
+  // the reduction of measured spectra, and the augmentation the training rows had (a record).
+  Calibration calibration;
+  SpectrumReduction reduction;
+  std::string augmentation;
 
   std::size_t n_features() const;
   std::size_t n_outputs() const;

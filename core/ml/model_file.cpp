@@ -53,6 +53,86 @@ ForestOptions forest_options_from(const json& j) {
   return o;
 }
 
+json bins_json(const std::vector<ReliabilityBin>& bins) {
+  json a = json::array();
+  for (const auto& b : bins)
+    a.push_back({{"lo", b.lo}, {"hi", b.hi}, {"count", b.count}, {"confidence", b.mean_confidence}, {"accuracy", b.accuracy}});
+  return a;
+}
+
+std::vector<ReliabilityBin> bins_from(const json& a) {
+  std::vector<ReliabilityBin> bins;
+  for (const auto& e : a) {
+    ReliabilityBin b;
+    b.lo = e.at("lo").get<double>();
+    b.hi = e.at("hi").get<double>();
+    b.count = e.at("count").get<std::size_t>();
+    b.mean_confidence = e.at("confidence").get<double>();
+    b.accuracy = e.at("accuracy").get<double>();
+    bins.push_back(b);
+  }
+  return bins;
+}
+
+/// Version-2 keys (measured spectra): written only when set, so other models' files are unchanged.
+void write_measured_keys(json& j, const Model& m) {
+  const Calibration& c = m.calibration;
+  if (c.fitted)
+    j["calibration"] = {{"method", "temperature"},
+                        {"temperature", c.temperature},
+                        {"epsilon", c.epsilon},
+                        {"unsure_below", c.unsure_below},
+                        {"rows", c.rows},
+                        {"ece_before", c.ece_before},
+                        {"ece_after", c.ece_after},
+                        {"nll_before", c.nll_before},
+                        {"nll_after", c.nll_after},
+                        {"accuracy_sure", c.accuracy_sure},
+                        {"accuracy_unsure", c.accuracy_unsure},
+                        {"fraction_unsure", c.fraction_unsure},
+                        {"reliability_before", bins_json(c.reliability_before)},
+                        {"reliability_after", bins_json(c.reliability_after)}};
+  const SpectrumReduction& r = m.reduction;
+  if (r.known)
+    j["reduction"] = {{"kmin", r.kmin_invA}, {"kmax", r.kmax_invA}, {"dk", r.dk_invA}, {"kweight", r.kweight}, {"window", r.window}};
+  if (!m.augmentation.empty()) j["augmentation"] = m.augmentation;
+}
+
+void read_measured_keys(const json& j, Model& m, const std::string& where) {
+  if (j.contains("calibration")) {
+    const auto& cj = j.at("calibration");
+    if (cj.at("method").get<std::string>() != "temperature")
+      throw InputError(where + ": calibration method '" + cj.at("method").get<std::string>() + "' is not known");
+    Calibration& c = m.calibration;
+    c.fitted = true;
+    c.temperature = cj.at("temperature").get<double>();
+    c.epsilon = cj.at("epsilon").get<double>();
+    if (!(c.temperature > 0.0) || !(c.epsilon > 0.0)) throw InputError(where + ": calibration temperature and epsilon must be > 0");
+    c.unsure_below = cj.at("unsure_below").get<double>();
+    c.rows = cj.at("rows").get<std::size_t>();
+    c.ece_before = cj.at("ece_before").get<double>();
+    c.ece_after = cj.at("ece_after").get<double>();
+    c.nll_before = cj.at("nll_before").get<double>();
+    c.nll_after = cj.at("nll_after").get<double>();
+    c.accuracy_sure = cj.at("accuracy_sure").get<double>();
+    c.accuracy_unsure = cj.at("accuracy_unsure").get<double>();
+    c.fraction_unsure = cj.at("fraction_unsure").get<double>();
+    c.reliability_before = bins_from(cj.at("reliability_before"));
+    c.reliability_after = bins_from(cj.at("reliability_after"));
+  }
+  if (j.contains("reduction")) {
+    const auto& rj = j.at("reduction");
+    SpectrumReduction& r = m.reduction;
+    r.known = true;
+    r.kmin_invA = rj.at("kmin").get<double>();
+    r.kmax_invA = rj.at("kmax").get<double>();
+    r.dk_invA = rj.at("dk").get<double>();
+    r.kweight = rj.at("kweight").get<double>();
+    r.window = rj.at("window").get<std::string>();
+  }
+  if (j.contains("augmentation")) m.augmentation = j.at("augmentation").get<std::string>();
+}
+
 }  // namespace
 
 std::string model_to_bytes(const Model& m) {
@@ -87,6 +167,7 @@ std::string model_to_bytes(const Model& m) {
                     {"target_scale", n.target_scale},
                     {"parameters", doubles_to_binary(n.parameters.data(), static_cast<std::size_t>(n.parameters.size()))}};
   }
+  write_measured_keys(j, m);
   const auto cbor = json::to_cbor(j);
   return std::string(cbor.begin(), cbor.end());
 }
@@ -153,6 +234,7 @@ Model model_from_bytes(const std::string& bytes, const std::string& where) {
         throw InputError(where + ": network has " + std::to_string(p.size()) + " parameters, layers need " + std::to_string(expected));
       m.network.parameters = Eigen::Map<const Eigen::VectorXd>(p.data(), static_cast<Eigen::Index>(p.size()));
     }
+    read_measured_keys(j, m, where);
     if (!m.normalization.offset.empty() && m.normalization.offset.size() != m.n_features())
       throw InputError(where + ": normalization has " + std::to_string(m.normalization.offset.size()) +
                        " features, model " + std::to_string(m.n_features()));

@@ -9,7 +9,9 @@
 
 namespace xasforge::ml {
 
-inline constexpr int kModelFileVersion = 1;
+/// 2: optional `calibration`, `reduction` and `augmentation` keys (docs/ml.md); version 1 files
+/// still load (uncalibrated, reduction unknown).
+inline constexpr int kModelFileVersion = 2;
 
 /// Throws InputError naming the path if the file cannot be written.
 void save_model(const std::string& path, const Model& model);

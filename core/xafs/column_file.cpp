@@ -41,10 +41,13 @@ std::vector<std::string> split_words(const std::string& s) {
   return words;
 }
 
+/// Characters that open a comment line. Larch's read_ascii accepts the same set (# ; % * ! $).
+bool is_comment_mark(char c) { return c == '#' || c == ';' || c == '%' || c == '!' || c == '*' || c == '$'; }
+
 /// All words of a line as numbers, or nothing if any word is not a number.
 std::optional<std::vector<double>> parse_numbers(const std::string& line) {
   const std::string t = trim(line);
-  if (t.empty() || t[0] == '#' || t[0] == ';' || t[0] == '%' || t[0] == '!') return std::nullopt;
+  if (t.empty() || is_comment_mark(t[0])) return std::nullopt;
   std::vector<double> values;
   for (const std::string& w : split_words(t)) {
     char* end = nullptr;
@@ -59,8 +62,27 @@ std::optional<std::vector<double>> parse_numbers(const std::string& line) {
 
 std::string strip_comment_mark(const std::string& line) {
   std::string t = trim(line);
-  while (!t.empty() && (t[0] == '#' || t[0] == ';' || t[0] == '%' || t[0] == '!')) t = trim(t.substr(1));
+  while (!t.empty() && is_comment_mark(t[0])) t = trim(t.substr(1));
   return t;
+}
+
+/// A label line as column names: SPEC-style "#L"/"#C" prefixes and comment marks removed, and
+/// quote, tab and '@', '%', '&' characters read as separators (they are not part of names).
+std::vector<std::string> label_words(const std::string& line) {
+  std::string t = trim(line);
+  for (const char* prefix : {"#L", "#C"})
+    if (t.rfind(prefix, 0) == 0) t = t.substr(2);
+  t = strip_comment_mark(t);
+  for (char& c : t)
+    if (c == '\t' || c == '"' || c == '\'' || c == '@' || c == '%' || c == '&') c = ' ';
+  return split_words(t);
+}
+
+/// A line of dashes only ("-------", possibly after a comment mark): in XDAC (NSLS) and MRCAT
+/// (APS 10-BM) files the line after it names the columns.
+bool is_dash_line(const std::string& line) {
+  const std::string t = strip_comment_mark(line);
+  return t.size() >= 3 && std::all_of(t.begin(), t.end(), [](char c) { return c == '-'; });
 }
 
 }  // namespace
@@ -184,19 +206,29 @@ ColumnFile read_column_file(const std::filesystem::path& file_path) {
     }
   }
 
-  // Labels: XDI Column.N fields; otherwise the last header line if it names every column.
+  // Labels: XDI Column.N fields; otherwise the line after a dash line (XDAC, MRCAT) or the last
+  // non-empty header line, when it names every column.
   f.labels.assign(ncol, "");
   if (f.is_xdi)
     for (std::size_t c = 0; c < ncol; ++c) f.labels[c] = xdi_labels[c];
+  auto take_labels = [&](const std::string& text) {
+    const auto words = label_words(text);
+    if (words.size() != ncol || parse_numbers(text)) return false;
+    for (std::size_t c = 0; c < ncol; ++c)
+      if (f.labels[c].empty()) f.labels[c] = words[c];
+    return true;
+  };
   if (std::any_of(f.labels.begin(), f.labels.end(), [](const std::string& s) { return s.empty(); })) {
-    for (std::size_t i = f.header.size(); i-- > 0;) {
-      const std::string text = strip_comment_mark(f.header[i]);
-      if (text.empty()) continue;
-      const auto words = split_words(text);
-      if (words.size() == ncol && !parse_numbers(text)) {
-        for (std::size_t c = 0; c < ncol; ++c)
-          if (f.labels[c].empty()) f.labels[c] = words[c];
+    bool done = false;
+    for (std::size_t i = 0; !done && i + 1 < f.header.size(); ++i)
+      if (is_dash_line(f.header[i])) {
+        std::size_t j = i + 1;
+        while (j < f.header.size() && trim(f.header[j]).empty()) ++j;
+        if (j < f.header.size()) done = take_labels(f.header[j]);
       }
+    for (std::size_t i = f.header.size(); !done && i-- > 0;) {
+      if (strip_comment_mark(f.header[i]).empty()) continue;
+      take_labels(f.header[i]);
       break;
     }
   }

@@ -1,6 +1,7 @@
 #include "core/xafs/measured_spectrum.hpp"
 
 #include <cmath>
+#include <initializer_list>
 
 #include "core/error.hpp"
 #include "core/xafs/column_file.hpp"
@@ -21,24 +22,34 @@ MeasuredSpectrum load_measured_spectrum(const std::filesystem::path& path, const
   const std::string data_lines = std::to_string(file.line_numbers.front()) + "-" +
                                  std::to_string(file.line_numbers.back());
 
+  // The first label of each list that the file has (labels compare case-insensitively).
+  auto first_of = [&](std::initializer_list<const char*> names) -> std::string {
+    for (const char* name : names)
+      if (file.has_column(name)) return name;
+    return "";
+  };
   s.energy_column = energy_column;
-  if (s.energy_column.empty()) s.energy_column = file.has_column("energy") ? "energy" : "col1";
+  if (s.energy_column.empty()) s.energy_column = first_of({"energy", "e", "ev", "energy_ev", "enc"});
+  if (s.energy_column.empty()) s.energy_column = "col1";
   s.energy_eV = file.columns[file.column_index(s.energy_column)];
 
   s.mu_expression = mu_expression;
   if (s.mu_expression.empty()) {
-    for (const char* name : {"mu", "mutrans", "mufluor"})
-      if (file.has_column(name)) {
-        s.mu_expression = name;
-        break;
-      }
-    if (s.mu_expression.empty() && file.has_column("i0") && file.has_column("itrans")) s.mu_expression = "ln(i0/itrans)";
-    if (s.mu_expression.empty() && file.has_column("i0") && file.has_column("ifluor")) s.mu_expression = "ifluor/i0";
+    // mu itself (XDI mutrans/mufluor, Athena's xmu and norm/flat exports), else transmission
+    // ln(I0/It), else fluorescence If/I0, else the second column of a two-column file.
+    s.mu_expression = first_of({"mu", "mutrans", "mufluor", "xmu", "mu_e", "flat", "norm"});
+    const std::string i0 = first_of({"i0", "io", "izero"});
+    const std::string it = first_of({"itrans", "it", "i1"});
+    const std::string fl = first_of({"ifluor", "if", "iff", "fluo", "fluor"});
+    if (s.mu_expression.empty() && !i0.empty() && !it.empty()) s.mu_expression = "ln(" + i0 + "/" + it + ")";
+    if (s.mu_expression.empty() && !i0.empty() && !fl.empty()) s.mu_expression = fl + "/" + i0;
+    if (s.mu_expression.empty() && file.columns.size() == 2) s.mu_expression = "col2";
     if (s.mu_expression.empty()) {
       std::string known;
       for (std::size_t i = 0; i < file.labels.size(); ++i) known += (i ? ", " : "") + file.labels[i];
-      throw InputError(s.path + ":" + data_lines + ": no mu column (none labelled mu, mutrans or mufluor, and no "
-                       "i0 with itrans or ifluor); columns are: " + known + "; give --mu, e.g. ln(col2/col3)");
+      throw InputError(s.path + ":" + data_lines + ": no mu column (none labelled mu, mutrans, mufluor, xmu or norm, "
+                       "no i0 with itrans/it or ifluor/if, and more than two columns); columns are: " + known +
+                       "; give --mu, e.g. ln(col2/col3)");
     }
   }
   const MuExpression expression(s.mu_expression);

@@ -17,8 +17,10 @@ struct MeasuredSpectrum {
 };
 
 /// Reads path and forms (energy, mu). energy_column: a label or colN; empty: the column labelled
-/// "energy" (XDI) or else col1. mu_expression: see MuExpression; empty: a column labelled "mu",
-/// "mutrans" or "mufluor", else ln(i0/itrans), else ifluor/i0 (labels as in XDI).
+/// energy (or e, ev, energy_ev, enc), else col1. mu_expression: see MuExpression; empty: a column
+/// labelled mu, mutrans, mufluor, xmu, mu_e, flat or norm (XDI, Athena exports), else
+/// ln(I0/It) with I0 labelled i0/io/izero and It itrans/it/i1, else If/I0 with If labelled
+/// ifluor/if/iff/fluo/fluor, else col2 of a two-column file (labels compare case-insensitively).
 /// Repeated or decreasing energies are kept (pre_edge/autobk nudge them as Larch does) and
 /// reported in warnings with their lines. Throws InputError naming the file and line for: no
 /// numeric columns, an unknown column, fewer than 10 points, non-finite energy or mu.

@@ -71,8 +71,8 @@ expect_error "has no grid to restrict" "$X" train "$W/small.h5" --target cn --ta
 if [ -n "$SHARED" ] && [ -f "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" ]; then
   "$X" train "$W/small_larch_grid.h5" --trees 5 -o "$W/larch.xfm" > /dev/null
   "$X" predict "$W/larch.xfm" "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" > "$W/measured.csv"
-  grep -Eq "Fe_Foil_rt_2016Foils.xdi,0,-1,(6|12)$" "$W/measured.csv"
+  grep -Eq "Fe_Foil_rt_2016Foils.xdi,0,-1,(6|12)," "$W/measured.csv"  # then p_top, second, p_second, unsure
   # A 12-point grid over 0-6 A: |chi(R)| is interpolated onto it.
-  "$X" predict "$W/m1.xfm" "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" | grep -Eq "xdi,0,-1,(4|6|8)$"
+  "$X" predict "$W/m1.xfm" "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" | grep -Eq "xdi,0,-1,(4|6|8),"
 fi
 echo "ml CLI: identical models for 1, 2, 3 ranks; identical predictions for 1, 2 ranks; errors clear"

@@ -128,6 +128,16 @@ TrainOptions train_options(const workflows::TrainSettings& t, const std::string&
   o.forest.max_depth = t.max_depth;
   o.forest.seed = t.seed;
   o.network.seed = t.seed;
+  auto& a = o.measured.augment;
+  a.copies = static_cast<std::size_t>(t.augment_copies);
+  a.s02_min = t.augment_s02[0], a.s02_max = t.augment_s02[1];
+  a.e0_shift_eV = t.augment_e0_shift_eV;
+  a.sigma2_min_A2 = t.augment_sigma2[0], a.sigma2_max_A2 = t.augment_sigma2[1];
+  a.noise_min = t.augment_noise[0], a.noise_max = t.augment_noise[1];
+  a.kmax_min_invA = t.augment_kmax[0], a.kmax_max_invA = t.augment_kmax[1];
+  o.measured.calibrate = t.calibrate;
+  o.measured.group_cv = static_cast<std::size_t>(t.group_cv);
+  o.measured.unsure_below = t.unsure_below;
   return o;
 }
 

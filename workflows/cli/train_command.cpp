@@ -168,7 +168,11 @@ void run_train(const TrainOptions& o) {
   world.barrier();
   const auto t0 = std::chrono::steady_clock::now();
   const std::clock_t c0 = std::clock();
-  const ml::Model model = mpi::train_model_distributed(world, data, train, chosen);
+  MeasuredTrainingOptions measured = o.measured;
+  measured.augment.seed = o.forest.seed;
+  const ml::Model model = measured.any()
+                              ? train_for_measured(world, o.results, data, train, test, chosen, measured, o.forest.seed, report)
+                              : mpi::train_model_distributed(world, data, train, chosen);
   const double my_cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
   world.barrier();
   const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -249,6 +253,29 @@ void run_train(const TrainOptions& o) {
 
 
 namespace {
+
+/// Options of train_for_measured (measured_training.hpp): augmentation, grouped CV, calibration.
+void add_measured_training_options(CLI::App* cmd, MeasuredTrainingOptions& m) {
+  auto& a = m.augment;
+  auto pair = [](double& lo, double& hi) {
+    return [&lo, &hi](const std::vector<double>& v) { lo = v.at(0), hi = v.at(1); };
+  };
+  cmd->add_option("--augment", a.copies, "Augmented copies of each simulated training spectrum (0 = off; docs/ml.md)")
+      ->capture_default_str();
+  cmd->add_option_function<std::vector<double>>("--augment-s02", pair(a.s02_min, a.s02_max), "S0² range LO HI [0.7 1.0]")->expected(2);
+  cmd->add_option("--augment-e0", a.e0_shift_eV, "ΔE0 drawn in ±X eV [5]");
+  cmd->add_option_function<std::vector<double>>("--augment-sigma2", pair(a.sigma2_min_A2, a.sigma2_max_A2),
+                                                "Added σ² range LO HI in Å² [-0.002 0.004]")->expected(2);
+  cmd->add_option_function<std::vector<double>>("--augment-noise", pair(a.noise_min, a.noise_max),
+                                                "Noise rms of chi at k = 10 Å⁻¹, log-uniform LO HI [3e-4 3e-3]")->expected(2);
+  cmd->add_option_function<std::vector<double>>("--augment-kmax", pair(a.kmax_min_invA, a.kmax_max_invA),
+                                                "Last k of the data, uniform LO HI in Å⁻¹ [10 14]")->expected(2);
+  cmd->add_option("--group-cv", m.group_cv, "k-fold cross-validation with each structure's sites in one fold (0 = off)");
+  cmd->add_flag("--calibrate", m.calibrate, "Temperature-scale the probabilities on structure-grouped out-of-fold rows");
+  cmd->add_option("--unsure-below", m.unsure_below, "predict flags a spectrum unsure under this calibrated top probability")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+}
+
 }  // namespace
 
 void add_train_command(CLI::App& app) {
@@ -291,6 +318,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--target-kweight", o->target_kweight, "Regression on a grid (chi): multiply outputs by k^W")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
+  add_measured_training_options(cmd, o->measured);
   cmd->callback([o] {
     static std::unique_ptr<boost::mpi::environment> env;
     if (!env) env = std::make_unique<boost::mpi::environment>();

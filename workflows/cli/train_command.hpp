@@ -8,6 +8,7 @@
 
 #include "core/ml/neural_network.hpp"
 #include "core/ml/random_forest.hpp"
+#include "workflows/cli/measured_training.hpp"
 
 namespace xasforge::cli {
 
@@ -23,6 +24,7 @@ struct TrainOptions {
   bool no_bootstrap = false, bagging = false;
   ml::ForestOptions forest;
   ml::NetworkOptions network;
+  MeasuredTrainingOptions measured;  ///< augmentation, grouped CV, calibration (measured_training.hpp)
 };
 
 /// Loads the data set from o.results, cross-validates (o.cv > 0), fits on the training rows,

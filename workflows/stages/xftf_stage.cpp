@@ -20,20 +20,19 @@ std::vector<mpi::BlockSpec> XftfStage::blocks() const {
            "|chi(R)| by Larch's xftf of k^kweight chi(k) (features.k, dk, window)", "/features/r", r_A_, "angstrom"}};
 }
 
-void XftfStage::run(const StageContext& context, RowValues& row) const {
-  const auto& f = context.config.features;
-  std::vector<double> chi_all = row.at("/spectra/chi");
+std::vector<double> chir_feature_row(const std::vector<double>& k_invA, std::vector<double> chi_all,
+                                     const FeatureSettings& f, double k_step_invA, const std::vector<double>& r_A) {
   // A spectrum may start late (an RMC model exists on its fit range only): below the first
   // finite point it is set to 0 when the window is zero there anyway (k <= kmin - dk/2).
   std::size_t first = 0;
   while (first < chi_all.size() && !std::isfinite(chi_all[first])) ++first;
-  if (first > 0 && first < chi_all.size() && k_invA_[first] <= f.k_min_invA - 0.5 * f.dk_invA + 1e-9)
+  if (first > 0 && first < chi_all.size() && k_invA[first] <= f.k_min_invA - 0.5 * f.dk_invA + 1e-9)
     std::fill(chi_all.begin(), chi_all.begin() + static_cast<std::ptrdiff_t>(first), 0.0);
   // The spectrum ends (NaN) where the phase-shift grid ends; transform the finite part.
   std::size_t n = 0;
   while (n < chi_all.size() && std::isfinite(chi_all[n])) ++n;
   if (n < 4) throw PhysicsError("xftf: chi(k) has fewer than 4 finite points");
-  const std::vector<double> k(k_invA_.begin(), k_invA_.begin() + static_cast<std::ptrdiff_t>(n));
+  const std::vector<double> k(k_invA.begin(), k_invA.begin() + static_cast<std::ptrdiff_t>(n));
   const std::vector<double> chi(chi_all.begin(), chi_all.begin() + static_cast<std::ptrdiff_t>(n));
   xafs::XftfOptions o;
   o.kmin_invA = f.k_min_invA;
@@ -42,16 +41,21 @@ void XftfStage::run(const StageContext& context, RowValues& row) const {
   o.dk_invA = f.dk_invA;
   o.window = xafs::parse_window(f.window);
   o.rmax_out_A = f.r_max_A + 1.0;
-  o.kstep_invA = context.config.scattering.k_step_invA;
+  o.kstep_invA = k_step_invA;
   const auto chir = xafs::xftf(k, chi, o);
   const auto mag = chir.magnitude();
-  std::vector<double> out(r_A_.size());
-  for (std::size_t i = 0, j = 0; i < r_A_.size(); ++i) {
-    while (j + 2 < chir.r_A.size() && chir.r_A[j + 1] < r_A_[i]) ++j;
-    const double t = std::clamp((r_A_[i] - chir.r_A[j]) / (chir.r_A[j + 1] - chir.r_A[j]), 0.0, 1.0);
+  std::vector<double> out(r_A.size());
+  for (std::size_t i = 0, j = 0; i < r_A.size(); ++i) {
+    while (j + 2 < chir.r_A.size() && chir.r_A[j + 1] < r_A[i]) ++j;
+    const double t = std::clamp((r_A[i] - chir.r_A[j]) / (chir.r_A[j + 1] - chir.r_A[j]), 0.0, 1.0);
     out[i] = mag[j] + t * (mag[j + 1] - mag[j]);
   }
-  row["/features/chir_mag"] = std::move(out);
+  return out;
+}
+
+void XftfStage::run(const StageContext& context, RowValues& row) const {
+  row["/features/chir_mag"] = chir_feature_row(k_invA_, row.at("/spectra/chi"), context.config.features,
+                                               context.config.scattering.k_step_invA, r_A_);
 }
 
 }  // namespace xasforge::workflows
