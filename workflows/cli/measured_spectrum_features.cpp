@@ -11,7 +11,7 @@
 namespace xasforge::cli {
 
 bool is_measured_spectrum(const std::string& path) {
-  for (const char* ext : {".xdi", ".dat", ".xmu", ".nor", ".txt"}) {
+  for (const char* ext : {".xdi", ".dat", ".xmu", ".nor", ".txt", ".prj"}) {
     const std::string e(ext);
     if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
   }

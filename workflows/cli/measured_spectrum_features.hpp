@@ -9,7 +9,7 @@
 
 namespace xasforge::cli {
 
-/// True for names `predict` treats as measured spectra (.xdi, .dat, .xmu, .nor, .txt).
+/// True for names `predict` treats as measured spectra (.xdi, .dat, .xmu, .nor, .txt; .prj: an Athena project).
 bool is_measured_spectrum(const std::string& path);
 /// One feature row on model.feature_grid. Throws InputError if the model was not trained on
 /// |chi(R)| (/features/chir_mag), if its grid leaves the reduced R range, or if reduction fails.
