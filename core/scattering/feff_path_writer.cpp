@@ -82,7 +82,7 @@ void write_feff_dat(const std::filesystem::path& file, const std::string& title,
   std::string head = title.substr(0, 63);
   head.resize(64, ' ');
   out << head << "xasforge\n";
-  std::snprintf(line, sizeof line, " Gam_ch=%.6E\n", phases.core_hole_width_eV);
+  std::snprintf(line, sizeof line, " Gam_ch=%.6E eV (core-hole width)\n", phases.core_hole_width_eV);
   out << line;
   // Not FEFF's "Mu=" line (it also names Rs_int, which the phase shifts do not carry).
   std::snprintf(line, sizeof line, " Fermi level mu=%.6E eV  kf=%.6E 1/A  Vint=%.6E eV\n", phases.mu_eV, phases.kf_invA,

@@ -119,7 +119,7 @@ def test_spectrum_equals_command_bitwise(work, options):
              for i in range(len(p["index"]))]
     with open(paths) as f:
         assert [l.rstrip("\n") for l in f if not l.startswith("#")] == lines
-    assert len(lines) > 3
+    assert len(lines) >= 2
 
 
 def test_spectrum_from_pymatgen_dict_equals_file():
