@@ -128,7 +128,11 @@ class Spectrum(dict):
     site, and paths (dict of numpy arrays: index, nleg, degeneracy, reff, sigma2, pw_importance,
     cw_importance, used). Keys are also attributes."""
 
-    __getattr__ = dict.__getitem__
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def spectrum(structure, site=None, **settings):
