@@ -297,3 +297,21 @@ def test_example_script_writes_its_plot(model, work):
     assert r.returncode == 0, r.stdout + r.stderr
     assert png.stat().st_size > 10000
     assert "predicted CN" in r.stdout
+
+
+@pytest.mark.parametrize("text, message", [
+    ("not a project\n", ":1: not an Athena project file"),
+    ("# Athena project file -- Demeter version 0.9.24\n1;\n", ": the Athena project holds no record"),
+    ("# Athena project file -- Demeter version 0.9.24\n$old_group = 'a';\n@x = ('1','2','3');\n[record]\n",
+     ":2: record 'a' has no @y array"),
+    ("# Athena project file -- Demeter version 0.9.24\n$old_group = 'a';\n@x = ('1','2','3');\n@y = ('1','2');\n[record]\n",
+     ":5: record 'a' has 3 energies but 2 mu values"),
+    ("# Athena project file -- Demeter version 0.9.24\n$old_group = 'a';\n@x = ('1','2';\n",
+     ":3: expected a list in parentheses"),
+])
+def test_malformed_athena_projects(work, text, message):
+    f = work / "malformed.prj"
+    f.write_text(text)
+    with pytest.raises(xf.InputError) as e:
+        xf.read_athena(f)
+    assert str(e.value) == f"{f}{message}" or str(e.value).startswith(f"{f}{message}")
