@@ -10,6 +10,7 @@ if(NOT HDF5_IS_PARALLEL)
                       "configure in a fresh build directory")
 endif()
 
+find_package(ZLIB REQUIRED)                                      # zlib1g-dev (Athena .prj files)
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)                      # libeigen3-dev
 find_package(yaml-cpp 0.6 REQUIRED)                              # libyaml-cpp-dev
 if(TARGET yaml-cpp::yaml-cpp)

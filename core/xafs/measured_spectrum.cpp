@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "core/error.hpp"
+#include "core/xafs/athena_project.hpp"
 #include "core/xafs/column_file.hpp"
 #include "core/xafs/mu_expression.hpp"
 
@@ -11,10 +12,40 @@ namespace xasforge::xafs {
 
 namespace {
 constexpr std::size_t kMinPoints = 10;
+
+// The first record of an Athena project: its energy and mu arrays as they are stored.
+MeasuredSpectrum load_athena_spectrum(const std::filesystem::path& path, const std::string& energy_column,
+                                      const std::string& mu_expression) {
+  if (!energy_column.empty() || !mu_expression.empty())
+    throw InputError(path.string() + ": an Athena project stores energy and mu(E) already; --energy-column and --mu "
+                     "do not apply");
+  const std::vector<AthenaGroup> groups = read_athena_project(path);
+  const AthenaGroup& g = groups.front();
+  MeasuredSpectrum s;
+  s.path = path.string();
+  s.energy_column = "x (record '" + g.label + "')";
+  s.mu_expression = "y";
+  s.energy_eV = g.energy_eV;
+  s.mu = g.mu;
+  s.line_numbers.assign(g.energy_eV.size(), g.line);
+  if (groups.size() > 1)
+    s.warnings.push_back(s.path + ": " + std::to_string(groups.size()) + " records; the first ('" + g.label +
+                         "') is used");
+  if (s.energy_eV.size() < kMinPoints)
+    throw InputError(s.path + ":" + std::to_string(g.line) + ": record '" + g.label + "' has only " +
+                     std::to_string(s.energy_eV.size()) + " data points; at least " + std::to_string(kMinPoints) +
+                     " are needed for a spectrum");
+  for (std::size_t i = 0; i < s.energy_eV.size(); ++i)
+    if (!std::isfinite(s.energy_eV[i]) || !std::isfinite(s.mu[i]))
+      throw InputError(s.path + ":" + std::to_string(g.line) + ": record '" + g.label + "', point " +
+                       std::to_string(i + 1) + " is not finite");
+  return s;
 }
+}  // namespace
 
 MeasuredSpectrum load_measured_spectrum(const std::filesystem::path& path, const std::string& energy_column,
                                         const std::string& mu_expression) {
+  if (is_athena_project(path)) return load_athena_spectrum(path, energy_column, mu_expression);
   const ColumnFile file = read_column_file(path);
   MeasuredSpectrum s;
   s.path = file.path;

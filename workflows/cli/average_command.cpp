@@ -1,6 +1,7 @@
 // `xasforge average SNAPSHOT... (--site N | --absorber EL --all-sites) [options] -o chi.csv`:
 // configuration-averaged chi(k) over MD snapshots (PHYSICS.md §8.1). Phase shifts are computed
 // once, for the average structure (FEFF 8.5L's pot/xsph modules, or read from --phases DIR).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include "core/scattering/feff_input.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
 #include "core/structure/cluster.hpp"
+#include "workflows/cli/average_command.hpp"
 #include "workflows/cli/commands.hpp"
 
 namespace xasforge::cli {
@@ -71,7 +73,7 @@ std::vector<std::string> split_types(const std::string& s) {
   return out;
 }
 
-void run_average(const AverageOptions& o) {
+ensemble::AverageResult compute_average(const AverageOptions& o) {
   if (o.sigma2_model != "none")
     throw InputError("average: --sigma2-model must be 'none': the snapshots already contain the thermal and "
                      "static disorder; a model sigma^2 would count it twice (PHYSICS.md §8.1)");
@@ -128,7 +130,11 @@ void run_average(const AverageOptions& o) {
       if (e) std::rethrow_exception(e);
     acc.add_snapshot(chis);
   }
-  const ensemble::AverageResult result{acc.mean(), acc.standard_error(), acc.n_snapshots(), acc.n_spectra()};
+  return ensemble::AverageResult{acc.mean(), acc.standard_error(), acc.n_snapshots(), acc.n_spectra()};
+}
+
+void run_average(const AverageOptions& o) {
+  const ensemble::AverageResult result = compute_average(o);
   std::ofstream out(o.output);
   if (!out) throw InputError(o.output + ": cannot write");
   out << "# xasforge average: " << result.n_snapshots << " snapshots, " << result.n_spectra
@@ -140,15 +146,11 @@ void run_average(const AverageOptions& o) {
     std::snprintf(line, sizeof line, "%.4f,%.8e,%.8e\n", k[i], result.chi[i], result.stderr_chi[i]);
     out << line;
   }
-  std::cerr << "xasforge average: " << result.n_snapshots << " snapshots x " << sites.size() << " absorbers -> "
-            << o.output << '\n';
+  std::cerr << "xasforge average: " << result.n_snapshots << " snapshots x " << result.n_spectra / std::max<std::size_t>(1, result.n_snapshots)
+            << " absorbers -> " << o.output << '\n';
 }
 
-}  // namespace
-
-void add_average_command(CLI::App& app) {
-  auto opts = std::make_shared<AverageOptions>();
-  auto* cmd = app.add_subcommand("average", "Configuration-averaged chi(k) over MD snapshots (sigma^2 = 0)");
+void add_average_options(CLI::App* cmd, const std::shared_ptr<AverageOptions>& opts) {
   cmd->add_option("snapshots", opts->snapshots, "Snapshot files: extended XYZ with Lattice, LAMMPS dump")
       ->required();
   cmd->add_option("--site", opts->site, "Absorber site index (0-based)");
@@ -166,7 +168,31 @@ void add_average_command(CLI::App& app) {
   cmd->add_option("--threads", opts->threads, "Threads over the absorbers of each snapshot");
   cmd->add_flag("--exact-ms", opts->exact_ms,
                 "Rehr-Albers F_eff for every double-scattering path instead of the interpolation table");
+}
+
+}  // namespace
+
+void add_average_command(CLI::App& app) {
+  auto opts = std::make_shared<AverageOptions>();
+  auto* cmd = app.add_subcommand("average", "Configuration-averaged chi(k) over MD snapshots (sigma^2 = 0)");
+  add_average_options(cmd, opts);
   cmd->callback([opts] { run_average(*opts); });
+}
+
+AverageCall average_from_arguments(const std::vector<std::string>& arguments) {
+  auto opts = std::make_shared<AverageOptions>();
+  CLI::App app{"xasforge"};
+  auto* cmd = app.add_subcommand("average");
+  add_average_options(cmd, opts);
+  std::vector<std::string> argv{"average"};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  std::reverse(argv.begin(), argv.end());  // CLI11 takes the arguments in reverse order
+  try {
+    app.parse(argv);
+  } catch (const CLI::ParseError& e) {
+    throw InputError(std::string("average: ") + e.what());
+  }
+  return AverageCall{ensemble::feff_output_k_grid(), compute_average(*opts)};
 }
 
 }  // namespace xasforge::cli

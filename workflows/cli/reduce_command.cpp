@@ -1,6 +1,9 @@
 // `xasforge reduce FILE -o PREFIX`: Larch-style reduction of a measured mu(E) (pre_edge, autobk,
 // xftf; core/xafs, docs/PHYSICS.md §6) written as three CSV files.
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <vector>
 #include <ctime>
 #include <cstdio>
 #include <fstream>
@@ -14,6 +17,7 @@
 #include "core/xafs/measured_spectrum.hpp"
 #include "core/xafs/reduction.hpp"
 #include "workflows/cli/commands.hpp"
+#include "workflows/cli/reduce_command.hpp"
 
 namespace xasforge::cli {
 namespace {
@@ -32,11 +36,14 @@ struct ReduceOptions {
   double bkg_kmin_invA = 0.0;
   double bkg_kmax_invA = -1.0;  // < 0: the last data point
   int repeat = 0;
+  int digits = 10;
 };
+
+int g_digits = 10;  // significant digits of the CSV numbers (--digits), set by run_reduce
 
 std::string number(double v) {
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.10g", v);
+  std::snprintf(buffer, sizeof buffer, "%.*g", g_digits, v);
   return buffer;
 }
 
@@ -61,10 +68,7 @@ void write_header(std::ofstream& out, const ReduceOptions& o, const xafs::Measur
       << number(o.dk_invA) << ", window = " << o.window << ", kweight = " << number(o.kweight) << "\n";
 }
 
-void run_reduce(const ReduceOptions& o) {
-  const xafs::MeasuredSpectrum s = xafs::load_measured_spectrum(o.file, o.energy_column, o.mu_expression);
-  for (const auto& w : s.warnings) std::cerr << "xasforge: warning: " << w << '\n';
-
+xafs::ReductionOptions reduction_options(const ReduceOptions& o) {
   xafs::ReductionOptions ro;
   ro.autobk.rbkg_A = o.rbkg_A;
   ro.autobk.kweight = o.kweight;
@@ -75,7 +79,15 @@ void run_reduce(const ReduceOptions& o) {
   ro.xftf.dk_invA = o.dk_invA;
   ro.xftf.kweight = o.kweight;
   ro.xftf.window = xafs::parse_window(o.window);
+  return ro;
+}
 
+void run_reduce(const ReduceOptions& o) {
+  g_digits = o.digits;
+  const xafs::MeasuredSpectrum s = xafs::load_measured_spectrum(o.file, o.energy_column, o.mu_expression);
+  for (const auto& w : s.warnings) std::cerr << "xasforge: warning: " << w << '\n';
+
+  const xafs::ReductionOptions ro = reduction_options(o);
   const xafs::SpectrumReducer reducer(ro);
   const xafs::ReductionResult r = reducer.reduce(s);
   if (o.repeat > 0) {
@@ -119,13 +131,12 @@ void run_reduce(const ReduceOptions& o) {
               o.prefix.c_str(), o.prefix.c_str());
 }
 
-}  // namespace
-
-void add_reduce_command(CLI::App& app) {
-  auto options = std::make_shared<ReduceOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "reduce", "Reduce a measured mu(E) (XDI or column file) as Larch does: pre_edge, autobk, xftf");
-  sub->add_option("file", options->file, "XDI or whitespace-separated column file")->required()->check(CLI::ExistingFile);
+// The options of `xasforge reduce` (shared with the Python module, which may give arrays instead of a file).
+void add_reduce_options(CLI::App* sub, const std::shared_ptr<ReduceOptions>& options, bool file_required) {
+  if (file_required)
+    sub->add_option("file", options->file, "XDI, column file or Athena project (.prj)")->required()->check(CLI::ExistingFile);
+  else
+    sub->add_option("file", options->file, "XDI, column file or Athena project (.prj)");
   sub->add_option("--energy-column", options->energy_column,
                   "energy column: a label or col1..colN (default: 'energy' label, else col1)");
   sub->add_option("--mu", options->mu_expression,
@@ -141,8 +152,49 @@ void add_reduce_command(CLI::App& app) {
   sub->add_option("--window", options->window, "hanning, kaiser, parzen, welch, sine or gaussian")->capture_default_str();
   sub->add_option("--bkg-kmin", options->bkg_kmin_invA, "autobk spline k min (1/Angstrom)")->capture_default_str();
   sub->add_option("--bkg-kmax", options->bkg_kmax_invA, "autobk spline k max (1/Angstrom; default: last point)");
+  sub->add_option("--digits", options->digits, "significant digits of the CSV numbers (17: every bit)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 17));
   sub->add_option("--repeat", options->repeat, "also time the reduction N times and print the mean (benchmarks)");
+}
+
+}  // namespace
+
+void add_reduce_command(CLI::App& app) {
+  auto options = std::make_shared<ReduceOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "reduce", "Reduce a measured mu(E) (XDI, column file or Athena project) as Larch does: pre_edge, autobk, xftf");
+  add_reduce_options(sub, options, true);
   sub->callback([options] { run_reduce(*options); });
+}
+
+ReduceCall reduce_from_arguments(const std::vector<std::string>& arguments, const xafs::MeasuredSpectrum* spectrum) {
+  auto options = std::make_shared<ReduceOptions>();
+  CLI::App app{"xasforge"};
+  CLI::App* sub = app.add_subcommand("reduce");
+  add_reduce_options(sub, options, false);
+  std::vector<std::string> argv{"reduce"};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  if (std::find(argv.begin(), argv.end(), "-o") == argv.end() && std::find(argv.begin(), argv.end(), "--output") == argv.end()) {
+    argv.push_back("-o");
+    argv.push_back("unused");  // -o is required by the command; the module writes no files
+  }
+  std::reverse(argv.begin(), argv.end());  // CLI11 takes the arguments in reverse order
+  try {
+    app.parse(argv);
+  } catch (const CLI::ParseError& e) {
+    throw InputError(std::string("reduce: ") + e.what());
+  }
+  ReduceCall call;
+  if (spectrum) {
+    call.spectrum = *spectrum;
+  } else {
+    if (options->file.empty()) throw InputError("reduce: give a file or the energy and mu arrays");
+    if (!std::filesystem::exists(options->file)) throw InputError("reduce: " + options->file + ": no such file");
+    call.spectrum = xafs::load_measured_spectrum(options->file, options->energy_column, options->mu_expression);
+  }
+  call.result = xafs::SpectrumReducer(reduction_options(*options)).reduce(call.spectrum);
+  return call;
 }
 
 }  // namespace xasforge::cli

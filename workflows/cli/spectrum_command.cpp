@@ -6,7 +6,9 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -15,9 +17,11 @@
 #include "core/scattering/feff_input.hpp"
 #include "core/scattering/debye_waller.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
+#include "core/scattering/feff_path_writer.hpp"
 #include "core/scattering/spectrum.hpp"
 #include "core/structure/readers.hpp"
 #include "workflows/cli/commands.hpp"
+#include "workflows/cli/spectrum_command.hpp"
 
 namespace xasforge::cli {
 namespace {
@@ -45,6 +49,8 @@ struct SpectrumOptions {
   std::string convention = "feff";
   std::string output = "chi.csv";
   std::string paths_file;
+  std::string feff_dir;
+  int digits = 8;
   bool timing = false;
 };
 
@@ -73,9 +79,8 @@ std::size_t choose_site(const structure::Structure& s, const SpectrumOptions& o)
   throw InputError(s.source + ": no site of element " + o.absorber + " (--absorber)");
 }
 
-void run(const SpectrumOptions& o) {
-  const auto t_start = std::chrono::steady_clock::now();
-  const structure::Structure s = structure::read_structure(o.structure_file);
+// Everything but the output files: the same for the command and for the Python module.
+SpectrumCall compute(const SpectrumOptions& o, structure::Structure s) {
   const std::size_t site = choose_site(s, o);
   scattering::SpectrumSettings set;
   set.phase.edge = parse_edge(o.edge);
@@ -109,6 +114,16 @@ void run(const SpectrumOptions& o) {
   }
   scattering::FeffPhaseProvider provider;
   const scattering::Spectrum sp = scattering::compute_spectrum(s, site, set, provider);
+  if (!o.feff_dir.empty()) scattering::write_feff_path_files(o.feff_dir, s, site, set, provider, sp);
+  return SpectrumCall{std::move(s), site, sp};
+}
+
+void run(const SpectrumOptions& o) {
+  const auto t_start = std::chrono::steady_clock::now();
+  const SpectrumCall call = compute(o, structure::read_structure(o.structure_file));
+  const structure::Structure& s = call.structure;
+  const std::size_t site = call.site;
+  const scattering::Spectrum& sp = call.spectrum;
 
   std::ofstream out(o.output);
   if (!out) throw InputError("-o " + o.output + ": cannot open for writing");
@@ -133,7 +148,10 @@ void run(const SpectrumOptions& o) {
   out << "k,chi\n";
   char line[64];
   for (std::size_t j = 0; j < sp.k_invA.size(); ++j) {
-    std::snprintf(line, sizeof line, "%.4f,%.8e\n", sp.k_invA[j], sp.chi[j]);
+    if (o.digits > 8)
+      std::snprintf(line, sizeof line, "%.17g,%.*e\n", sp.k_invA[j], o.digits, sp.chi[j]);
+    else
+      std::snprintf(line, sizeof line, "%.4f,%.*e\n", sp.k_invA[j], o.digits, sp.chi[j]);
     out << line;
   }
   if (!out) throw InputError("-o " + o.output + ": write failed");
@@ -159,11 +177,7 @@ void run(const SpectrumOptions& o) {
   }
 }
 
-}  // namespace
-
-void add_spectrum_command(CLI::App& app) {
-  auto o = std::make_shared<SpectrumOptions>();
-  CLI::App* cmd = app.add_subcommand("spectrum", "EXAFS chi(k) of one absorber by the multiple-scattering path expansion");
+void add_spectrum_options(CLI::App* cmd, const std::shared_ptr<SpectrumOptions>& o) {
   cmd->add_option("structure", o->structure_file, "Structure file (MP JSON, CIF, POSCAR, XYZ), periodic or a cluster")->required();
   cmd->add_option("--site", o->site, "Absorbing site index (0-based, file order)");
   cmd->add_option("--absorber", o->absorber, "Absorbing element: the first site of this element");
@@ -190,7 +204,36 @@ void add_spectrum_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "Output CSV with columns k,chi (Å⁻¹)")->capture_default_str();
   cmd->add_option("--paths", o->paths_file, "Also write the path list (index, legs, degeneracy, reff, importance)");
   cmd->add_flag("--timing", o->timing, "Print the time of each stage to stderr");
+  cmd->add_option("--digits", o->digits, "Digits after the decimal point of chi in -o (%.Ne; 17 keeps every bit, and then k is printed with 17 significant digits)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 17));
+  cmd->add_option("--feff-dir", o->feff_dir,
+                  "Also write the paths as FEFF feffNNNN.dat files and paths.dat into this folder (Larch feffpath/feffit)");
+}
+
+}  // namespace
+
+void add_spectrum_command(CLI::App& app) {
+  auto o = std::make_shared<SpectrumOptions>();
+  CLI::App* cmd = app.add_subcommand("spectrum", "EXAFS chi(k) of one absorber by the multiple-scattering path expansion");
+  add_spectrum_options(cmd, o);
   cmd->callback([o] { run(*o); });
+}
+
+SpectrumCall spectrum_from_arguments(const std::vector<std::string>& arguments, const structure::Structure& structure) {
+  auto o = std::make_shared<SpectrumOptions>();
+  CLI::App app{"xasforge"};
+  CLI::App* cmd = app.add_subcommand("spectrum");
+  add_spectrum_options(cmd, o);
+  std::vector<std::string> argv{"spectrum", structure.source.empty() ? std::string("<structure>") : structure.source};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  std::reverse(argv.begin(), argv.end());  // CLI11 takes the arguments in reverse order
+  try {
+    app.parse(argv);
+  } catch (const CLI::ParseError& e) {
+    throw InputError(std::string("spectrum: ") + e.what());
+  }
+  return compute(*o, structure);
 }
 
 }  // namespace xasforge::cli
