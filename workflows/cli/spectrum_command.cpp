@@ -15,6 +15,7 @@
 #include "core/scattering/feff_input.hpp"
 #include "core/scattering/debye_waller.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
+#include "core/scattering/phase_provider_factory.hpp"
 #include "core/scattering/spectrum.hpp"
 #include "core/structure/readers.hpp"
 #include "workflows/cli/commands.hpp"
@@ -41,6 +42,7 @@ struct SpectrumOptions {
   double critcw = 4.0, critpw = 2.5;
   int iorder = 2;
   std::string convention = "feff";
+  std::string phases = scattering::kDefaultPhaseProvider;
   std::string output = "chi.csv";
   std::string paths_file;
   bool timing = false;
@@ -103,14 +105,16 @@ void run(const SpectrumOptions& o) {
     check.rnorm_avg_A = 1.0;
     (void)scattering::make_debye_waller_model(set.sigma2_model, check);
   }
-  scattering::FeffPhaseProvider provider;
-  const scattering::Spectrum sp = scattering::compute_spectrum(s, site, set, provider);
+  const auto provider = scattering::make_phase_provider(o.phases, "--phases");
+  const scattering::Spectrum sp = scattering::compute_spectrum(s, site, set, *provider);
 
   std::ofstream out(o.output);
   if (!out) throw InputError("-o " + o.output + ": cannot open for writing");
   std::size_t used = 0;
   for (const auto& p : sp.paths) used += p.included ? 1 : 0;
-  out << "# xasforge spectrum: chi(k) by the multiple-scattering path expansion (FEFF 8.5L potentials)\n";
+  out << "# xasforge spectrum: chi(k) by the multiple-scattering path expansion ("
+      << (o.phases == "native" ? "native potentials" : "FEFF 8.5L potentials") << ")\n";
+  out << "# phases: " << o.phases << '\n';
   out << "# structure: " << s.source << " (" << s.reduced_formula() << ")\n";
   out << "# absorber: site " << site << " (" << elements::element(s.site(site).z).symbol << "), edge " << o.edge << '\n';
   out << "# cluster_radius_A: " << o.cluster_radius_A << "  rmax_A: " << o.rmax_A << "  max_legs: " << o.max_legs
@@ -177,6 +181,8 @@ void add_spectrum_command(CLI::App& app) {
   cmd->add_option("--critpw", o->critpw, "Plane-wave importance cut (% of path 1)")->capture_default_str();
   cmd->add_option("--iorder", o->iorder, "Rehr–Albers order for multiple-scattering paths (0..4)")->capture_default_str();
   cmd->add_option("--convention", o->convention, "chi sum convention: feff (ff2x) | larch")->capture_default_str();
+  cmd->add_option("--phases", o->phases, "Phase-shift provider: feff (FEFF 8.5L pot/xsph) | native (in-process)")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Output CSV with columns k,chi (Å⁻¹)")->capture_default_str();
   cmd->add_option("--paths", o->paths_file, "Also write the path list (index, legs, degeneracy, reff, importance)");
   cmd->add_flag("--timing", o->timing, "Print the time of each stage to stderr");

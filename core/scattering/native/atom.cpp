@@ -215,6 +215,25 @@ std::string Configuration::label() const {
 
 Configuration ground_configuration(int z) {
   if (z < 1 || z > 98) throw InputError("native atoms: element Z=" + std::to_string(z) + " is outside 1..98");
+  struct Occ {
+    int n, l;
+    double occ;
+  };
+  struct Row {
+    int z;
+    std::vector<Occ> occ;
+  };
+  static const std::vector<Row> table = {
+#include "core/scattering/native/feff_configurations.inc"
+  };
+  Configuration c;
+  c.z = z;
+  for (const auto& o : table.at(static_cast<std::size_t>(z - 1)).occ) c.orbitals.push_back({o.n, o.l, o.occ, 0.0});
+  return c;
+}
+
+Configuration textbook_ground_configuration(int z) {
+  if (z < 1 || z > 98) throw InputError("native atoms: element Z=" + std::to_string(z) + " is outside 1..98");
   Configuration c;
   c.z = z;
   int left = z;
@@ -270,6 +289,14 @@ Configuration core_hole_configuration(int z, Edge edge) {
 const RadialGrid& standard_grid() {
   static const RadialGrid grid(-11.0, 0.01, 40.0);
   return grid;
+}
+
+double bound_state_energy(const std::vector<double>& v, int z, int n, int l) {
+  const RadialGrid& g = standard_grid();
+  if (v.size() != g.n) throw InputError("bound_state_energy: the potential must be sampled on standard_grid()");
+  Solver s(g, z, v);
+  std::vector<double> P, Q;
+  return s.solve(n, l, 0.0, P, Q);
 }
 
 double vxc_vbh(double rho) {

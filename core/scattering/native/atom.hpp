@@ -28,9 +28,15 @@ struct Configuration {
   std::string label() const;  ///< e.g. "Z29 1s1 2s2 ... 3d10 4s2" (cache key, messages)
 };
 
-/// Neutral ground-state configuration of element Z (1 ≤ Z ≤ 98): Madelung filling with the
-/// anomalous ground states tabulated by NIST (Atomic Spectra Database, ground levels).
+/// Configuration of the neutral atom Z (1 ≤ Z ≤ 98) as FEFF 8.5L's atom code uses it (its own
+/// table, generated into feff_configurations.inc by scripts/regen_native_configurations.py; e.g.
+/// Ni 3d8 4s1 4p1). Parity with FEFF needs this table: the density tails, hence the interstitial,
+/// depend on it (docs/scattering_native.md §3.1).
 Configuration ground_configuration(int z);
+
+/// Textbook neutral ground state: Madelung filling with the anomalous ground states tabulated by
+/// NIST (Atomic Spectra Database, ground levels).
+Configuration textbook_ground_configuration(int z);
 
 /// Final state of an absorber of element Z at `edge`: one electron removed from the core level
 /// (1s for K, 2s for L1, 2p for L2/L3) and one screening electron added to the first orbital of
@@ -53,6 +59,11 @@ const RadialGrid& standard_grid();
 /// Solves the atom self-consistently. Throws PhysicsError when an orbital cannot be bound or the
 /// iteration does not converge (names the configuration).
 Atom solve_atom(const Configuration& config);
+
+/// Eigenvalue (Ha) of the bound state (n, l) of the radial equation in the potential v (sampled
+/// on standard_grid(); the nucleus of charge z sets the start of the regular solution). Exposed
+/// for tests (e.g. the hydrogen-like Dirac 1s energy). Throws PhysicsError if it is not bound.
+double bound_state_energy(const std::vector<double>& v, int z, int n, int l);
 
 /// von Barth–Hedin exchange–correlation potential (Ha) of the unpolarised electron gas of
 /// density rho (bohr⁻³); 0 for rho ≤ 0.

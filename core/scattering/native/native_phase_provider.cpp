@@ -367,39 +367,117 @@ PhaseShifts NativePhaseProvider::compute_cluster(const feff::FeffCluster& cluste
     u.rmt = u.folp * u.rmt0;
     if (u.rmt >= rlim - 0.5) throw PhysicsError("native phase shifts: muffin-tin radius beyond the potential grid");
   }
-  // 4. interstitial potential and density, Fermi level
-  double vsum = 0, nsum = 0, qint = 0, volint = 0;
+  // 4. interstitial potential and density, Fermi level (docs/scattering_native.md §4.3).
+  //    Overlapping muffin tins: in the outer shells of every sphere the overlapped density (and
+  //    potential) is split into "decomposed" parts such that the shell average of the total equals
+  //    the own part plus the neighbours' parts in the overlapping fractions of the shell:
+  //      f_a(r_i) = d_a(r_i) + Σ_n Σ_j F_{ai,nj} d_n(r_j),  F = V(shell i ∩ shell j of n)/V(shell i),
+  //    a linear system over the outer shells of all unique potentials. The muffin-tin charge is the
+  //    integral of the decomposed density; the rest of the charge fills the interstitial volume
+  //    Σ (4π/3)(r_N³ − r_mt³) + lens caps. The decomposed potential plus V_int replaces V_tot in
+  //    the outer shells.
+  double vsum = 0, nsum = 0;
+  for (std::size_t ip = 0; ip < npot; ++ip) {
+    vsum += up[ip].count * g.interpolate(up[ip].vtot, up[ip].rnorm);
+    nsum += up[ip].count;
+  }
+  const double vint = vsum / nsum;
+  // The shells of the decomposition are those of FEFF's radial grid, r_i = exp(−8.8 + 0.05 i)
+  // (the split depends on the shell thickness; this keeps the interstitial density FEFF's).
+  const double dx0 = -8.8, dh = 0.05, ehalf = std::exp(0.5 * dh);
+  auto didx = [&](double r) { return static_cast<std::size_t>(std::max(0.0, std::floor((std::log(r) - dx0) / dh))); };
+  auto dr = [&](std::size_t i) { return std::exp(dx0 + dh * static_cast<double>(i)); };
+  auto shell = [&](const UniquePotential& u, std::size_t i, double& r1, double& r2) {
+    const std::size_t imt = didx(u.rmt);
+    r1 = dr(i) / ehalf;
+    r2 = i == imt ? u.rmt : dr(i) * ehalf;
+  };
+  auto ball_overlap = [](double a, double b, double d) {
+    if (a <= 0 || b <= 0 || a + b <= d) return 0.0;
+    if (d <= std::abs(a - b)) return 4.0 * kPi / 3.0 * std::pow(std::min(a, b), 3);
+    return cap_volume(a, b, d) + cap_volume(b, a, d);
+  };
+  auto shell_overlap = [&](double a1, double a2, double b1, double b2, double d) {
+    return ball_overlap(a2, b2, d) - ball_overlap(a1, b2, d) - ball_overlap(a2, b1, d) + ball_overlap(a1, b1, d);
+  };
+  // first overlapping shell of every potential and the unknowns' offsets
+  std::vector<std::size_t> ifirst(npot), offset(npot + 1, 0);
   for (std::size_t ip = 0; ip < npot; ++ip) {
     auto& u = up[ip];
-    vsum += u.count * g.interpolate(u.vtot, u.rnorm);
-    nsum += u.count;
-    std::vector<double> f(g.n, 0.0);
-    for (std::size_t i = 0; i < nlim; ++i) f[i] = 4.0 * kPi * g.r[i] * g.r[i] * u.rho[i];
-    const auto qc = g.cumulative(f);
-    double q = u.z - g.interpolate(qc, u.rmt);
-    double vol = 4.0 * kPi / 3.0 * (std::pow(u.rnorm, 3) - std::pow(u.rmt, 3));
-    // lenses of overlapping muffin tins are counted twice by the spheres: add them back
+    const std::size_t imt = didx(u.rmt);
+    std::size_t first = imt + 1;
     for (std::size_t n = 0; n < nat; ++n) {
       if (n == u.model) continue;
       const double d = (pos[n] - pos[u.model]).norm();
-      const double rn = up[static_cast<std::size_t>(cluster.ipot[n])].rmt;
-      if (u.rmt + rn <= d) continue;
-      const double zp = (u.rmt * u.rmt - rn * rn + d * d) / (2.0 * d);
-      vol += cap_volume(u.rmt, rn, d);
-      // charge of the cap: ∫_{zp}^{rmt} ρ(r) 2π r (r − zp) dr
-      const int m = 16;
-      const double a = std::max(zp, 0.0), b = u.rmt;
-      double cq = 0;
-      for (int k = 0; k < m; ++k) {
-        const double r = a + (k + 0.5) * (b - a) / m;
-        cq += g.interpolate(u.rho, r) * 2.0 * kPi * r * (r - zp) * (b - a) / m;
-      }
-      q += cq;
+      const double rb = up[static_cast<std::size_t>(cluster.ipot[n])].rmt;
+      if (u.rmt + rb <= d) continue;
+      first = std::min(first, didx(std::max(d - rb, 1e-4)));
     }
-    qint += u.count * q;
+    ifirst[ip] = first;
+    offset[ip + 1] = offset[ip] + (imt + 1 - first);
+  }
+  const auto nunk = static_cast<Eigen::Index>(offset[npot]);
+  Eigen::MatrixXd mat = Eigen::MatrixXd::Identity(nunk, nunk);
+  Eigen::VectorXd brho(nunk);
+  for (std::size_t ip = 0; ip < npot; ++ip) {
+    const auto& u = up[ip];
+    const std::size_t imt = didx(u.rmt);
+    for (std::size_t i = ifirst[ip]; i <= imt; ++i) {
+      const auto row = static_cast<Eigen::Index>(offset[ip] + i - ifirst[ip]);
+      brho(row) = g.interpolate(u.rho, dr(i));
+      double a1, a2;
+      shell(u, i, a1, a2);
+      const double vshell = 4.0 * kPi / 3.0 * (a2 * a2 * a2 - a1 * a1 * a1);
+      for (std::size_t n = 0; n < nat; ++n) {
+        if (n == u.model) continue;
+        const double d = (pos[n] - pos[u.model]).norm();
+        const auto jp = static_cast<std::size_t>(cluster.ipot[n]);
+        const auto& un = up[jp];
+        if (a2 + un.rmt <= d) continue;
+        const std::size_t jmt = didx(un.rmt);
+        for (std::size_t j = didx(std::max(d - a2, 1e-4)); j <= jmt; ++j) {
+          double b1, b2;
+          shell(un, j, b1, b2);
+          const double f = shell_overlap(a1, a2, b1, b2, d) / vshell;
+          if (f <= 0) continue;
+          if (j >= ifirst[jp]) {
+            mat(row, static_cast<Eigen::Index>(offset[jp] + j - ifirst[jp])) += f;
+          } else {  // neighbour shell outside its own overlap zone: its value is known
+            brho(row) -= f * g.interpolate(un.rho, dr(j));
+          }
+        }
+      }
+    }
+  }
+  Eigen::VectorXd drho = brho;
+  if (nunk > 0) drho = Eigen::PartialPivLU<Eigen::MatrixXd>(mat).solve(brho);
+  double qint = 0, volint = 0;
+  for (std::size_t ip = 0; ip < npot; ++ip) {
+    auto& u = up[ip];
+    const std::size_t imt = didx(u.rmt);
+    // charge inside the muffin tin: overlapped density below the first decomposed shell, the
+    // decomposed density in the shells above
+    std::vector<double> f(g.n, 0.0);
+    for (std::size_t i = 0; i < nlim; ++i) f[i] = 4.0 * kPi * g.r[i] * g.r[i] * u.rho[i];
+    const auto qc = g.cumulative(f);
+    double a1, a2;
+    shell(u, std::min(ifirst[ip], imt), a1, a2);
+    double qmt = g.interpolate(qc, ifirst[ip] <= imt ? a1 : u.rmt);
+    for (std::size_t i = ifirst[ip]; i <= imt; ++i) {
+      shell(u, i, a1, a2);
+      qmt += drho(static_cast<Eigen::Index>(offset[ip] + i - ifirst[ip])) * 4.0 * kPi / 3.0 * (a2 * a2 * a2 - a1 * a1 * a1);
+    }
+    double vol = 4.0 * kPi / 3.0 * (std::pow(u.rnorm, 3) - std::pow(u.rmt, 3));
+    for (std::size_t n = 0; n < nat; ++n) {
+      if (n == u.model) continue;
+      const double d = (pos[n] - pos[u.model]).norm();
+      const double rb = up[static_cast<std::size_t>(cluster.ipot[n])].rmt;
+      if (u.rmt + rb > d) vol += cap_volume(u.rmt, rb, d);
+    }
+    qint += u.count * (u.z - qmt);
     volint += u.count * vol;
   }
-  const double vint = vsum / nsum;
+  if (volint <= 0) throw PhysicsError("native phase shifts: no interstitial volume (muffin tins fill the Norman spheres)");
   const double rho_int = qint / volint;
   if (!(rho_int > 0)) throw PhysicsError("native phase shifts: non-positive interstitial density");
   const double rs_int = std::cbrt(3.0 / (4.0 * kPi * rho_int));
@@ -416,33 +494,10 @@ PhaseShifts NativePhaseProvider::compute_cluster(const feff::FeffCluster& cluste
   const double edge = mu - vr0;
   const double gloss = std::max(0.5 * gamma_ch + vi0, 0.02 * kHartreePerEv);
   const double kmax = kgrid.back() * kAngstromPerBohr;
-  auto sigma_dh = [](double rs, double p) {  // Dirac–Hara exchange (Hara, J. Phys. Soc. Jpn. 22, 710 (1967))
-    const double kfl = kKfRs / rs, x = p / kfl;
-    if (std::abs(x - 1.0) < 1e-12) return -kfl / kPi;
-    return -(kfl / kPi) * (1.0 + (1.0 - x * x) / (2.0 * x) * std::log(std::abs((1.0 + x) / (1.0 - x))));
-  };
-  // Δ(E, r_s): energy-dependent part of the self-energy at local Fermi momentum k_F(r_s) for the
-  // electron of energy E − μ above the Fermi level; the local momentum p² = k_F² + 2(E − μ) −
-  // 2 Re Δ is iterated twice from Δ = 0 (Hedin–Lundqvist local approximation, Rehr & Albers,
-  // Rev. Mod. Phys. 72, 621 (2000), eq. 19)
+  // Δ(E, r): energy-dependent part of the self-energy in the local-density approximation
+  // (Hedin–Lundqvist; Rehr & Albers, Rev. Mod. Phys. 72, 621 (2000), eq. 19)
   const int ixc = settings.exchange;
-  auto delta_of = [&](double rho, double de) -> cd {
-    if (de <= 0 || ixc == 2 || rho <= 1e-12) return 0.0;
-    const double rs = std::cbrt(3.0 / (4.0 * kPi * rho));
-    const double kfl = kKfRs / rs;
-    cd d = 0.0;
-    for (int it = 0; it < 2; ++it) {
-      const double p = std::sqrt(std::max(kfl * kfl + 2.0 * de - 2.0 * d.real(), kfl * kfl));
-      const cd hl = (ixc == 1) ? cd(0.0) : hl_.delta(rs, p / kfl);
-      if (ixc == 0) {
-        d = hl;
-      } else {
-        const double dh = sigma_dh(rs, p) - sigma_dh(rs, kfl);
-        d = cd(dh, ixc == 3 ? hl.imag() : 0.0);
-      }
-    }
-    return d;
-  };
+  auto delta_of = [&](double rho, double de) -> cd { return self_energy_shift(hl_, rho, de, ixc); };
 
   PhaseShifts out;
   out.edge = settings.edge;

@@ -63,13 +63,35 @@ double bisect_root(const auto& f, double a, double b) {
 
 }  // namespace
 
+double sigma_dirac_hara(double rs, double k) {
+  const double kf = kKfRs / rs;
+  const double x = k / kf;
+  if (std::abs(x - 1.0) <= 1e-12) return -kf / kPi;
+  return -(kf / kPi) * (1.0 + (1.0 - x * x) / (2.0 * x) * std::log(std::abs((1.0 + x) / (1.0 - x))));
+}
+
+std::complex<double> self_energy_shift(HedinLundqvistTable& table, double rho, double e_above_fermi, int exchange) {
+  if (e_above_fermi <= 0 || exchange == 2 || rho <= 1e-12) return 0.0;
+  const double rs = std::cbrt(3.0 / (4.0 * kPi * rho));
+  const double kf = kKfRs / rs;
+  std::complex<double> d = 0.0;
+  for (int it = 0; it < 2; ++it) {
+    const double p = std::sqrt(std::max(kf * kf + 2.0 * e_above_fermi - 2.0 * d.real(), kf * kf));
+    const std::complex<double> hl = exchange == 1 ? std::complex<double>(0.0) : table.delta(rs, p / kf);
+    if (exchange == 0) {
+      d = hl;
+    } else {
+      d = {sigma_dirac_hara(rs, p) - sigma_dirac_hara(rs, kf), exchange == 3 ? hl.imag() : 0.0};
+    }
+  }
+  return d;
+}
+
 std::complex<double> sigma_hl(double rs, double k) {
   const double kf = kKfRs / rs;
   Gas g{kf, 3.0 / (rs * rs * rs), k, 0.5 * k * k};
   // exchange with the Fermi sea (Hartree–Fock of the electron gas)
-  const double x = k / kf;
-  double sx = -kf / kPi;
-  if (std::abs(x - 1.0) > 1e-12) sx = -(kf / kPi) * (1.0 + (1.0 - x * x) / (2.0 * x) * std::log(std::abs((1.0 + x) / (1.0 - x))));
+  const double sx = sigma_dirac_hara(rs, k);
   // q integral: panels with breakpoints at |k − k_F|, k + k_F and the edges of the plasmon window
   std::vector<double> bp{0.0, std::abs(k - kf), k + kf};
   const double qa = 4.0 * (k + kf) + 4.0 * std::sqrt(std::sqrt(g.wp2));

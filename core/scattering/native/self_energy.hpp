@@ -35,4 +35,15 @@ class HedinLundqvistTable {
   mutable std::mutex mutex_;
 };
 
+/// Energy-dependent part Δ(E, r) of the self-energy in the local-density approximation used by
+/// the potentials (docs/scattering_native.md §5.2): at density rho (bohr⁻³) and energy
+/// e_above_fermi = Re E − μ (Ha), with the local momentum p² = k_F² + 2(E − μ) − 2 Re Δ iterated
+/// twice from Δ = 0. exchange: 0 Hedin–Lundqvist, 1 Dirac–Hara (real), 2 none, 3 Dirac–Hara real
+/// part with the Hedin–Lundqvist imaginary part (FEFF's EXCHANGE codes). Zero at or below μ.
+std::complex<double> self_energy_shift(HedinLundqvistTable& table, double rho, double e_above_fermi, int exchange);
+
+/// Dirac–Hara exchange Σ_x(k) of the electron gas of Wigner–Seitz radius rs (Ha; Hara, J. Phys.
+/// Soc. Jpn. 22, 710 (1967)): −(k_F/π)[1 + (1 − x²)/(2x) ln|(1 + x)/(1 − x)|], x = k/k_F.
+double sigma_dirac_hara(double rs, double k);
+
 }  // namespace xasforge::scattering::native
