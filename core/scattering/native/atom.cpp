@@ -122,7 +122,7 @@ struct Solver {
   // Bound state (n, l): eigenvalue by bisection on the node count, then the eigenfunction joined
   // from outward and inward integrations at the classical turning point, normalised with the
   // small component, ∫ (P² + Q²/c²) dr = 1.
-  double solve(int n, int l, double e_guess, std::vector<double>& P, std::vector<double>& Q) const {
+  double solve(int n, int l, double e_guess, std::vector<double>& P, std::vector<double>& Q, double tol = 1e-11) const {
     const int nr = n - l - 1;
     auto too_high = [&](double e) { return outward(e, l, 0, nullptr, nullptr) > nr; };
     const double zc = z / kSpeedOfLight;
@@ -140,7 +140,7 @@ struct Solver {
       os << "native atom Z=" << z << ": orbital n=" << n << " l=" << l << " is not bound in the LDA potential";
       throw PhysicsError(os.str());
     }
-    while (hi - lo > 1e-11 * std::max(1.0, std::abs(lo))) {
+    while (hi - lo > tol * std::max(1.0, std::abs(lo))) {
       const double mid = 0.5 * (lo + hi);
       (too_high(mid) ? hi : lo) = mid;
     }
@@ -330,8 +330,11 @@ Atom solve_atom(const Configuration& config) {
   for (; it < 300; ++it) {
     Solver s(g, z, vin);
     std::fill(rho.begin(), rho.end(), 0.0);
+    // eigenvalues only as precise as the current potential: 10⁻³ of the last change of r V,
+    // down to 10⁻¹¹ (relative) at convergence
+    const double tol = std::clamp(1e-3 * err, 1e-11, 1e-3);
     for (auto& o : atom.config.orbitals) {
-      o.energy_Ha = s.solve(o.n, o.l, o.energy_Ha, P, Q);
+      o.energy_Ha = s.solve(o.n, o.l, o.energy_Ha, P, Q, tol);
       for (std::size_t i = 0; i < n; ++i)
         rho[i] += o.occupation * (P[i] * P[i] + Q[i] * Q[i] / c2) / (4.0 * kPi * g.r[i] * g.r[i]);
     }
