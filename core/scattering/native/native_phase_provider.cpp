@@ -506,10 +506,10 @@ PhaseShifts NativePhaseProvider::compute_cluster(const feff::FeffCluster& cluste
   out.kf_invA = kf / kAngstromPerBohr;
   out.vint_eV = vint * kEvPerHartree;
   out.core_hole_width_eV = gamma_ch * kEvPerHartree;
-  {
-    double rsum = 0;
-    for (const auto& u : up) rsum += u.count * u.rnorm;
-    out.rnorm_avg_A = rsum / nsum * kAngstromPerBohr;
+  {  // volume average of the Norman radii over the cluster's atoms, (Σ n_a r_N,a³ / N)^{1/3}
+    double r3 = 0;
+    for (const auto& u : up) r3 += u.count * u.rnorm * u.rnorm * u.rnorm;
+    out.rnorm_avg_A = std::cbrt(r3 / nsum) * kAngstromPerBohr;
   }
   std::vector<cd> eps(ne);
   for (std::size_t ie = 0; ie < ne; ++ie) {
