@@ -16,15 +16,23 @@
 # 2. Whole spectrum: `feff8l` module by module (CPU user+sys of each) vs `xasforge spectrum` on the
 #    same atoms written as a structure file (cluster in a 60 Å box) (stage times from --timing, wall; total CPU incl. the
 #    FEFF child processes that compute the potentials).
-# Usage: benchmarks/scattering_vs_feff.sh [build-dir]   (needs targets test_feff and xasforge)
+# 3. Native provider (core/scattering/native, docs/scattering_native.md): per stage in process
+#    (hidden Catch case "[.bench_native]" of test_native: atoms, potential, phase shifts cold =
+#    fresh provider, warm = atoms and self-energy table cached; paths, F_eff, σ², sum), and the
+#    whole `xasforge spectrum --phases native` process (CPU, cold: every atom solved) against the
+#    feff8l module total of section 2, in the same run. Warm whole = warm potential + phases + paths
+#    + F_eff + σ² + sum.
+# Usage: benchmarks/scattering_vs_feff.sh [build-dir]   (needs targets test_feff, test_native and xasforge)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
 bench="$build/tests/core/scattering/test_feff"
+bench_native="$build/tests/core/scattering/test_native"
 xas="$build/workflows/xasforge"
-for f in "$bench" "$xas"; do
-  [ -x "$f" ] || { echo "build first: cmake --build $build --target test_feff xasforge" >&2; exit 1; }
+for f in "$bench" "$bench_native" "$xas"; do
+  [ -x "$f" ] || { echo "build first: cmake --build $build --target test_feff test_native xasforge" >&2; exit 1; }
 done
+declare -A feff_total
 cases="${CASES:-cu_fcc fe_bcc nio zno cuo cu_disordered256}"
 nrep=${NREP:-3}
 nloop=${NLOOP:-10}
@@ -141,6 +149,7 @@ PY
       ours_rest=$(echo "$res" | awk '/^timing/{printf "%.4f", $12 + $14 + $16 + $18}')
     fi
   done
+  feff_total[$c]=$tot
   printf '%-18s %-52s %-56s %7s %22s\n' "$c" "$fe = $tot" "$stages ($best_cpu)" \
     "$(awk -v a="$tot" -v b="$best_cpu" 'BEGIN{printf "%.1fx", a/b}')" \
     "$(awk -v a="$rest" -v b="$ours_rest" 'BEGIN{printf "%.3f/%.4f s = %.0fx", a, b, a/b}')"
@@ -149,3 +158,29 @@ echo "(FEFF: CPU user+sys per module, best of $nrep (pot, xsph) or of $nrep x $n
 echo " and its total CPU"
 echo " incl. the FEFF rdinp/pot/xsph child processes that compute the potentials; ratio = CPU totals;"
 echo " after potentials = FEFF pathfinder+genfmt+ff2x CPU vs xasforge paths+F_eff+sigma2+sum)"
+
+echo
+echo "== Native provider: stages in process (CPU s) and whole spectrum vs feff8l (same run)"
+nout=$(XASFORGE_BENCH_DIRS="$dirs" "$bench_native" "[.bench_native]" | grep '^BENCH')
+printf '%-17s | %6s %6s %6s | %6s %6s | %6s %6s %6s %6s | %7s %7s | %8s %7s %7s\n' case atoms pot phases pot_w ph_w paths F_eff \
+  sigma2 sum "warm" "xas cold" "feff8l" "warm x" "cold x"
+while read -r _ name atoms potc phc potw phw paths feffs sig sum; do
+  v() { echo "${1#*=}"; }
+  warm=$(awk -v a="$(v "$potw")" -v b="$(v "$phw")" -v c="$(v "$paths")" -v d="$(v "$feffs")" -v e="$(v "$sig")" -v f="$(v "$sum")" \
+         'BEGIN{printf "%.4f", a + b + c + d + e + f}')
+  d="$scratch/$name"
+  best=1e9
+  for ((i = 0; i < nrep; i++)); do
+    /usr/bin/time -o "$scratch/time.txt" -f "CPU %U %S" "$xas" spectrum "$d/cluster.json" $(cat "$d/args") \
+      --phases native -o "$d/chi_native.csv" >/dev/null 2>&1
+    cpu=$(awk '/^CPU/{print $2 + $3}' "$scratch/time.txt")
+    best=$(awk -v a="$cpu" -v b="$best" 'BEGIN{print (a < b) ? a : b}')
+  done
+  ft=${feff_total[$name]}
+  printf '%-17s | %6s %6s %6s | %6s %6s | %6s %6s %6s %6s | %7s %7s | %8s %7s %7s\n' "$name" "$(v "$atoms")" "$(v "$potc")" \
+    "$(v "$phc")" "$(v "$potw")" "$(v "$phw")" "$(v "$paths")" "$(v "$feffs")" "$(v "$sig")" "$(v "$sum")" "$warm" "$best" "$ft" \
+    "$(awk -v a="$ft" -v b="$warm" 'BEGIN{printf "%.1fx", a/b}')" "$(awk -v a="$ft" -v b="$best" 'BEGIN{printf "%.1fx", a/b}')"
+done <<< "$nout"
+echo "(atoms/pot/phases: first absorber, fresh provider; pot_w/ph_w: again with atoms and the self-energy table cached;"
+echo " warm = pot_w + ph_w + paths + F_eff + sigma2 + sum; xas cold = CPU of a whole 'xasforge spectrum --phases native'"
+echo " process, best of $nrep; feff8l = the module total of section 2; warm x / cold x = feff8l / warm, feff8l / xas cold)"

@@ -77,7 +77,9 @@ SchemaNode build_schema() {
       number("max_legs", K::kInt, "4", 2, 8, "", "Most legs per scattering path."),
       number("cluster_radius", K::kReal, "8.0", 1.0, 20.0, "Å",
              "Cluster radius for potentials and paths; must be at least rmax."),
-      choice("phases", K::kEnum, "feff8l", {"feff8l"}, "Phase-shift provider."),
+      choice("phases", K::kEnum, "feff8l", {"feff8l", "native"},
+             "Phase-shift provider: feff8l (FEFF 8.5L pot/xsph child processes) or native (in-process potentials, "
+             "docs/scattering_native.md)."),
       number("s02", K::kReal, "1.0", 0.0, 1.5, "", "Amplitude reduction factor S0^2.", true),
       number("k_max", K::kReal, "20.0", 2.0, 30.0, "Å⁻¹", "End of the shared chi(k) grid (/spectra/k)."),
       number("k_step", K::kReal, "0.05", 0.01, 0.5, "Å⁻¹", "Step of the shared chi(k) grid."),

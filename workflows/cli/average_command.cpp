@@ -25,6 +25,7 @@
 #include "core/scattering/feff_files.hpp"
 #include "core/scattering/feff_input.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
+#include "core/scattering/phase_provider_factory.hpp"
 #include "core/structure/cluster.hpp"
 #include "workflows/cli/average_command.hpp"
 #include "workflows/cli/commands.hpp"
@@ -50,10 +51,10 @@ struct AverageOptions {
   bool exact_ms = false;
 };
 
-// Phase shifts of the average structure, once: FEFF 8.5L's potential and phase modules through
-// the project's provider (core/scattering/feff_phase_provider.hpp).
-scattering::PhaseShifts phases_from_feff(const structure::Structure& average, std::size_t absorber, double radius_A,
-                                         const std::string& edge) {
+// Phase shifts of the average structure, once, from the named provider (feff: FEFF 8.5L's
+// potential and phase modules; native: in process; core/scattering/phase_provider_factory.hpp).
+scattering::PhaseShifts phases_from_provider(const std::string& provider_name, const structure::Structure& average,
+                                             std::size_t absorber, double radius_A, const std::string& edge) {
   scattering::PhaseSettings settings;
   settings.cluster_radius_A = radius_A;
   try {
@@ -61,8 +62,8 @@ scattering::PhaseShifts phases_from_feff(const structure::Structure& average, st
   } catch (const InputError& e) {
     throw InputError(std::string("average: --edge: ") + e.what());
   }
-  scattering::FeffPhaseProvider provider;
-  return provider.compute(average, absorber, settings);
+  const auto provider = scattering::make_phase_provider(provider_name, "average: --phases");
+  return provider->compute(average, absorber, settings);
 }
 
 std::vector<std::string> split_types(const std::string& s) {
@@ -95,9 +96,11 @@ ensemble::AverageResult compute_average(const AverageOptions& o) {
     sites = ensemble::sites_of_element(average, elements::atomic_number_or_throw(o.absorber));
     if (sites.empty()) throw InputError("average: no " + o.absorber + " atom in the snapshots");
   }
-  const auto phases = o.phases_dir.empty()
-                          ? phases_from_feff(average, sites.front(), o.cluster_radius_A, o.edge)
-                          : scattering::feff::read_phase_shifts(o.phases_dir);
+  // --phases: a provider name (feff, native) or a FEFF run folder to read
+  const bool named = o.phases_dir.empty() || o.phases_dir == "feff" || o.phases_dir == "native";
+  const auto phases = named ? phases_from_provider(o.phases_dir.empty() ? std::string("feff") : o.phases_dir, average,
+                                                   sites.front(), o.cluster_radius_A, o.edge)
+                            : scattering::feff::read_phase_shifts(o.phases_dir);
   ensemble::SnapshotChiOptions so;
   so.rmax_A = o.rmax_A;
   so.max_legs = o.max_legs;
@@ -160,7 +163,8 @@ void add_average_options(CLI::App* cmd, const std::shared_ptr<AverageOptions>& o
   cmd->add_option("--max-legs", opts->max_legs, "Maximum number of legs per path");
   cmd->add_option("--cluster-radius", opts->cluster_radius_A, "Cluster radius around each absorber (Å)");
   cmd->add_option("--sigma2-model", opts->sigma2_model, "Must be 'none' (disorder is explicit)");
-  cmd->add_option("--phases", opts->phases_dir, "Read phase shifts from a FEFF folder instead of running FEFF");
+  cmd->add_option("--phases", opts->phases_dir,
+                  "Phase shifts: feff (run FEFF 8.5L, default) | native (in-process potentials) | DIR (read a FEFF folder)");
   cmd->add_option("--types", opts->types, "Elements of LAMMPS types 1,2,... (e.g. Cu,Ni)");
   cmd->add_option("--edge", opts->edge, "Absorption edge (K, L1, L2, L3)");
   cmd->add_option("--s02", opts->s02, "Amplitude reduction factor S0^2");

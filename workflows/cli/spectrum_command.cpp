@@ -18,6 +18,7 @@
 #include "core/scattering/debye_waller.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
 #include "core/scattering/feff_path_writer.hpp"
+#include "core/scattering/phase_provider_factory.hpp"
 #include "core/scattering/spectrum.hpp"
 #include "core/structure/readers.hpp"
 #include "workflows/cli/commands.hpp"
@@ -47,6 +48,7 @@ struct SpectrumOptions {
   double critcw = 4.0, critpw = 2.5;
   int iorder = 2;
   std::string convention = "feff";
+  std::string phases = scattering::kDefaultPhaseProvider;
   std::string output = "chi.csv";
   std::string paths_file;
   std::string feff_dir;
@@ -112,9 +114,9 @@ SpectrumCall compute(const SpectrumOptions& o, structure::Structure s) {
     check.rnorm_avg_A = 1.0;
     (void)scattering::make_debye_waller_model(set.sigma2_model, check);
   }
-  scattering::FeffPhaseProvider provider;
-  const scattering::Spectrum sp = scattering::compute_spectrum(s, site, set, provider);
-  if (!o.feff_dir.empty()) scattering::write_feff_path_files(o.feff_dir, s, site, set, provider, sp);
+  const auto provider = scattering::make_phase_provider(o.phases, "--phases");
+  const scattering::Spectrum sp = scattering::compute_spectrum(s, site, set, *provider);
+  if (!o.feff_dir.empty()) scattering::write_feff_path_files(o.feff_dir, s, site, set, *provider, sp);
   return SpectrumCall{std::move(s), site, sp};
 }
 
@@ -129,7 +131,9 @@ void run(const SpectrumOptions& o) {
   if (!out) throw InputError("-o " + o.output + ": cannot open for writing");
   std::size_t used = 0;
   for (const auto& p : sp.paths) used += p.included ? 1 : 0;
-  out << "# xasforge spectrum: chi(k) by the multiple-scattering path expansion (FEFF 8.5L potentials)\n";
+  out << "# xasforge spectrum: chi(k) by the multiple-scattering path expansion ("
+      << (o.phases == "native" ? "native potentials" : "FEFF 8.5L potentials") << ")\n";
+  out << "# phases: " << o.phases << '\n';
   out << "# structure: " << s.source << " (" << s.reduced_formula() << ")\n";
   out << "# absorber: site " << site << " (" << elements::element(s.site(site).z).symbol << "), edge " << o.edge << '\n';
   out << "# cluster_radius_A: " << o.cluster_radius_A << "  rmax_A: " << o.rmax_A << "  max_legs: " << o.max_legs
@@ -201,6 +205,8 @@ void add_spectrum_options(CLI::App* cmd, const std::shared_ptr<SpectrumOptions>&
   cmd->add_option("--critpw", o->critpw, "Plane-wave importance cut (% of path 1)")->capture_default_str();
   cmd->add_option("--iorder", o->iorder, "Rehr–Albers order for multiple-scattering paths (0..4)")->capture_default_str();
   cmd->add_option("--convention", o->convention, "chi sum convention: feff (ff2x) | larch")->capture_default_str();
+  cmd->add_option("--phases", o->phases, "Phase-shift provider: feff (FEFF 8.5L pot/xsph) | native (in-process)")
+      ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Output CSV with columns k,chi (Å⁻¹)")->capture_default_str();
   cmd->add_option("--paths", o->paths_file, "Also write the path list (index, legs, degeneracy, reff, importance)");
   cmd->add_flag("--timing", o->timing, "Print the time of each stage to stderr");

@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/scattering/feff_input.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
+#include "core/scattering/phase_provider_factory.hpp"
 #include "core/structure/cluster.hpp"
 #include "workflows/campaign_plan.hpp"
 #include "workflows/stages/spectrum_stage.hpp"
@@ -217,7 +218,7 @@ struct EnsembleStage::Cache {
 EnsembleStage::EnsembleStage(const CampaignConfig& config)
     : kind_(config.ensemble.kind),
       k_invA_(shared_k_grid_invA(config)),
-      provider_(std::make_unique<scattering::FeffPhaseProvider>()),
+      provider_(scattering::make_phase_provider(config.scattering.phases, "scattering.phases")),
       cache_(std::make_unique<Cache>()) {}
 
 EnsembleStage::~EnsembleStage() = default;

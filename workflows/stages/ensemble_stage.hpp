@@ -25,7 +25,7 @@
 #include "workflows/stages/stage.hpp"
 
 namespace xasforge::scattering {
-class FeffPhaseProvider;
+class PhaseShiftProvider;
 }
 
 namespace xasforge::workflows {
@@ -70,7 +70,7 @@ class EnsembleStage : public Stage {
   struct Cache;
   std::string kind_;
   std::vector<double> k_invA_;
-  std::unique_ptr<scattering::FeffPhaseProvider> provider_;
+  std::unique_ptr<scattering::PhaseShiftProvider> provider_;  // scattering.phases
   std::unique_ptr<Cache> cache_;  // per rank: classes, calculators, trajectory frames, target
   mutable std::mutex mutex_;
 };

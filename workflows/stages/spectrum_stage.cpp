@@ -1,5 +1,7 @@
 #include "workflows/stages/spectrum_stage.hpp"
 
+#include "core/scattering/phase_provider_factory.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -31,7 +33,7 @@ std::vector<double> shared_k_grid_invA(const CampaignConfig& config) {
 }
 
 SpectrumStage::SpectrumStage(const CampaignConfig& config)
-    : k_invA_(shared_k_grid_invA(config)), provider_(std::make_unique<scattering::FeffPhaseProvider>()) {}
+    : k_invA_(shared_k_grid_invA(config)), provider_(scattering::make_phase_provider(config.scattering.phases, "scattering.phases")) {}
 
 std::vector<mpi::BlockSpec> SpectrumStage::blocks() const {
   return {{"/spectra/chi", k_invA_.size(), "", "chi(k), FEFF ff2x convention, on the shared k grid", "/spectra/k",

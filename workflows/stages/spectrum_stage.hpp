@@ -1,11 +1,12 @@
 #pragma once
-/// chi(k) of one absorber class by the path expansion (core/scattering): FEFF 8.5L phase shifts
+/// chi(k) of one absorber class by the path expansion (core/scattering): phase shifts from the
+/// provider named by scattering.phases (feff8l: FEFF 8.5L, native: in process)
 /// (cached per structure and absorber class on each rank), the path finder, Rehr–Albers F_eff,
 /// the campaign's Debye–Waller model, and the path sum in FEFF's ff2x convention, interpolated
 /// onto the campaign's shared k grid (/spectra/k). Points beyond the phase-shift grid are NaN.
 #include <memory>
 
-#include "core/scattering/feff_phase_provider.hpp"
+#include "core/scattering/phase_shift_provider.hpp"
 #include "workflows/stages/stage.hpp"
 
 namespace xasforge::workflows {
@@ -21,7 +22,7 @@ class SpectrumStage : public Stage {
 
  private:
   std::vector<double> k_invA_;
-  std::unique_ptr<scattering::FeffPhaseProvider> provider_;  // owns a cache: one per rank
+  std::unique_ptr<scattering::PhaseShiftProvider> provider_;  // scattering.phases; owns a cache: one per rank
 };
 
 /// The campaign's shared k grid 0, k_step, ..., k_max (Å⁻¹) of /spectra/k.
