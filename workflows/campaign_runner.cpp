@@ -1,5 +1,6 @@
 #include "workflows/campaign_runner.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,7 +9,9 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/mpi/collectives.hpp>
@@ -36,6 +39,7 @@ namespace {
 /// What rank 0 decides and every rank needs.
 struct Prepared {
   std::string error;          ///< non-empty: every rank throws InputError(error)
+  bool needs_plan = false;    ///< a new results file: every rank joins the planning
   std::string yaml_text;
   std::string output;
   bool resumed = false;
@@ -47,7 +51,7 @@ struct Prepared {
   std::vector<std::int64_t> todo;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar & error & yaml_text & output & resumed & already_done & already_failed & structure_paths & structure & site & z & multiplicity &
+    ar & error & needs_plan & yaml_text & output & resumed & already_done & already_failed & structure_paths & structure & site & z & multiplicity &
         member & edge & key & plan_error & todo;
   }
 };
@@ -158,20 +162,83 @@ void prepare_on_root(const RunOptions& options, Prepared& p, RunLock& lock) {
     }
     std::filesystem::remove(out);  // --force
   }
-  const CampaignPlan plan = plan_campaign(config);
-  mpi::CampaignMeta meta{config.name, p.yaml_text, config.hash, code_version(), utc_now_iso()};
-  mpi::create_results_file(out, meta, plan.structures, plan.items, pipeline.blocks(),
-                           ensemble_tables(config, plan.items, shared_k_grid_invA(config).size()));
-  fill_items(p, plan.structures, plan.items);
-  for (std::size_t i = 0; i < plan.items.size(); ++i) {
-    if (plan.items[i].status == mpi::ItemStatus::kPending) {
-      p.todo.push_back(static_cast<std::int64_t>(i));
-    } else {
-      ++p.already_done;
-      ++p.already_failed;  // failed at planning
+  p.needs_plan = true;  // planned by every rank next (plan_and_create)
+}
+
+/// Collective, for a new results file: every rank plans its share of the structures
+/// (campaign_plan.hpp), rank 0 creates the file from the gathered plan and fills `p`.
+void plan_and_create(const CampaignConfig& config, const Pipeline& pipeline, const boost::mpi::communicator& comm,
+                     Prepared& p) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  PlanProgressFunction progress;
+  double last_shown = -1.0;
+  if (comm.rank() == 0) {
+    const bool tty = ::isatty(::fileno(stderr)) == 1;
+    const double every_s = tty ? 0.25 : config.output.progress_every_s;
+    progress = [&, tty, every_s](std::size_t planned, std::size_t share, std::size_t total) {
+      const double t = seconds();
+      if (planned != share && t - last_shown < every_s) return;
+      last_shown = t;
+      std::fprintf(stderr, "%splanning %zu structures on %d rank%s: rank 0 has read %zu of its %zu (%.1f s)%s",
+                   tty ? "\r" : "", total, comm.size(), comm.size() == 1 ? "" : "s", planned, share, t,
+                   tty && planned != share ? "" : "\n");
+      std::fflush(stderr);
+    };
+  }
+  CampaignPlan plan = plan_campaign(config, comm, progress);
+  if (comm.rank() != 0) return;
+  try {
+    std::printf("planned %zu structures into %zu items in %.2f s on %d rank%s\n", plan.structures.size(),
+                plan.items.size(), seconds(), comm.size(), comm.size() == 1 ? "" : "s");
+    std::fflush(stdout);
+    mpi::CampaignMeta meta{config.name, p.yaml_text, config.hash, code_version(), utc_now_iso()};
+    mpi::create_results_file(p.output, meta, plan.structures, plan.items, pipeline.blocks(),
+                             ensemble_tables(config, plan.items, shared_k_grid_invA(config).size()));
+    fill_items(p, plan.structures, plan.items);
+    for (std::size_t i = 0; i < plan.items.size(); ++i) {
+      if (plan.items[i].status == mpi::ItemStatus::kPending) {
+        p.todo.push_back(static_cast<std::int64_t>(i));
+      } else {
+        ++p.already_done;
+        ++p.already_failed;  // failed at planning
+      }
     }
+  } catch (const std::exception& e) {
+    p.error = e.what();
   }
 }
+
+/// Test hooks (docs/campaign.md, "Tests"), read once per run:
+///  XASFORGE_TEST_ITEM_DELAY_MS=MS[@RANK]  every item (or only those run on rank RANK) sleeps MS first;
+///  XASFORGE_TEST_ITEM_SUBPROCESS=SECONDS  every item runs `sleep SECONDS` as a subprocess and waits
+///                                         for it (stands in for a FEFF module in the stop tests).
+class TestHooks {
+ public:
+  explicit TestHooks(int rank) {
+    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_DELAY_MS")) {
+      const std::string v = env;
+      const auto at = v.find('@');
+      if (at == std::string::npos || std::atoi(v.c_str() + at + 1) == rank) delay_ms_ = std::atoi(v.c_str());
+    }
+    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_SUBPROCESS")) subprocess_s_ = env;
+  }
+  void apply() const {
+    if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+    if (subprocess_s_.empty()) return;
+    std::string arg0 = "sleep", arg1 = subprocess_s_;
+    char* argv[] = {arg0.data(), arg1.data(), nullptr};
+    pid_t pid = 0;
+    if (::posix_spawnp(&pid, "sleep", nullptr, nullptr, argv, environ) != 0) throw Error("test hook: cannot spawn sleep");
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+
+ private:
+  int delay_ms_ = 0;
+  std::string subprocess_s_;
+};
 
 /// The most recently used structure, per rank (items come in structure order).
 class StructureCache {
@@ -209,6 +276,12 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
 
   const CampaignConfig config = parse_campaign(p.yaml_text, options.campaign_file);
   const Pipeline pipeline(config);
+  if (p.needs_plan) {
+    plan_and_create(config, pipeline, comm, p);  // throws InputError on every rank for a glob error
+    p.needs_plan = false;
+    boost::mpi::broadcast(comm, p, 0);
+    if (!p.error.empty()) throw InputError(p.error);
+  }
   RunSummary summary;
   summary.output = p.output;
   summary.resumed = p.resumed;
@@ -230,10 +303,9 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
   try {
     mpi::ResultsWriter writer(p.output, MPI_Comm(comm), pipeline.blocks());
     StructureCache cache;
-    int delay_ms = 0;
-    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_DELAY_MS")) delay_ms = std::atoi(env);  // test hook
+    const TestHooks hooks(comm.rank());
     const mpi::StageFunction stage = [&](std::int64_t id) {
-      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      hooks.apply();
       const auto i = static_cast<std::size_t>(id);
       if (p.site[i] < 0) throw InputError(p.plan_error[i]);
       mpi::ItemEntry item;

@@ -162,7 +162,8 @@ void add_campaign_commands(CLI::App& app) {
       std::exception_ptr error;
       bool quiet = false;
       {
-        boost::mpi::environment env;
+        // Funneled: rank 0 runs its own items on a second thread that never calls MPI (scheduler.hpp).
+        boost::mpi::environment env(boost::mpi::threading::funneled);
         boost::mpi::communicator world;
         try {
           const auto s = workflows::run_campaign(*opts, world);
