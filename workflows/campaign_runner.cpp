@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -212,7 +213,9 @@ void plan_and_create(const CampaignConfig& config, const Pipeline& pipeline, con
 /// Test hooks (docs/campaign.md, "Tests"), read once per run:
 ///  XASFORGE_TEST_ITEM_DELAY_MS=MS[@RANK]  every item (or only those run on rank RANK) sleeps MS first;
 ///  XASFORGE_TEST_ITEM_SUBPROCESS=SECONDS  every item runs `sleep SECONDS` as a subprocess and waits
-///                                         for it (stands in for a FEFF module in the stop tests).
+///                                         for it (stands in for a FEFF module in the stop tests);
+///  XASFORGE_TEST_FAIL_EVERY=K             items whose id is a multiple of K throw (failures at run
+///                                         time on whichever rank runs them).
 class TestHooks {
  public:
   explicit TestHooks(int rank) {
@@ -222,8 +225,10 @@ class TestHooks {
       if (at == std::string::npos || std::atoi(v.c_str() + at + 1) == rank) delay_ms_ = std::atoi(v.c_str());
     }
     if (const char* env = std::getenv("XASFORGE_TEST_ITEM_SUBPROCESS")) subprocess_s_ = env;
+    if (const char* env = std::getenv("XASFORGE_TEST_FAIL_EVERY")) fail_every_ = std::atoi(env);
   }
-  void apply() const {
+  void apply(std::int64_t id) const {
+    if (fail_every_ > 0 && id % fail_every_ == 0) throw Error("test hook: item " + std::to_string(id) + " fails");
     if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
     if (subprocess_s_.empty()) return;
     std::string arg0 = "sleep", arg1 = subprocess_s_;
@@ -237,6 +242,7 @@ class TestHooks {
 
  private:
   int delay_ms_ = 0;
+  int fail_every_ = 0;
   std::string subprocess_s_;
 };
 
@@ -305,7 +311,7 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
     StructureCache cache;
     const TestHooks hooks(comm.rank());
     const mpi::StageFunction stage = [&](std::int64_t id) {
-      hooks.apply();
+      hooks.apply(id);
       const auto i = static_cast<std::size_t>(id);
       if (p.site[i] < 0) throw InputError(p.plan_error[i]);
       mpi::ItemEntry item;
@@ -343,6 +349,14 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
     mpi::Scheduler scheduler(comm, so);
     summary.scheduler = scheduler.run(p.todo, stage, checkpoint, progress);
     writer.close();
+    // Every rank's peak resident memory (the kernel's high-water mark), for the scale figures.
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const double rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+    if (comm.rank() == 0)
+      boost::mpi::gather(comm, rss_mib, summary.peak_rss_mib, 0);
+    else
+      boost::mpi::gather(comm, rss_mib, 0);
     if (comm.rank() == 0 && config.ensemble.kind != "none") {
       // Ensemble means and standard errors from the rows now on disk (serial, rank 0 only).
       for (const auto& line : write_ensemble_summary(p.output, config)) {

@@ -716,7 +716,7 @@ def mode_many(env):
     for n in (None, 16, 32):
         out = os.path.join(env.work, f"m{n or 1}.h5")
         t0 = time.time()
-        rc, so, se = env.run(["run", yaml, "--output", out], n=n, timeout=180)
+        rc, so, se = env.run(["run", yaml, "--output", out], n=n, timeout=180, env={"XASFORGE_TEST_FAIL_EVERY": "7"})
         took = time.time() - t0
         if not check(rc == 0, f"{n or 1} rank(s): the campaign finishes, exit 0 ({took:.1f} s)"):
             print(so, se)
@@ -727,7 +727,7 @@ def mode_many(env):
     st = results[1]["/items/status"]
     site = results[1]["/items/site"]
     at_plan, at_run = int(np.sum((st == 2) & (site < 0))), int(np.sum((st == 2) & (site >= 0)))
-    check(len(st) >= 30 and at_plan >= 4 and at_run >= 1 and np.sum(st == 1) >= 25,
+    check(len(st) >= 30 and at_plan >= 4 and at_run >= 3 and np.sum(st == 1) >= 20,
           f"{len(st)} items: {int(np.sum(st == 1))} done, {at_plan} failed at planning, {at_run} at run time")
     check(same_data(results[1], results[16]), "-n 16 gives the datasets of 1 rank, bit for bit")
     check(same_data(results[1], results[32]), "-n 32 gives the datasets of 1 rank, bit for bit")
