@@ -1,5 +1,6 @@
 #include "workflows/campaign_runner.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -187,15 +188,34 @@ void plan_and_create(const CampaignConfig& config, const Pipeline& pipeline, con
       std::fflush(stderr);
     };
   }
+  // CPU time as well as wall time: on a shared machine the wall time says little about the cost.
+  auto cpu_s = [] {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  };
+  const double cpu0 = cpu_s();
   CampaignPlan plan = plan_campaign(config, comm, progress);
-  if (comm.rank() != 0) return;
+  const double cpu = cpu_s() - cpu0;
+  std::vector<double> cpus;
+  if (comm.rank() != 0) {
+    boost::mpi::gather(comm, cpu, 0);
+    return;
+  }
+  boost::mpi::gather(comm, cpu, cpus, 0);
   try {
-    std::printf("planned %zu structures into %zu items in %.2f s on %d rank%s\n", plan.structures.size(),
-                plan.items.size(), seconds(), comm.size(), comm.size() == 1 ? "" : "s");
+    double cpu_max = 0, cpu_sum = 0;
+    for (const double c : cpus) cpu_max = std::max(cpu_max, c), cpu_sum += c;
+    std::printf("planned %zu structures into %zu items in %.2f s on %d rank%s (CPU %.2f s on the busiest rank, %.2f s in all)\n",
+                plan.structures.size(), plan.items.size(), seconds(), comm.size(), comm.size() == 1 ? "" : "s", cpu_max,
+                cpu_sum);
     std::fflush(stdout);
     mpi::CampaignMeta meta{config.name, p.yaml_text, config.hash, code_version(), utc_now_iso()};
+    const double t_create = seconds();
     mpi::create_results_file(p.output, meta, plan.structures, plan.items, pipeline.blocks(),
                              ensemble_tables(config, plan.items, shared_k_grid_invA(config).size()));
+    std::printf("created %s (every dataset at its final size) in %.2f s\n", p.output.c_str(), seconds() - t_create);
+    std::fflush(stdout);
     fill_items(p, plan.structures, plan.items);
     for (std::size_t i = 0; i < plan.items.size(); ++i) {
       if (plan.items[i].status == mpi::ItemStatus::kPending) {

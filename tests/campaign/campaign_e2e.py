@@ -734,6 +734,21 @@ def mode_many(env):
     with h5py.File(os.path.join(env.work, "m32.h5"), "r") as f:
         ranks = set(f["items/rank"][()][f["items/status"][()] != 0].tolist()) - {-1}
     check(len(ranks) >= 2 and 0 not in ranks, f"-n 32: items ran on {len(ranks)} worker ranks, none on the master")
+    # Parallel-file-system settings (docs/campaign.md, "Laptop and cluster"): HDF5 alignment at
+    # creation and MPI-IO hints change where bytes go, never what is stored.
+    out = os.path.join(env.work, "hints.h5")
+    rc, so, se = env.run(["run", yaml, "--output", out], n=2, timeout=120,
+                         env={"XASFORGE_TEST_FAIL_EVERY": "7", "XASFORGE_HDF5_ALIGNMENT": "16384",
+                              "XASFORGE_MPIIO_HINTS": "romio_cb_write=enable,cb_buffer_size=1048576,cb_nodes=1"})
+    if check(rc == 0, "-n 2 with XASFORGE_HDF5_ALIGNMENT and XASFORGE_MPIIO_HINTS finishes"):
+        check(same_data(results[1], read_all(out)), "... and gives the datasets of 1 rank")
+        with h5py.File(out, "r") as f:
+            offset = f["labels/rdf"].id.get_chunk_info(0).byte_offset
+        check(offset % 16384 == 0, f"the first chunk of /labels/rdf (13 KB) starts on a 16 KiB boundary ({offset})")
+    rc, so, se = env.run(["run", yaml, "--output", os.path.join(env.work, "badhint.h5")], n=2, timeout=120,
+                         env={"XASFORGE_MPIIO_HINTS": "cb_buffer_size"})
+    check(rc != 0 and "XASFORGE_MPIIO_HINTS: 'cb_buffer_size' is not key=value" in se,
+          "a malformed hint is an error naming the variable")
     # A resume reads the plan back: nothing is planned again, nothing is left to run.
     rc, so, se = env.run(["run", yaml, "--output", os.path.join(env.work, "m32.h5")], n=16, timeout=120)
     check(rc == 0 and "resuming many:" in so and "0 to run" in so and "planned" not in so,
