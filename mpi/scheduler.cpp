@@ -357,6 +357,7 @@ Scheduler::Scheduler(const boost::mpi::communicator& comm, SchedulerOptions opti
 
 SchedulerReport Scheduler::run(const std::vector<std::int64_t>& todo_in, const StageFunction& stage,
                                const CheckpointFunction& checkpoint, const ProgressFunction& progress) {
+  const StopSignalGuard stop_guard;  // a stop signal first takes the items' processes down
   const int rank = comm_.rank();
   const int size = comm_.size();
   const auto t_start = Clock::now();

@@ -880,6 +880,13 @@ def mode_stop(env):
     stop_scenario(env, "SIGTERM to the process group of a run without mpiexec, in-process item", inproc, None,
                   "301.4", to_group(signal.SIGTERM))
 
+    # The signal to the rank alone, not to its process group (`kill PID`; a batch system that
+    # signals the main process): only the rank's handler reaches the item's subprocess.
+    stop_scenario(env, "SIGTERM to the process of a run without mpiexec (not its group), in-process item", inproc,
+                  None, "301.6", lambda p: os.kill(p.pid, signal.SIGTERM))
+    stop_scenario(env, "SIGTERM to the process of a run without mpiexec (not its group), forked item", forked,
+                  None, "301.7", lambda p: os.kill(p.pid, signal.SIGTERM))
+
     def kill_rank1(p):
         pid = wait_for(lambda: rank_pid(p.pid, 1), 10)
         check(pid is not None, "found rank 1's process")
