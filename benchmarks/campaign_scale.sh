@@ -9,9 +9,10 @@
 #
 # Usage: benchmarks/campaign_scale.sh [BUILD_DIR] [N...]   (default: build 1000 10000 100000)
 #        XASFORGE_SCALE_RANKS=0 skips the 4/16/32-rank section.
-# Takes about 15 min for the default sizes on an idle 2-core machine (most of it planning the
-# 100,000: one spglib analysis per structure); the synthetic files (4 KiB each) go to a temporary
-# folder, removed at the end (XASFORGE_SCALE_KEEP=1 keeps it).
+# Takes about 8 min for the default sizes on an idle 2-core machine (estimated from the CPU times;
+# most of it planning the 100,000: one spglib analysis per structure), 34 min at load 10-17; the
+# synthetic files (4 KiB each, 400 MB for 100,000) go to a temporary folder, removed at the end
+# (XASFORGE_SCALE_KEEP=1 keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
