@@ -1,6 +1,7 @@
 #include "mpi/scheduler.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -8,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <atomic>
 #include <deque>
 #include <future>
 #include <optional>
@@ -81,7 +81,8 @@ struct Order {
 //  - SIGTERM, SIGINT, SIGHUP (Ctrl-C, `timeout`, a batch system's end of job, mpirun passing on
 //    either): on_stop_signal SIGKILLs every registered item group and every child of a thread
 //    running an in-process item, then lets the signal take its usual course (the disposition in
-//    force before the scheduler started).
+//    force before the scheduler started). In a run without mpiexec the helper daemon Open MPI
+//    starts for a singleton is such a child too; the rank is stopping, so it may go as well.
 //  - SIGKILL of the rank: no handler runs. A forked item child asked the kernel for a parent-death
 //    signal (PR_SET_PDEATHSIG, SIGTERM), and its SIGTERM handler SIGKILLs its whole process group.
 //    The subprocesses of an in-process item run to their own end (no kernel hook reaches them);
