@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 source scripts/setup.sh >/dev/null
+source scripts/local_mpi_env.sh
 cmake --build "$BUILD" --target xasforge campaign_scheduler_bench -j2 >/dev/null
 BENCH="$BUILD/benchmarks/campaign/campaign_scheduler_bench"
 XAS="$PWD/$BUILD/workflows/xasforge"

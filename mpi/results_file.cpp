@@ -192,6 +192,39 @@ void maybe_kill(int rank, int checkpoint, const char* phase) {
   if (k == checkpoint && want == phase) ::kill(::getpid(), SIGKILL);
 }
 
+/// Parallel-file-system settings from the environment (docs/campaign.md, "Laptop and cluster").
+/// XASFORGE_HDF5_ALIGNMENT=BYTES: objects of at least half that size start on a multiple of it in
+/// the file (H5Pset_alignment; e.g. the Lustre stripe size, so no chunk straddles two stripes).
+/// Read when the file is created; 0 or unset: HDF5's default (no alignment).
+hsize_t alignment_from_env() {
+  const char* env = std::getenv("XASFORGE_HDF5_ALIGNMENT");
+  if (!env || !*env) return 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(env, &end, 10);
+  if (*end != '\0') throw InputError(std::string("XASFORGE_HDF5_ALIGNMENT='") + env + "': expected a byte count");
+  return static_cast<hsize_t>(v);
+}
+
+/// XASFORGE_MPIIO_HINTS="key=value,key=value": MPI-IO hints passed to MPI_File_open through HDF5
+/// (standard keys: cb_buffer_size, cb_nodes, romio_cb_write, striping_factor, striping_unit). An
+/// MPI library ignores hints it does not know. Returns MPI_INFO_NULL when unset.
+MPI_Info mpiio_hints_from_env() {
+  const char* env = std::getenv("XASFORGE_MPIIO_HINTS");
+  if (!env || !*env) return MPI_INFO_NULL;
+  MPI_Info info = MPI_INFO_NULL;
+  MPI_Info_create(&info);
+  std::istringstream in(env);
+  for (std::string pair; std::getline(in, pair, ',');) {
+    const auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      MPI_Info_free(&info);
+      throw InputError("XASFORGE_MPIIO_HINTS: '" + pair + "' is not key=value");
+    }
+    MPI_Info_set(info, pair.substr(0, eq).c_str(), pair.substr(eq + 1).c_str());
+  }
+  return info;
+}
+
 }  // namespace
 
 void create_results_file(const std::filesystem::path& path, const CampaignMeta& meta,
@@ -201,8 +234,10 @@ void create_results_file(const std::filesystem::path& path, const CampaignMeta& 
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   const std::filesystem::path partial = path.string() + ".partial";
   {
-    Hid file{h5_check(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                      "H5Fcreate " + partial.string()),
+    Hid fapl{h5_check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate"), H5Pclose};
+    if (const hsize_t alignment = alignment_from_env(); alignment > 1)
+      h5_check(H5Pset_alignment(fapl, alignment / 2, alignment), "H5Pset_alignment");
+    Hid file{h5_check(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "H5Fcreate " + partial.string()),
              H5Fclose};
     const std::size_t n = items.size();
     const std::size_t ns = structures.size();
@@ -443,7 +478,10 @@ ResultsWriter::ResultsWriter(const std::filesystem::path& path, MPI_Comm comm, s
   impl_->comm = comm;
   MPI_Comm_rank(comm, &impl_->rank);
   Hid fapl{h5_check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate"), H5Pclose};
-  h5_check(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
+  MPI_Info hints = mpiio_hints_from_env();
+  const herr_t set = H5Pset_fapl_mpio(fapl, comm, hints);  // HDF5 keeps its own copy of the hints
+  if (hints != MPI_INFO_NULL) MPI_Info_free(&hints);
+  h5_check(set, "H5Pset_fapl_mpio");
   impl_->file = Hid{h5_check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), "H5Fopen (MPI-IO) " + path.string()),
                     H5Fclose};
   impl_->status = open_dataset(impl_->file, "/items/status");

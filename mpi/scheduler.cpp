@@ -1,6 +1,7 @@
 #include "mpi/scheduler.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -9,9 +10,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <future>
 #include <optional>
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,6 +71,117 @@ struct Order {
   }
 };
 
+// ---- nothing left running when the rank is stopped ------------------------------------------
+//
+// What an item may have running besides the rank's own threads: a forked item child (time limit)
+// and its process group (the child leads it; FEFF's modules join it), or, for an in-process item,
+// the subprocesses the stage spawned (children of the thread running the item). The slots below
+// name them while an item runs; at most two items run per rank (a worker's; rank 0's own item
+// next to its serving loop). Three ways a rank can be stopped, and what cleans up:
+//  - SIGTERM, SIGINT, SIGHUP (Ctrl-C, `timeout`, a batch system's end of job, mpirun passing on
+//    either): on_stop_signal SIGKILLs every registered item group and every child of a thread
+//    running an in-process item, then lets the signal take its usual course (the disposition in
+//    force before the scheduler started). In a run without mpiexec the helper daemon Open MPI
+//    starts for a singleton is such a child too; the rank is stopping, so it may go as well.
+//  - SIGKILL of the rank: no handler runs. A forked item child asked the kernel for a parent-death
+//    signal (PR_SET_PDEATHSIG, SIGTERM), and its SIGTERM handler SIGKILLs its whole process group.
+//    The subprocesses of an in-process item run to their own end (no kernel hook reaches them);
+//    scheduler.item_time_limit (forked items) closes that gap too.
+//  - Normal end: every item is reaped before run() returns.
+
+constexpr int kItemSlots = 4;
+std::atomic<pid_t> g_item_group[kItemSlots];   // process group of a forked item (0: free)
+std::atomic<pid_t> g_item_thread[kItemSlots];  // thread id running an in-process item (0: free)
+struct sigaction g_previous[NSIG];
+constexpr int kStopSignals[] = {SIGTERM, SIGINT, SIGHUP};
+
+/// Claims a free slot for `value` in `slots` for the lifetime of the object.
+class SlotClaim {
+ public:
+  SlotClaim(std::atomic<pid_t>* slots, pid_t value) {
+    for (int i = 0; i < kItemSlots; ++i) {
+      pid_t expected = 0;
+      if (slots[i].compare_exchange_strong(expected, value)) {
+        slot_ = &slots[i];
+        return;
+      }
+    }
+  }
+  SlotClaim(const SlotClaim&) = delete;
+  SlotClaim& operator=(const SlotClaim&) = delete;
+  ~SlotClaim() {
+    if (slot_) slot_->store(0);
+  }
+
+ private:
+  std::atomic<pid_t>* slot_ = nullptr;
+};
+
+/// SIGKILLs the children of thread `tid` of this process (/proc/self/task/TID/children, a list of
+/// pids). Only async-signal-safe calls (open, read, close, kill); digits formatted by hand.
+void kill_children_of_thread(pid_t tid) {
+  char path[64] = "/proc/self/task/";
+  std::size_t n = std::strlen(path);
+  char digits[16];
+  int nd = 0;
+  for (auto t = static_cast<unsigned>(tid); t > 0 && nd < 16; t /= 10) digits[nd++] = static_cast<char>('0' + t % 10);
+  while (nd > 0) path[n++] = digits[--nd];
+  const char tail[] = "/children";
+  for (char c : tail) path[n++] = c;  // includes the terminating NUL
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  char buffer[4096];
+  const ssize_t got = ::read(fd, buffer, sizeof buffer - 1);
+  ::close(fd);
+  pid_t pid = 0;
+  for (ssize_t i = 0; i <= got; ++i) {
+    const char c = i < got ? buffer[i] : ' ';
+    if (c >= '0' && c <= '9') {
+      pid = pid * 10 + (c - '0');
+    } else if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      pid = 0;
+    }
+  }
+}
+
+extern "C" void on_stop_signal(int sig) {
+  const int saved_errno = errno;
+  for (auto& g : g_item_group)
+    if (const pid_t p = g.load(); p > 0) ::kill(-p, SIGKILL);
+  for (auto& t : g_item_thread)
+    if (const pid_t tid = t.load(); tid > 0) kill_children_of_thread(tid);
+  ::sigaction(sig, &g_previous[sig], nullptr);
+  errno = saved_errno;
+  ::raise(sig);  // delivered on return, with the previous disposition (by default: terminate)
+}
+
+/// Installs on_stop_signal for the scheduler's lifetime; restores the previous handlers after.
+class StopSignalGuard {
+ public:
+  StopSignalGuard() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : kStopSignals) {
+      // A signal the caller ignores (nohup, some batch wrappers) stays ignored.
+      if (::sigaction(sig, nullptr, &g_previous[sig]) == 0 && g_previous[sig].sa_handler != SIG_IGN)
+        ::sigaction(sig, &sa, nullptr);
+    }
+  }
+  StopSignalGuard(const StopSignalGuard&) = delete;
+  StopSignalGuard& operator=(const StopSignalGuard&) = delete;
+  ~StopSignalGuard() {
+    for (int sig : kStopSignals) ::sigaction(sig, &g_previous[sig], nullptr);
+  }
+};
+
+/// In a forked item child: a stop signal (or the parent-death signal) takes the child's whole
+/// process group, i.e. the item and every FEFF module it started.
+extern "C" void on_stop_signal_in_child(int) { ::kill(0, SIGKILL); }
+
+pid_t this_thread_id() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
+
 // ---- running one item, in process or in a forked child --------------------------------------
 
 void append_bytes(std::string& out, const void* p, std::size_t n) { out.append(static_cast<const char*>(p), n); }
@@ -117,6 +233,7 @@ StageValues run_in_child(std::int64_t item, const StageFunction& stage, double l
   int fds[2];
   if (::pipe(fds) != 0) throw Error(std::string("pipe() failed: ") + std::strerror(errno));
   std::fflush(nullptr);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fds[0]);
@@ -127,6 +244,14 @@ StageValues run_in_child(std::int64_t item, const StageFunction& stage, double l
     // Its own process group, so that a time-out kills what the stage started too (FEFF's
     // potential modules run as subprocesses and would otherwise run on, orphaned).
     ::setpgid(0, 0);
+    // Die with the rank, group and all: a stop signal or the rank's death (parent-death signal;
+    // if the rank is already gone, getppid() has changed and the group goes at once).
+    struct sigaction stop {};
+    stop.sa_handler = on_stop_signal_in_child;
+    sigemptyset(&stop.sa_mask);
+    for (int sig : kStopSignals) ::sigaction(sig, &stop, nullptr);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::kill(0, SIGKILL);
     ::close(fds[0]);
     // A crash must kill the child so the parent can report it, whatever handlers the parent
     // installed (MPI libraries, test frameworks).
@@ -145,6 +270,7 @@ StageValues run_in_child(std::int64_t item, const StageFunction& stage, double l
   }
   ::close(fds[1]);
   ::setpgid(pid, pid);  // also here: whichever of the two runs first, the group exists before a kill
+  const SlotClaim claim(g_item_group, pid);
   std::string msg;
   const auto t0 = Clock::now();
   bool timed_out = false;
@@ -202,7 +328,12 @@ FinishedRow execute_item(std::int64_t item, const StageFunction& stage, double t
   row.rank = rank;
   const auto t0 = Clock::now();
   try {
-    row.values = time_limit_s > 0 ? run_in_child(item, stage, time_limit_s) : stage(item);
+    if (time_limit_s > 0) {
+      row.values = run_in_child(item, stage, time_limit_s);
+    } else {
+      const SlotClaim claim(g_item_thread, this_thread_id());  // its subprocesses: this thread's children
+      row.values = stage(item);
+    }
     row.status = ItemStatus::kDone;
   } catch (const std::exception& e) {
     row.status = ItemStatus::kFailed;
@@ -227,6 +358,7 @@ Scheduler::Scheduler(const boost::mpi::communicator& comm, SchedulerOptions opti
 
 SchedulerReport Scheduler::run(const std::vector<std::int64_t>& todo_in, const StageFunction& stage,
                                const CheckpointFunction& checkpoint, const ProgressFunction& progress) {
+  const StopSignalGuard stop_guard;  // a stop signal first takes the items' processes down
   const int rank = comm_.rank();
   const int size = comm_.size();
   const auto t_start = Clock::now();
@@ -380,6 +512,20 @@ SchedulerReport Scheduler::run(const std::vector<std::int64_t>& todo_in, const S
     report.master_service_s += seconds_since(t0);
   };
 
+  // Rank 0's own item runs on a second thread while this one keeps serving (with workers to
+  // serve; alone it runs inline). Only this thread calls MPI (MPI_THREAD_FUNNELED); the item
+  // thread runs the stage (core code: no MPI, no HDF5) and nothing else. Its row joins `held`
+  // here, when collected, so a checkpoint that falls due meanwhile proceeds without it and the
+  // row goes into the next one.
+  std::future<FinishedRow> own;
+  auto collect_own = [&] {
+    held.push_back(own.get());
+    account(static_cast<std::int8_t>(held.back().status), held.back().wall_s);
+  };
+  auto own_ready = [&] { return own.valid() && own.wait_for(std::chrono::seconds(0)) == std::future_status::ready; };
+  // Polling period while the own item runs: the longest a worker's report waits for an answer.
+  constexpr auto kPoll = std::chrono::milliseconds(1);
+
   for (;;) {
     // Serve every report that has arrived.
     while (!requests.empty()) {
@@ -387,20 +533,39 @@ SchedulerReport Scheduler::run(const std::vector<std::int64_t>& todo_in, const S
       if (!hit) break;
       serve(static_cast<std::size_t>(hit->second - requests.begin()));
     }
+    if (own_ready()) collect_own();
     if (checkpoint_due()) checkpoint_pending = true;
     finish_checkpoint_if_ready();
     emit_progress(false);
 
-    if (master_computes && !checkpoint_pending && !queue.empty()) {
+    if (master_computes && !own.valid() && !checkpoint_pending && !queue.empty()) {
       const std::int64_t id = queue.front();
       queue.pop_front();
       log_dispatch({id});
-      held.push_back(execute_item(id, stage, options_.item_time_limit_s, 0));
-      account(static_cast<std::int8_t>(held.back().status), held.back().wall_s);
+      if (n_workers == 0) {
+        held.push_back(execute_item(id, stage, options_.item_time_limit_s, 0));
+        account(static_cast<std::int8_t>(held.back().status), held.back().wall_s);
+      } else {
+        own = std::async(std::launch::async,
+                         [&stage, id, limit = options_.item_time_limit_s] { return execute_item(id, stage, limit, 0); });
+      }
       continue;
     }
-    if (queue.empty() && !checkpoint_pending && told_finish == n_workers) break;
-    if (!requests.empty()) {
+    if (queue.empty() && !checkpoint_pending && told_finish == n_workers && !own.valid()) break;
+    // Wait for the next event: a worker's report, or the own item finishing.
+    if (own.valid()) {
+      bool served = false;
+      while (!served && !own_ready()) {
+        if (!requests.empty()) {
+          if (auto hit = boost::mpi::test_any(requests.begin(), requests.end())) {
+            serve(static_cast<std::size_t>(hit->second - requests.begin()));
+            served = true;
+            continue;
+          }
+        }
+        own.wait_for(kPoll);
+      }
+    } else if (!requests.empty()) {
       auto [status, it] = boost::mpi::wait_any(requests.begin(), requests.end());
       (void)status;
       serve(static_cast<std::size_t>(it - requests.begin()));

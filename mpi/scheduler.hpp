@@ -18,6 +18,18 @@
 /// as failed instead of taking the rank down. Without a limit items run in-process (no fork cost).
 /// A watchdog thread was rejected: C++ cannot stop a running thread, so a stuck item would keep
 /// burning its core and could not be bounded.
+///
+/// Rank 0 computing too (few ranks): its own item runs on a second thread while the calling
+/// thread keeps answering reports and joining checkpoints, so a long item on rank 0 (minutes of
+/// FEFF for a hydride) never leaves the workers waiting for orders. Only the calling thread calls
+/// MPI, so the MPI library needs MPI_THREAD_FUNNELED. (Running rank 0's items in a forked child
+/// instead was rejected: the stage's per-structure caches, e.g. FEFF phase shifts, would be lost
+/// with every child.)
+///
+/// Stopping: while run() is active, SIGTERM, SIGINT and SIGHUP first SIGKILL what the rank's
+/// items have running (forked item groups; subprocesses of in-process items), then take their
+/// previous course; a forked item also dies with its rank when the rank is SIGKILLed
+/// (parent-death signal). Details beside the handler in scheduler.cpp.
 #include <cstdint>
 #include <functional>
 #include <string>

@@ -3,6 +3,7 @@
 # ranks (XASFORGE_DEMO_RANKS, default 2); the caller's working directory becomes the checkout.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/setup.sh"
+source "$root/scripts/local_mpi_env.sh"  # this machine only: loopback Open MPI settings
 "$root/scripts/build.sh" "$root/build" RelWithDebInfo xasforge
 cd "$root"
 xas="$root/build/workflows/xasforge"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what xasforge needs on Debian 12 (bookworm), as root or through sudo. Idempotent: when
-# every package is present it only checks (a few seconds). Sourced by demo.sh and test.sh.
+# every package is present it only checks (a few seconds). Sourced by demo.sh and test.sh; exports
+# no MPI settings (scripts/local_mpi_env.sh has the single-machine ones).
 set -euo pipefail
 
 XASFORGE_PACKAGES=(
@@ -46,8 +47,5 @@ if command -v ip >/dev/null && ! ip link show lo 2>/dev/null | grep -q 'UP'; the
   as_root ip link set lo up || true
 fi
 
-# Open MPI as root, oversubscribed on 2 cores, shared memory only (docs/TOOLCHAIN.md).
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none
-export OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_btl=self,vader
-export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_pml=ob1 OMPI_MCA_plm=isolated
+# The single-machine Open MPI settings (loopback only, oversubscribed) are NOT exported here: they
+# would break a cluster job. The demo and test scripts source scripts/local_mpi_env.sh for them.

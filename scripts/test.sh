@@ -5,6 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/setup.sh"
+source "$root/scripts/local_mpi_env.sh"  # this machine only: loopback Open MPI settings
 
 type=RelWithDebInfo build=$root/build
 if [ "${1:-}" = "--sanitize" ]; then

@@ -1,5 +1,7 @@
 #include "workflows/campaign_runner.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,7 +10,10 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/mpi/collectives.hpp>
@@ -36,6 +41,7 @@ namespace {
 /// What rank 0 decides and every rank needs.
 struct Prepared {
   std::string error;          ///< non-empty: every rank throws InputError(error)
+  bool needs_plan = false;    ///< a new results file: every rank joins the planning
   std::string yaml_text;
   std::string output;
   bool resumed = false;
@@ -47,7 +53,7 @@ struct Prepared {
   std::vector<std::int64_t> todo;
   template <class Archive>
   void serialize(Archive& ar, unsigned) {
-    ar & error & yaml_text & output & resumed & already_done & already_failed & structure_paths & structure & site & z & multiplicity &
+    ar & error & needs_plan & yaml_text & output & resumed & already_done & already_failed & structure_paths & structure & site & z & multiplicity &
         member & edge & key & plan_error & todo;
   }
 };
@@ -158,20 +164,107 @@ void prepare_on_root(const RunOptions& options, Prepared& p, RunLock& lock) {
     }
     std::filesystem::remove(out);  // --force
   }
-  const CampaignPlan plan = plan_campaign(config);
-  mpi::CampaignMeta meta{config.name, p.yaml_text, config.hash, code_version(), utc_now_iso()};
-  mpi::create_results_file(out, meta, plan.structures, plan.items, pipeline.blocks(),
-                           ensemble_tables(config, plan.items, shared_k_grid_invA(config).size()));
-  fill_items(p, plan.structures, plan.items);
-  for (std::size_t i = 0; i < plan.items.size(); ++i) {
-    if (plan.items[i].status == mpi::ItemStatus::kPending) {
-      p.todo.push_back(static_cast<std::int64_t>(i));
-    } else {
-      ++p.already_done;
-      ++p.already_failed;  // failed at planning
+  p.needs_plan = true;  // planned by every rank next (plan_and_create)
+}
+
+/// Collective, for a new results file: every rank plans its share of the structures
+/// (campaign_plan.hpp), rank 0 creates the file from the gathered plan and fills `p`.
+void plan_and_create(const CampaignConfig& config, const Pipeline& pipeline, const boost::mpi::communicator& comm,
+                     Prepared& p) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  PlanProgressFunction progress;
+  double last_shown = -1.0;
+  if (comm.rank() == 0) {
+    const bool tty = ::isatty(::fileno(stderr)) == 1;
+    const double every_s = tty ? 0.25 : config.output.progress_every_s;
+    progress = [&, tty, every_s](std::size_t planned, std::size_t share, std::size_t total) {
+      const double t = seconds();
+      if (planned != share && t - last_shown < every_s) return;
+      last_shown = t;
+      std::fprintf(stderr, "%splanning %zu structures on %d rank%s: rank 0 has read %zu of its %zu (%.1f s)%s",
+                   tty ? "\r" : "", total, comm.size(), comm.size() == 1 ? "" : "s", planned, share, t,
+                   tty && planned != share ? "" : "\n");
+      std::fflush(stderr);
+    };
+  }
+  // CPU time as well as wall time: on a shared machine the wall time says little about the cost.
+  auto cpu_s = [] {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  };
+  const double cpu0 = cpu_s();
+  CampaignPlan plan = plan_campaign(config, comm, progress);
+  const double cpu = cpu_s() - cpu0;
+  std::vector<double> cpus;
+  if (comm.rank() != 0) {
+    boost::mpi::gather(comm, cpu, 0);
+    return;
+  }
+  boost::mpi::gather(comm, cpu, cpus, 0);
+  try {
+    double cpu_max = 0, cpu_sum = 0;
+    for (const double c : cpus) cpu_max = std::max(cpu_max, c), cpu_sum += c;
+    std::printf("planned %zu structures into %zu items in %.2f s on %d rank%s (CPU %.2f s on the busiest rank, %.2f s in all)\n",
+                plan.structures.size(), plan.items.size(), seconds(), comm.size(), comm.size() == 1 ? "" : "s", cpu_max,
+                cpu_sum);
+    std::fflush(stdout);
+    mpi::CampaignMeta meta{config.name, p.yaml_text, config.hash, code_version(), utc_now_iso()};
+    const double t_create = seconds();
+    mpi::create_results_file(p.output, meta, plan.structures, plan.items, pipeline.blocks(),
+                             ensemble_tables(config, plan.items, shared_k_grid_invA(config).size()));
+    std::printf("created %s (every dataset at its final size) in %.2f s\n", p.output.c_str(), seconds() - t_create);
+    std::fflush(stdout);
+    fill_items(p, plan.structures, plan.items);
+    for (std::size_t i = 0; i < plan.items.size(); ++i) {
+      if (plan.items[i].status == mpi::ItemStatus::kPending) {
+        p.todo.push_back(static_cast<std::int64_t>(i));
+      } else {
+        ++p.already_done;
+        ++p.already_failed;  // failed at planning
+      }
     }
+  } catch (const std::exception& e) {
+    p.error = e.what();
   }
 }
+
+/// Test hooks (docs/campaign.md, "Tests"), read once per run:
+///  XASFORGE_TEST_ITEM_DELAY_MS=MS[@RANK]  every item (or only those run on rank RANK) sleeps MS first;
+///  XASFORGE_TEST_ITEM_SUBPROCESS=SECONDS  every item runs `sleep SECONDS` as a subprocess and waits
+///                                         for it (stands in for a FEFF module in the stop tests);
+///  XASFORGE_TEST_FAIL_EVERY=K             items whose id is a multiple of K throw (failures at run
+///                                         time on whichever rank runs them).
+class TestHooks {
+ public:
+  explicit TestHooks(int rank) {
+    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_DELAY_MS")) {
+      const std::string v = env;
+      const auto at = v.find('@');
+      if (at == std::string::npos || std::atoi(v.c_str() + at + 1) == rank) delay_ms_ = std::atoi(v.c_str());
+    }
+    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_SUBPROCESS")) subprocess_s_ = env;
+    if (const char* env = std::getenv("XASFORGE_TEST_FAIL_EVERY")) fail_every_ = std::atoi(env);
+  }
+  void apply(std::int64_t id) const {
+    if (fail_every_ > 0 && id % fail_every_ == 0) throw Error("test hook: item " + std::to_string(id) + " fails");
+    if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+    if (subprocess_s_.empty()) return;
+    std::string arg0 = "sleep", arg1 = subprocess_s_;
+    char* argv[] = {arg0.data(), arg1.data(), nullptr};
+    pid_t pid = 0;
+    if (::posix_spawnp(&pid, "sleep", nullptr, nullptr, argv, environ) != 0) throw Error("test hook: cannot spawn sleep");
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+
+ private:
+  int delay_ms_ = 0;
+  int fail_every_ = 0;
+  std::string subprocess_s_;
+};
 
 /// The most recently used structure, per rank (items come in structure order).
 class StructureCache {
@@ -209,6 +302,12 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
 
   const CampaignConfig config = parse_campaign(p.yaml_text, options.campaign_file);
   const Pipeline pipeline(config);
+  if (p.needs_plan) {
+    plan_and_create(config, pipeline, comm, p);  // throws InputError on every rank for a glob error
+    p.needs_plan = false;
+    boost::mpi::broadcast(comm, p, 0);
+    if (!p.error.empty()) throw InputError(p.error);
+  }
   RunSummary summary;
   summary.output = p.output;
   summary.resumed = p.resumed;
@@ -230,10 +329,9 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
   try {
     mpi::ResultsWriter writer(p.output, MPI_Comm(comm), pipeline.blocks());
     StructureCache cache;
-    int delay_ms = 0;
-    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_DELAY_MS")) delay_ms = std::atoi(env);  // test hook
+    const TestHooks hooks(comm.rank());
     const mpi::StageFunction stage = [&](std::int64_t id) {
-      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      hooks.apply(id);
       const auto i = static_cast<std::size_t>(id);
       if (p.site[i] < 0) throw InputError(p.plan_error[i]);
       mpi::ItemEntry item;
@@ -271,6 +369,14 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
     mpi::Scheduler scheduler(comm, so);
     summary.scheduler = scheduler.run(p.todo, stage, checkpoint, progress);
     writer.close();
+    // Every rank's peak resident memory (the kernel's high-water mark), for the scale figures.
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const double rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+    if (comm.rank() == 0)
+      boost::mpi::gather(comm, rss_mib, summary.peak_rss_mib, 0);
+    else
+      boost::mpi::gather(comm, rss_mib, 0);
     if (comm.rank() == 0 && config.ensemble.kind != "none") {
       // Ensemble means and standard errors from the rows now on disk (serial, rank 0 only).
       for (const auto& line : write_ensemble_summary(p.output, config)) {

@@ -3,6 +3,7 @@
 /// into the results file.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <boost/mpi/communicator.hpp>
 
@@ -24,6 +25,7 @@ struct RunSummary {
   std::int64_t already_done = 0;  ///< done or failed before this run
   std::int64_t to_do = 0;
   mpi::SchedulerReport scheduler;
+  std::vector<double> peak_rss_mib;  ///< rank 0: every rank's peak resident memory (MiB), by rank
 };
 
 /// Collective over `comm`. Errors found before any item runs (bad YAML, another campaign in the

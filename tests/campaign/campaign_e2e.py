@@ -10,6 +10,11 @@ Modes (one ctest entry each, see tests/campaign/CMakeLists.txt):
            others are done; `xasforge status` groups the reasons
   cli      validate, resume of a finished campaign, another campaign in the same file (error,
            --force), --output, progress lines, per-item time limit
+  many     16 and 32 ranks oversubscribed (structures failing at planning and at run time among
+           them): datasets identical to 1 rank, no deadlock; a resume reads the plan back
+  stop     rank 0 keeps serving while its own (deliberately slow) item runs; a campaign stopped
+           mid-item (SIGTERM or SIGINT to its process group, SIGKILL of a rank, with and without
+           mpiexec) leaves no item process or item subprocess running
 Uses Debian's python3 with h5py and numpy.
 """
 import argparse
@@ -297,11 +302,9 @@ def mode_kill(env):
     check(campaigns_completed >= 1, f"{campaigns_completed} killed-and-resumed campaign(s) completed")
 
 
-def mode_corrupt(env):
-    d = os.path.join(env.work, "structures")
-    os.makedirs(d)
-    for f in ("mp-30.json", "mp-13.json", "mp-2133.json"):
-        shutil.copy(os.path.join(env.structures, f), d)
+def write_bad_structures(env, d):
+    """Five corrupted structure files in d: truncated, empty, not a structure, unknown element,
+    overlapping atoms (the last fails some items at run time, the others at planning)."""
     with open(os.path.join(env.structures, "mp-1692.json")) as f:
         text = f.read()
     with open(os.path.join(d, "bad_truncated.json"), "w") as f:
@@ -324,6 +327,14 @@ def mode_corrupt(env):
     s["sites"][1].pop("xyz", None)
     with open(os.path.join(d, "bad_overlap.json"), "w") as f:
         json.dump(doc, f)
+
+
+def mode_corrupt(env):
+    d = os.path.join(env.work, "structures")
+    os.makedirs(d)
+    for f in ("mp-30.json", "mp-13.json", "mp-2133.json"):
+        shutil.copy(os.path.join(env.structures, f), d)
+    write_bad_structures(env, d)
     bad = ["bad_truncated", "bad_empty", "bad_not_a_structure", "bad_unknown_element", "bad_overlap"]
 
     yaml = env.write_campaign("corrupt", campaign_yaml("corrupt", "structures/*.json", ["Zn", "Cu", "Fe", "Se"],
@@ -684,9 +695,210 @@ def mode_ensemble_data(env):
     check(rc == 2 and "badpot.yaml:" in se and "ensemble.md.potential" in se and "sutton_chen" in se,
           f"unknown potential: {se.strip()}")
 
+# ---------------------------------------------------------------------------------------------
+# Scale (docs/campaign.md, "Planning at scale", "Stopping a campaign"): many ranks, rank 0's own
+# item, nothing left running after a stop.
+
+def many_structures(env, name):
+    d = os.path.join(env.work, name)
+    os.makedirs(d)
+    for f in os.listdir(env.structures):
+        shutil.copy(os.path.join(env.structures, f), d)
+    write_bad_structures(env, d)
+    return d
+
+
+def mode_many(env):
+    many_structures(env, "many")
+    yaml = env.write_campaign("many", campaign_yaml("many", "many/*.json", ["Fe", "Cu", "Zn", "O", "Mn", "Se"],
+                                                    "output: {checkpoint_every: 3 items}\n", edge="[K, L3]"))
+    results = {}
+    for n in (None, 16, 32):
+        out = os.path.join(env.work, f"m{n or 1}.h5")
+        t0 = time.time()
+        rc, so, se = env.run(["run", yaml, "--output", out], n=n, timeout=180, env={"XASFORGE_TEST_FAIL_EVERY": "7"})
+        took = time.time() - t0
+        if not check(rc == 0, f"{n or 1} rank(s): the campaign finishes, exit 0 ({took:.1f} s)"):
+            print(so, se)
+            return
+        check("planned 13 structures into" in so, f"{n or 1} rank(s): planning reported: "
+              + next((l for l in so.splitlines() if l.startswith("planned")), "-"))
+        results[n or 1] = read_all(out)
+    st = results[1]["/items/status"]
+    site = results[1]["/items/site"]
+    at_plan, at_run = int(np.sum((st == 2) & (site < 0))), int(np.sum((st == 2) & (site >= 0)))
+    check(len(st) >= 30 and at_plan >= 4 and at_run >= 3 and np.sum(st == 1) >= 20,
+          f"{len(st)} items: {int(np.sum(st == 1))} done, {at_plan} failed at planning, {at_run} at run time")
+    check(same_data(results[1], results[16]), "-n 16 gives the datasets of 1 rank, bit for bit")
+    check(same_data(results[1], results[32]), "-n 32 gives the datasets of 1 rank, bit for bit")
+    with h5py.File(os.path.join(env.work, "m32.h5"), "r") as f:
+        ranks = set(f["items/rank"][()][f["items/status"][()] != 0].tolist()) - {-1}
+    check(len(ranks) >= 2 and 0 not in ranks, f"-n 32: items ran on {len(ranks)} worker ranks, none on the master")
+    # Parallel-file-system settings (docs/campaign.md, "Laptop and cluster"): HDF5 alignment at
+    # creation and MPI-IO hints change where bytes go, never what is stored.
+    out = os.path.join(env.work, "hints.h5")
+    rc, so, se = env.run(["run", yaml, "--output", out], n=2, timeout=120,
+                         env={"XASFORGE_TEST_FAIL_EVERY": "7", "XASFORGE_HDF5_ALIGNMENT": "16384",
+                              "XASFORGE_MPIIO_HINTS": "romio_cb_write=enable,cb_buffer_size=1048576,cb_nodes=1"})
+    if check(rc == 0, "-n 2 with XASFORGE_HDF5_ALIGNMENT and XASFORGE_MPIIO_HINTS finishes"):
+        check(same_data(results[1], read_all(out)), "... and gives the datasets of 1 rank")
+        with h5py.File(out, "r") as f:
+            offset = f["labels/rdf"].id.get_chunk_info(0).byte_offset
+        check(offset % 16384 == 0, f"the first chunk of /labels/rdf (13 KB) starts on a 16 KiB boundary ({offset})")
+    rc, so, se = env.run(["run", yaml, "--output", os.path.join(env.work, "badhint.h5")], n=2, timeout=120,
+                         env={"XASFORGE_MPIIO_HINTS": "cb_buffer_size"})
+    check(rc != 0 and "XASFORGE_MPIIO_HINTS: 'cb_buffer_size' is not key=value" in se,
+          "a malformed hint is an error naming the variable")
+    # A resume reads the plan back: nothing is planned again, nothing is left to run.
+    rc, so, se = env.run(["run", yaml, "--output", os.path.join(env.work, "m32.h5")], n=16, timeout=120)
+    check(rc == 0 and "resuming many:" in so and "0 to run" in so and "planned" not in so,
+          "rerunning on 16 ranks resumes from the stored plan without planning")
+
+
+def processes():
+    """pid -> (session id, argv list) of every live process."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if fields[0] in ("Z", "X"):
+                continue
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                argv = [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+            out[int(d)] = (int(fields[3]), argv)
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
+def marker_processes(marker):
+    return [pid for pid, (_, argv) in processes().items() if argv == ["sleep", marker]]
+
+
+def wait_for(cond, timeout):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.1)
+    return cond()
+
+
+def stop_scenario(env, what, yaml, n, marker, stop):
+    """Starts a campaign whose items each run `sleep MARKER` (XASFORGE_TEST_ITEM_SUBPROCESS),
+    waits until items are running, stops it with stop(popen), then checks that nothing is left."""
+    e = dict(os.environ)
+    e["XASFORGE_TEST_ITEM_SUBPROCESS"] = marker
+    out = os.path.join(env.work, f"stop_{marker}.h5")
+    p = subprocess.Popen(env.command(["run", yaml, "--output", out], n), cwd=env.work, env=e,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    running = wait_for(lambda: len(marker_processes(marker)) >= (n or 1), 60)
+    check(running, f"{what}: items are running their subprocesses")
+    stop(p)
+    try:
+        log, _ = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        log, _ = p.communicate()
+        check(False, f"{what}: the job ended")
+    left = wait_for(lambda: not marker_processes(marker), 10)
+    remaining = marker_processes(marker)
+    check(left and not remaining, f"{what}: no item subprocess left running ({len(remaining)} found)")
+    job = [pid for pid, (sid, argv) in processes().items() if sid == p.pid]
+    check(not job, f"{what}: no process of the job left ({len(job)} found)")
+    for pid in remaining + job:  # do not leave them to the next test
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if FAILURES:
+        print(log[-3000:])
+
+
+def rank_pid(session, rank):
+    for pid, (sid, argv) in processes().items():
+        if sid != session or not argv or not argv[0].endswith("xasforge"):
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                environ = f.read().split(b"\0")
+        except OSError:
+            continue
+        if f"OMPI_COMM_WORLD_RANK={rank}".encode() in environ:
+            return pid
+    return None
+
+
+def mode_stop(env):
+    # 1. Rank 0 keeps serving while its own item runs: every item run on rank 0 sleeps 1.5 s, the
+    #    others take milliseconds. Before rank 0 served from a second thread, rank 1 could finish
+    #    at most the one batch it held (batch 1 at the start) while rank 0's first item ran.
+    d = many_structures(env, "slowmaster")
+    yaml = env.write_campaign("slowmaster", campaign_yaml("slowmaster", "slowmaster/*.json", ["Fe", "Cu", "Zn", "O"],
+                                                          "output: {checkpoint_every: 2 items}\n"))
+    rc, so, se = env.run(["run", yaml, "--output", "slowmaster.h5"], n=2, env={"XASFORGE_TEST_ITEM_DELAY_MS": "1500@0"})
+    if not check(rc == 0, "slow items on rank 0: the campaign finishes"):
+        print(so, se)
+    else:
+        with h5py.File(os.path.join(env.work, "slowmaster.h5"), "r") as f:
+            st, rank = f["items/status"][()], f["items/rank"][()]
+            fin, wall = f["items/finished_at"][()], f["items/wall_seconds"][()]
+        ran = (st != 0) & (rank >= 0)  # computed (not failed at planning)
+        own = [i for i in range(len(st)) if ran[i] and rank[i] == 0 and wall[i] > 0]
+        check(len(own) >= 1, f"rank 0 computed {len(own)} item(s)")
+        if own:
+            i0 = min(own, key=lambda i: fin[i])
+            start, end = fin[i0] - wall[i0], fin[i0]
+            during = int(np.sum(ran & (rank == 1) & (fin > start) & (fin < end)))
+            check(during >= 5, f"rank 1 finished {during} items while rank 0's first item ran ({wall[i0]:.2f} s)")
+            check(np.sum(ran & (rank == 1)) >= np.sum(ran) - 3,
+                  f"rank 1 did {int(np.sum(ran & (rank == 1)))} of {int(np.sum(ran))} items")
+
+    # 2. Stopping mid-item leaves nothing running. Items run `sleep MARKER` (a stand-in for a FEFF
+    #    module) and never finish on their own within the test.
+    one = os.path.join(env.work, "stopset")
+    os.makedirs(one)
+    for f in ("mp-30.json", "mp-13.json", "mp-2133.json", "mp-1692.json"):
+        shutil.copy(os.path.join(env.structures, f), one)
+    forked = env.write_campaign("stopf", campaign_yaml("stopf", "stopset/*.json", ["Fe", "Cu", "Zn"],
+                                                      "scheduler: {item_time_limit: 10min}\n"))
+    inproc = env.write_campaign("stopi", campaign_yaml("stopi", "stopset/*.json", ["Fe", "Cu", "Zn"]))
+
+    def to_group(sig):
+        return lambda p: os.killpg(p.pid, sig)
+
+    stop_scenario(env, "SIGTERM to the job's process group, forked items, -n 2", forked, 2, "301.1",
+                  to_group(signal.SIGTERM))
+    stop_scenario(env, "SIGINT to the job's process group, in-process items, -n 2", inproc, 2, "301.2",
+                  to_group(signal.SIGINT))
+    stop_scenario(env, "SIGTERM to the process group of a run without mpiexec, forked item", forked, None, "301.3",
+                  to_group(signal.SIGTERM))
+    stop_scenario(env, "SIGTERM to the process group of a run without mpiexec, in-process item", inproc, None,
+                  "301.4", to_group(signal.SIGTERM))
+
+    # The signal to the rank alone, not to its process group (`kill PID`; a batch system that
+    # signals the main process): only the rank's handler reaches the item's subprocess.
+    stop_scenario(env, "SIGTERM to the process of a run without mpiexec (not its group), in-process item", inproc,
+                  None, "301.6", lambda p: os.kill(p.pid, signal.SIGTERM))
+    stop_scenario(env, "SIGTERM to the process of a run without mpiexec (not its group), forked item", forked,
+                  None, "301.7", lambda p: os.kill(p.pid, signal.SIGTERM))
+
+    def kill_rank1(p):
+        pid = wait_for(lambda: rank_pid(p.pid, 1), 10)
+        check(pid is not None, "found rank 1's process")
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+
+    stop_scenario(env, "SIGKILL of rank 1, forked items, -n 2", forked, 2, "301.5", kill_rank1)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["ranks", "kill", "corrupt", "cli", "ensemble", "ensemble_data"])
+    ap.add_argument("mode", choices=["ranks", "kill", "corrupt", "cli", "ensemble", "ensemble_data", "many", "stop"])
     ap.add_argument("--xasforge", required=True)
     ap.add_argument("--mpiexec", required=True)
     ap.add_argument("--source", required=True)

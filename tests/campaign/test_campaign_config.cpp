@@ -1,12 +1,15 @@
 // Campaign YAML: defaults, hash, malformed files; planning; structure-info stages; progress text.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numbers>
 #include <sstream>
+#include <tuple>
 
+#include "core/elements/element.hpp"
 #include "core/error.hpp"
 #include "core/structure/readers.hpp"
 #include "tests/test_paths.hpp"
@@ -206,6 +209,41 @@ TEST_CASE("planning expands structure x absorber class x edge x member in a stab
   // Deterministic.
   const auto again = plan_campaign(c);
   for (std::size_t i = 0; i < plan.items.size(); ++i) CHECK(again.items[i].key == plan.items[i].key);
+}
+
+TEST_CASE("one symmetry analysis per structure plans what one analysis per absorber element planned", "[campaign][plan]") {
+  // plan_structure analyses each structure once (and skips spglib where no absorber element has
+  // two sites); the reference is core's absorber_classes filtered per element, on the 242
+  // bundled example structures with every 3d metal as absorber and two edges.
+  auto c = load_campaign(test::source_dir() / "examples" / "demo.yaml");
+  c.absorber_elements = {"Zn", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu"};  // not in Z order
+  c.edges = {"K", "L3"};
+  std::vector<int> zs;
+  for (const auto& e : c.absorber_elements) zs.push_back(elements::atomic_number_or_throw(e));
+  const auto files = expand_structure_globs(c);
+  REQUIRE(files.size() >= 240);
+  std::size_t n_items = 0, n_single = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto planned = plan_structure(c, zs, files[i], static_cast<std::int32_t>(i));
+    const auto s = structure::read_structure(files[i]);
+    // core's classes of every site (spglib), filtered per element as the old planner did.
+    const auto all = structure::absorber_classes(s);
+    std::vector<std::tuple<int, std::int32_t, std::int32_t, std::string>> expected;
+    for (const int z : zs)
+      for (const auto& cls : all)
+        for (const auto& edge : c.edges)
+          if (cls.z == z)
+          expected.emplace_back(z, static_cast<std::int32_t>(cls.sites.front()), static_cast<std::int32_t>(cls.sites.size()), edge);
+    std::vector<std::tuple<int, std::int32_t, std::int32_t, std::string>> got;
+    for (const auto& it : planned.items) got.emplace_back(it.z, it.site, it.multiplicity, it.edge);
+    INFO(files[i]);
+    CHECK(got == expected);
+    CHECK(planned.entry.n_sites == static_cast<std::int32_t>(s.size()));
+    n_items += got.size();
+    n_single += std::all_of(expected.begin(), expected.end(), [](const auto& e) { return std::get<2>(e) == 1; });
+  }
+  CHECK(n_items > 500);
+  CHECK(n_single > 0);  // structures of single-site classes only (the shortcut's case among them)
 }
 
 TEST_CASE("planning turns unreadable and oversized structures into failed items", "[campaign][plan]") {

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
@@ -172,7 +173,8 @@ void add_campaign_commands(CLI::App& app) {
       std::exception_ptr error;
       bool quiet = false;
       {
-        boost::mpi::environment env;
+        // Funneled: rank 0 runs its own items on a second thread that never calls MPI (scheduler.hpp).
+        boost::mpi::environment env(boost::mpi::threading::funneled);
         boost::mpi::communicator world;
         try {
           const auto s = workflows::run_campaign(*opts, world);
@@ -182,6 +184,15 @@ void add_campaign_commands(CLI::App& app) {
                         static_cast<long long>(r.done), static_cast<long long>(r.failed), r.wall_s, r.checkpoints,
                         r.checkpoints == 1 ? "" : "s", r.checkpoint_s,
                         r.wall_s > 0 ? 100.0 * r.checkpoint_s / r.wall_s : 0.0);
+            if (r.messages > 0)
+              std::printf("master: %lld reports served, %.1f us of rank-0 time each\n", static_cast<long long>(r.messages),
+                          1e6 * r.master_service_s / static_cast<double>(r.messages));
+            if (!s.peak_rss_mib.empty()) {
+              std::vector<double> m = s.peak_rss_mib;
+              std::sort(m.begin(), m.end());
+              std::printf("peak memory per rank: rank 0 %.0f MiB; all ranks min %.0f, median %.0f, max %.0f MiB\n",
+                          s.peak_rss_mib[0], m.front(), m[m.size() / 2], m.back());
+            }
             if (r.failed > 0) std::printf("see the reasons with: xasforge status %s\n", s.output.c_str());
             std::fflush(stdout);
           }
