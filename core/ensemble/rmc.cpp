@@ -89,7 +89,7 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
       double w;
       if (dd.space == ResidualSpace::K || dd.space == ResidualSpace::Wavelet) {
         w = (k >= dd.k_min_invA - 1e-9 && k <= dd.k_max_invA + 1e-9) ? 1.0 : 0.0;
-      } else {  // Hanning window, dk = 1 Å⁻¹ (PHYSICS.md §6.3)
+      } else {  // Hanning window, dk = 1 Å⁻¹ (docs/physics.md §6.3)
         const double x1 = dd.k_min_invA - 0.5, x2 = dd.k_min_invA + 0.5, x3 = dd.k_max_invA - 0.5,
                      x4 = dd.k_max_invA + 0.5;
         if (k <= x1 || k >= x4) w = 0;

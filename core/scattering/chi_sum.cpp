@@ -1,4 +1,4 @@
-// χ(k) path sum (docs/PHYSICS.md §1.4): FEFF ff2x's recipe and Larch's path2chi convention.
+// χ(k) path sum (docs/physics.md §1.4–1.5, (E1.5)–(E1.8); Rehr & Albers, RMP 72, 621 (2000)): FEFF ff2x's recipe and Larch's path2chi convention.
 #include "core/scattering/chi_sum.hpp"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 #pragma once
-/// χ(k) as the sum of path contributions (docs/PHYSICS.md §1.2, §1.4, §4.3), in FEFF's ff2x
+/// χ(k) as the sum of path contributions (docs/physics.md §1.2, §1.4, §4.3), in FEFF's ff2x
 /// convention (default) or Larch's path2chi/feffit convention.
 #include <complex>
 #include <span>
@@ -20,7 +20,7 @@ enum class ChiConvention {
 /// "feff" or "larch"; InputError listing both otherwise.
 ChiConvention chi_convention_from_name(std::string_view name);
 
-/// Per-path cumulants beyond the amplitude (PHYSICS §4.3): D = exp(2ipC1 − 2p²σ² − (4/3)ip³C3 + (2/3)p⁴C4).
+/// Per-path cumulants beyond the amplitude (Bunker, Nucl. Instrum. Methods 207, 437 (1983); docs/physics.md (E4.4)): D = exp(2ipC1 − 2p²σ² − (4/3)ip³C3 + (2/3)p⁴C4).
 struct PathParameters {
   double sigma2_A2 = 0.0;
   double delta_r_A = 0.0;  ///< C1 = ΔR
@@ -58,7 +58,7 @@ struct Spectrum {
   double cluster_s = 0.0, phases_s = 0.0, paths_s = 0.0, feff_s = 0.0, sigma2_s = 0.0, sum_s = 0.0;
 };
 
-/// Sums paths (PHYSICS §1.4). chi_tilde[i] is χ̃ of paths[i] on the EXAFS grid of `phases`
+/// Sums paths (docs/physics.md §1.4). chi_tilde[i] is χ̃ of paths[i] on the EXAFS grid of `phases`
 /// (RehrAlbersCalculator::chi_tilde: no N, S0², DW, e^{2ikR} factored out); params[i] its σ² and
 /// cumulants. The cw filter is relative to paths[0]. Throws InputError on size mismatches.
 Spectrum sum_paths(const PhaseShifts& phases, const std::vector<ScatteringPath>& paths,

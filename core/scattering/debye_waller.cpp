@@ -1,4 +1,4 @@
-// Debye–Waller models (docs/PHYSICS.md §4).
+// Debye–Waller models (Sevillano, Meuth & Rehr, PRB 20, 4908 (1979); docs/physics.md §4).
 #include "core/scattering/debye_waller.hpp"
 
 #include <array>
@@ -13,7 +13,7 @@ namespace xasforge::scattering {
 
 namespace {
 
-// ħ²/(k_B·amu) in Å² K (PHYSICS §4.1); half of it is Larch's 24.25436 (§4.2).
+// ħ²/(k_B·amu) in Å² K (docs/physics.md §4.1); half of it is Larch's 24.25436 (§4.2).
 constexpr double kHbar2OverKbAmu = 48.50875;
 
 double mass_of(const ScatteringPath& path, std::size_t j) {

@@ -1,5 +1,6 @@
-// Rehr–Albers curved-wave F_eff (docs/PHYSICS.md §3). Every step below cites the subsection
-// whose formula it implements; the notation (λ = (μ, ν), c̃, γ, γ̃, η, laml0x) is PHYSICS.md's.
+// Rehr–Albers curved-wave F_eff (Rehr & Albers, PRB 41, 8139 (1990); docs/physics.md §3,
+// equations (E3.1)–(E3.12)). Every step below cites the subsection
+// whose formula it implements; the notation (λ = (μ, ν), c̃, γ, γ̃, η, laml0x) is docs/physics.md's.
 #include "core/scattering/rehr_albers.hpp"
 
 #include <algorithm>

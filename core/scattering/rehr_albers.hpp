@@ -1,6 +1,7 @@
 #pragma once
 /// Curved-wave effective scattering amplitude F_eff of a multiple-scattering path by the
-/// Rehr–Albers separable propagator, as FEFF 8.5L's genfmt evaluates it (docs/PHYSICS.md §3).
+/// Rehr–Albers separable propagator, as FEFF 8.5L's genfmt evaluates it (Rehr & Albers,
+/// PRB 41, 8139 (1990); docs/physics.md §3).
 ///
 /// References: J. J. Rehr, R. C. Albers, Phys. Rev. B 41, 8139 (1990); Rev. Mod. Phys. 72, 621
 /// (2000). Conventions (FEFF's): k is measured from the Fermi level, p is the complex local
@@ -44,14 +45,14 @@ struct RehrAlbersOptions {
 
 /// χ̃_Γ and F_Γ of one path on the EXAFS grid of the PhaseShifts it was computed with.
 struct PathAmplitude {
-  /// χ̃_Γ(k) = e^{2iδ_l0} e^{i(Σρ−2kR)} / Πρ · Tr(M P)/(2l0+1): no N, S0², DW (PHYSICS §3.8).
+  /// χ̃_Γ(k) = e^{2iδ_l0} e^{i(Σρ−2kR)} / Πρ · Tr(M P)/(2l0+1): no N, S0², DW (docs/physics.md (E3.10)).
   std::vector<std::complex<double>> chi_tilde;
   /// F_Γ(k) in Å; |F| and arg F are feffNNNN.dat columns 3 and 4 (mod 2π).
   std::vector<std::complex<double>> f_eff_A;
   double reff_A = 0.0;  ///< half path length computed from the coordinates
 };
 
-/// Geometry of a path as the Rehr–Albers formula needs it (PHYSICS §3.1).
+/// Geometry of a path as the Rehr–Albers formula needs it (docs/physics.md (E3.1)–(E3.3)).
 struct PathGeometry {
   std::vector<double> leg_A;      ///< R_j, j = 1..N (index j−1)
   std::vector<double> beta_rad;   ///< β_j, j = 1..N (vertex N is the absorber)
@@ -68,7 +69,7 @@ PathGeometry path_geometry(const ScatteringPath& path);
 double wigner_d(int l, int m, int mp, double beta_rad);
 
 /// Hankel-function polynomial coefficient c̃_l^{(m)}(z) = Σ_{j=m}^{l} C(j,m)(l+j)!/(j!(l−j)!)(−z/2)^j
-/// for l = 0..lmax and m = 0..mmax, written to out[l*(mmax+1)+m] (PHYSICS §3.3).
+/// for l = 0..lmax and m = 0..mmax, written to out[l*(mmax+1)+m] (docs/physics.md (E3.5)).
 void hankel_coefficients(std::complex<double> z, int lmax, int mmax, std::span<std::complex<double>> out);
 
 /// Rehr–Albers F_eff calculator bound to one set of phase shifts, which must outlive it (it keeps
@@ -86,11 +87,11 @@ class RehrAlbersCalculator {
   /// χ̃_Γ and F_Γ of a path.
   PathAmplitude compute(const ScatteringPath& path);
 
-  /// F_Γ from χ̃_Γ (PHYSICS §3.8): χ̃ k R² e^{2R Im p}/r_c e^{−i(2 Re δ_l0 + l0π)}.
+  /// F_Γ from χ̃_Γ (docs/physics.md (E3.11)): χ̃ k R² e^{2R Im p}/r_c e^{−i(2 Re δ_l0 + l0π)}.
   std::complex<double> f_eff_from_chi_tilde(std::complex<double> chi_tilde, std::size_t energy_index,
                                             double reff_A) const;
 
-  /// Curved-wave importance integral ∫|χ̃| d|p| (trapezoid over the grid, PHYSICS §3.10).
+  /// Curved-wave importance integral ∫|χ̃| d|p| (trapezoid over the grid, docs/physics.md (E3.12)).
   double importance_integral(std::span<const std::complex<double>> chi_tilde) const;
 
   std::size_t n_energies() const { return k_.size(); }
