@@ -12,7 +12,7 @@
 /// energy-innermost and padded to blocks of 4 energies, and the three kernels (Hankel tables per
 /// leg length, scatterer F-cores per (potential, legs, β), the matrix chain per path) work on
 /// 4 energies at once (AVX2/FMA when the CPU has it, chosen at run time). Leg tables and vertex
-/// tables are cached and shared between paths; their memory comes from per-thread pooled blocks.
+/// tables are cached and shared between paths; the calculator owns their memory.
 /// Nothing is allocated in the energy loops.
 #include <complex>
 #include <cstddef>
@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/scattering/angular_algebra.hpp"
 #include "core/scattering/phase_shifts.hpp"
 #include "core/scattering/scattering_path.hpp"
 
@@ -113,27 +114,16 @@ class RehrAlbersCalculator {
     const double* re = nullptr;
     const double* im = nullptr;
   };
-  // Bump allocator over fixed-size blocks of doubles. Blocks come from and go back to a per-thread
-  // pool, so a new calculator reuses memory that an earlier one already touched (no page faults
-  // in a campaign's later spectra); reset() keeps the blocks. Tables never straddle blocks.
+  // Bump allocator over fixed-size blocks of doubles, owned by the calculator (no global or
+  // per-thread state): resetting `used` keeps the blocks for reuse. Tables never straddle blocks.
   struct Arena {
     std::vector<std::unique_ptr<double[]>> blocks;
     std::size_t block = 0, used = 0;
-    Arena() = default;
-    Arena(Arena&&) noexcept = default;
-    Arena& operator=(Arena&&) noexcept = default;
-    ~Arena();
     std::size_t alloc(std::size_t n);  // returns the offset of n contiguous doubles
     double* at(std::size_t offset) { return blocks[offset / block].get() + offset % block; }
   };
-  // d^l_{μμ′}(β) by upward recursion in l with precomputed coefficients, times the γγ̃ norm:
-  // D[l] = norm[l] d^l, d^{j+1} = (ra_j cos β − rb_j) d^j − rc_j d^{j−1} from d^{j0} (Wigner sum).
-  struct WignerPair {
-    int mu = 0, mup = 0, j0 = 0;
-    std::vector<double> start_coef;
-    std::vector<int> start_pc, start_ps;  // powers of cos(β/2), sin(β/2) in the d^{j0} sum
-    std::vector<double> ra, rb, rc, norm;
-  };
+  // d^l_{μμ′}(β) by upward recursion in l, times the γγ̃ norm (angular_algebra.hpp).
+  using WignerPair = angular::WignerRecursion;
   // Up to 4 unique F entries (merged up to 6 per vertex in the kernel) sharing (mo, ni) = (ν+|μ| of the row, ν′ of the column): one
   // t c̃ c̃ product feeds all of them in the vertex kernel.
   struct Chunk {
@@ -156,23 +146,25 @@ class RehrAlbersCalculator {
     std::vector<WignerPair> term;   // distinct termination (μ_a, μ_b) pairs, l = l0 only
     std::vector<int> term_idx;      // [a * laml0 + b] → index in term
   };
+  // Cache keys: leg lengths on a 1e-8 Å grid and β on a 1e-12 rad grid. A cached table is
+  // computed from the key's grid values, never from the first caller's exact inputs, so its
+  // content is a function of the key alone: results do not depend on which path (or thread)
+  // filled the cache first.
   struct VertexKey {
     int ip = 0;
     bool ss = false;
-    long long rin = 0, rout = 0, cb = 0;
+    long long rin = 0, rout = 0, beta = 0;
     bool operator==(const VertexKey&) const = default;
   };
   struct VertexKeyHash {
     std::size_t operator()(const VertexKey& k) const {
       std::size_t h = std::hash<long long>()(k.rin);
       h = h * 1000003u ^ std::hash<long long>()(k.rout);
-      h = h * 1000003u ^ std::hash<long long>()(k.cb);
+      h = h * 1000003u ^ std::hash<long long>()(k.beta);
       return h * 31u + static_cast<std::size_t>(k.ip) * 2u + (k.ss ? 1u : 0u);
     }
   };
   void build_set(LamSet& set) const;
-  WignerPair make_pair_coef(int mu, int mup, int lmax) const;
-  static void eval_pair(const WignerPair& w, double ch, double sh, double cb, int lmax, double* out);
   // c̃ for every energy of one leg length (cached)
   LegData leg_table(double leg_A);
   // F-core (no azimuthal phase) of one scatterer for every energy (cached), block-major:
