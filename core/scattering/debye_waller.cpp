@@ -71,7 +71,7 @@ CorrelatedDebyeModel::CorrelatedDebyeModel(const DebyeWallerSettings& s)
     : t_K_(s.temperature_K), theta_K_(s.debye_temperature_K) {
   if (!(s.temperature_K >= 0.0)) throw InputError("correlated-debye: temperature " + std::to_string(s.temperature_K) + " K must be ≥ 0");
   if (!(s.debye_temperature_K > 0.0)) {
-    throw InputError("correlated-debye: Debye temperature " + std::to_string(s.debye_temperature_K) + " K must be > 0 (--debye-temperature)");
+    throw InputError("correlated-debye: Debye temperature " + std::to_string(s.debye_temperature_K) + " K must be > 0");
   }
   if (!(s.rnorm_avg_A > 0.0)) {
     throw InputError("correlated-debye: average Norman radius r_norm,av must be > 0 (it comes from the phase-shift provider)");
@@ -126,7 +126,7 @@ CorrelatedEinsteinModel::CorrelatedEinsteinModel(const DebyeWallerSettings& s)
   if (!(s.temperature_K >= 0.0)) throw InputError("correlated-einstein: temperature " + std::to_string(s.temperature_K) + " K must be ≥ 0");
   if (!(s.einstein_temperature_K > 0.0)) {
     throw InputError("correlated-einstein: Einstein temperature " + std::to_string(s.einstein_temperature_K) +
-                     " K must be > 0 (--einstein-temperature)");
+                     " K must be > 0");
   }
 }
 
@@ -140,7 +140,7 @@ double CorrelatedEinsteinModel::sigma2_A2(const ScatteringPath& path, int absorb
 }
 
 ConstantSigma2Model::ConstantSigma2Model(double sigma2_A2) : sigma2_(sigma2_A2) {
-  if (!(sigma2_A2 >= 0.0)) throw InputError("constant: σ² = " + std::to_string(sigma2_A2) + " Å² must be ≥ 0 (--sigma2)");
+  if (!(sigma2_A2 >= 0.0)) throw InputError("constant: σ² = " + std::to_string(sigma2_A2) + " Å² must be ≥ 0");
 }
 
 std::vector<std::string> debye_waller_model_names() {
