@@ -323,11 +323,38 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
   }
 }
 
+namespace {
+// Per-thread pool of arena blocks (size, memory), capped at kPoolMaxBlocks (blocks are 0.5–1 MB, so a
+// thread keeps at most ~64–140 MB of freed table memory for its next calculators).
+constexpr std::size_t kPoolMaxBlocks = 128;
+std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>>& block_pool() {
+  thread_local std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>> pool;
+  return pool;
+}
+}  // namespace
+
+RehrAlbersCalculator::Arena::~Arena() {
+  auto& pool = block_pool();
+  for (auto& b : blocks) {
+    if (pool.size() >= kPoolMaxBlocks) break;
+    pool.emplace_back(block, std::move(b));
+  }
+}
+
 std::size_t RehrAlbersCalculator::Arena::alloc(std::size_t n) {
   std::size_t off = used;
   if (off % block + n > block) off = (off / block + 1) * block;
   const std::size_t blk = off / block;
-  while (blocks.size() <= blk) blocks.push_back(std::unique_ptr<double[]>(new double[block]));
+  while (blocks.size() <= blk) {
+    auto& pool = block_pool();
+    auto it = std::find_if(pool.begin(), pool.end(), [&](const auto& x) { return x.first == block; });
+    if (it != pool.end()) {
+      blocks.push_back(std::move(it->second));
+      pool.erase(it);
+    } else {
+      blocks.push_back(std::unique_ptr<double[]>(new double[block]));
+    }
+  }
   used = off + n;
   return off;
 }
@@ -371,11 +398,11 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   // one's only rows < laml0; entries are added when a later path needs more.
   const LamSet& set = ss ? ss_ : ms_;
   if (set.n_unique > 64) need = ~std::uint64_t{0};
-  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(beta_rad * 1e12)};
+  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(beta_rad * 1e14)};
   // Evaluate at the key's grid values (see VertexKey): the table is a function of the key alone.
   rin_A = static_cast<double>(key.rin) * 1e-8;
   rout_A = static_cast<double>(key.rout) * 1e-8;
-  beta_rad = static_cast<double>(key.beta) * 1e-12;
+  beta_rad = static_cast<double>(key.beta) * 1e-14;
   const std::size_t nep = nep_;
   const int nl = lmax_all_ + 1;
   const int nfull = static_cast<int>(set.lam.size() * set.lam.size());

@@ -92,7 +92,7 @@ TEST_CASE("numerics: linear interpolation is numpy.interp", "[numerics]") {
   CHECK(v[0] == numerics::interp_linear(x, y, 2.0));
   const auto [i, t] = numerics::locate_segment(x, 5.0);  // extrapolates from the last segment
   CHECK(i == 2);
-  CHECK(t == Approx(2.0 / 1.5));
+  CHECK(t == Approx(2.5 / 1.5));  // (5 − 2.5)/(4 − 2.5)
 }
 
 TEST_CASE("numerics: golden-section search and the E0 shift", "[numerics]") {

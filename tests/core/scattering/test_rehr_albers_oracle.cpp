@@ -165,7 +165,7 @@ std::vector<ScatteringPath> fixture_paths(const std::string& dir) {
 TEST_CASE("Rehr–Albers kernels equal the plain scalar oracle", "[feff][rehr_albers][oracle]") {
   // ZnO (absorber + two scatterer potentials, SS/DS/TS paths) and the disordered Cu cluster
   // (non-planar paths, η ≠ 0). The calculator evaluates cached tables at leg lengths on a 1e-8 Å
-  // grid and β on a 1e-12 rad grid (relative change of z = 1/(iρ) ≤ 2e-9) and sums in another
+  // grid and β on a 1e-14 rad grid (relative change of z = 1/(iρ) ≤ 2e-9) and sums in another
   // order with FMA; 1e-7 of max|χ̃| covers that, while any formula or index error is O(1).
   for (const std::string name : {"zno", "cu_disordered256"}) {
     const std::string dir = (xasforge::test::reference_dir() / "scattering" / name).string();
