@@ -30,7 +30,7 @@ struct PathParameters {
 
 struct ChiSumSettings {
   double s02 = 1.0;
-  double e0_eV = 0.0;                ///< ΔE0: the theory is evaluated at q = sqrt(k² − ETOK·ΔE0)
+  double e0_eV = 0.0;                ///< ΔE0: the theory is evaluated at q = sign(q²)√|q²|, q² = k² − ETOK·ΔE0 (docs/physics.md (E1.3))
   double critcw_percent = 4.0;       ///< curved-wave filter (FEFF CRITERIA critcw)
   double k_step_invA = 0.05;         ///< output grid step (ff2x: 0.05)
   double k_max_invA = 20.0;          ///< output grid end (capped at the last phase-grid k)
