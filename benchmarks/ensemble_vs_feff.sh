@@ -2,7 +2,7 @@
 # Configuration average of N_SNAPSHOTS (default 100) snapshots x all 256 absorbers of a disordered
 # Cu cell (RPATH 5.0, NLEG 3, cluster 7 A, sigma^2 = 0) with `xasforge average`, against FEFF 8.5L
 # doing the same work: per (snapshot, absorber) feff8l_rdinp + pathfinder + genfmt + ff2x after one
-# pot/xsph (PHYSICS.md §9 recipe). FEFF is timed on FEFF_RUNS (default 4) runs in this same session
+# pot/xsph (docs/physics.md §9 recipe). FEFF is timed on FEFF_RUNS (default 4) runs in this same session
 # and extrapolated to N_SNAPSHOTS x 256 runs. CPU seconds (user + sys) are compared, so that load
 # from other processes on the machine does not bias the ratio; the wall-clock ratio with one thread
 # per core (`--threads`) is printed too. Target: >= 100x.

@@ -1,7 +1,7 @@
 #pragma once
 /// Internal units of xasforge: Å, eV, Å⁻¹, K, amu, fs, radians. Conversions are named as ratios
 /// and are used only at the edge of adapters (e.g. the FEFF adapter), never inside a formula.
-/// Values: CODATA 2014, the set FEFF 8.5L and docs/PHYSICS.md §0 use.
+/// Values: CODATA 2014, the set FEFF 8.5L and docs/physics.md §0 use.
 
 namespace xasforge::units {
 

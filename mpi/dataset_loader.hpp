@@ -1,5 +1,5 @@
 #pragma once
-/// Learning data sets from an xasforge HDF5 results file (layout: docs/ARCHITECTURE.md).
+/// Learning data sets from an xasforge HDF5 results file (layout: docs/campaign.md and mpi/results_layout.hpp).
 /// Each calling process opens the file read-only by itself (no collective calls), so this works
 /// on one rank or on all of them.
 #include <optional>

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Regenerates tests/reference/ensemble/cu256_snapshots/: FEFF 8.5L configuration average over
-a few disordered snapshots of a 256-atom Cu cell (PHYSICS.md §9 recipe for §8.1).
+a few disordered snapshots of a 256-atom Cu cell (docs/physics.md §8.1 and §9).
 
 Snapshots: 4x4x4 fcc Cu (a = 3.61 A), every atom displaced by a seeded Gaussian (0.065 A per
 component, an Einstein-crystal-like thermal state with first-shell sigma^2 ~ 0.008 A^2), written
@@ -132,7 +132,7 @@ def main():
         fh.write(f"""# cu256_snapshots
 
 FEFF 8.5L configuration average over {N_SNAPSHOTS} disordered snapshots x absorber sites {ABSORBERS}
-of a 4x4x4 fcc Cu cell (256 atoms, a = 3.61 A), PHYSICS.md §9 recipe for §8.1.
+of a 4x4x4 fcc Cu cell (256 atoms, a = 3.61 A), docs/physics.md §8.1 and §9.
 
 * Tool: FEFF 8.5L, Debian package feff85exafs {ver}
 * Snapshots: seeded Gaussian displacements ({SIGMA_COMPONENT} A per component, random.Random({SEED})),

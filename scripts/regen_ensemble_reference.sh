@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates tests/reference/ensemble/ (FEFF 8.5L per-snapshot runs averaged; PHYSICS.md §9).
+# Regenerates tests/reference/ensemble/ (FEFF 8.5L per-snapshot runs averaged; docs/physics.md §9).
 # Needs feff85exafs and Debian's /usr/bin/python3.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Regenerates tests/reference/scattering/cu_ref_larch/: Larch's path sum (feffpath + path2chi,
-the "larch" chi convention of docs/PHYSICS.md §1.4) over the feffNNNN.dat files of the cu_ref
+the "larch" chi convention of docs/physics.md §1.4) over the feffNNNN.dat files of the cu_ref
 fixture that FEFF used in chi.dat, with sigma2 = 0.005 Å², s02 = 1, e0 = 0 and with e0 = 2 eV.
 Run with Debian's python3 (python3-xraylarch 0.9.58): /usr/bin/python3 scripts/regen_scattering_larch_reference.py
 """

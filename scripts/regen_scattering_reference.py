@@ -105,7 +105,7 @@ def case_inputs():
     lat, fr = fcc(3.61)
     cu = periodic_cluster(lat, [29] * 4, fr, 0, 7.0)
     cases["cu_ref"] = dict(cluster=cu, rpath=5.5, nleg=4, debye=(300, 315),
-                           title="Cu fcc a=3.61 K edge, PHYSICS.md reference run", feff_dat=True)
+                           title="Cu fcc a=3.61 K edge, reference run", feff_dat=True)
     cases["cu_fcc"] = dict(cluster=cu, rpath=6.0, nleg=4, debye=(300, 315),
                            title="Cu fcc a=3.61 K edge RPATH 6 NLEG 4", feff_dat=True)
     cases["cu_nleg6"] = dict(cluster=cu, rpath=6.5,

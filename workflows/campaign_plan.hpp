@@ -19,7 +19,7 @@
 
 #include "core/structure/structure.hpp"
 #include "core/structure/symmetry.hpp"
-#include "mpi/results_file.hpp"
+#include "mpi/results_layout.hpp"
 #include "workflows/campaign_config.hpp"
 
 namespace xasforge::workflows {

@@ -21,6 +21,7 @@
 #include <boost/serialization/vector.hpp>
 
 #include "core/error.hpp"
+#include "core/numerics/random.hpp"
 #include "core/structure/readers.hpp"
 #include "mpi/results_file.hpp"
 #include "workflows/campaign_config.hpp"
@@ -68,11 +69,8 @@ std::string utc_now_iso() {
 }
 
 std::uint64_t item_seed(std::uint64_t campaign_seed, std::int64_t item) {
-  // splitmix64 of (seed, item): streams keyed by item id, never by rank.
-  std::uint64_t x = campaign_seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(item);
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
+  // Streams keyed by item id, never by rank (docs/physics.md (E10.4)).
+  return random::mix_seed(campaign_seed, static_cast<std::uint64_t>(item));
 }
 
 void fill_items(Prepared& p, const std::vector<mpi::StructureEntry>& structures, const std::vector<mpi::ItemEntry>& items) {
@@ -320,7 +318,6 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
                 p.resumed ? "resuming" : "campaign", config.name.c_str(), static_cast<long long>(summary.n_items),
                 static_cast<long long>(summary.already_done), static_cast<long long>(summary.to_do), comm.size(),
                 comm.size() == 1 ? "" : "s", p.output.c_str());
-    for (const auto& note : pipeline.notes()) std::printf("note: %s\n", note.c_str());
     std::fflush(stdout);
   }
 

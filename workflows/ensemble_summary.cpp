@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "mpi/results_file.hpp"
 #include "workflows/stages/ensemble_stage.hpp"
 #include "workflows/stages/spectrum_stage.hpp"
 

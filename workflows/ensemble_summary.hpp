@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "mpi/results_file.hpp"
+#include "mpi/results_layout.hpp"
 #include "workflows/campaign_config.hpp"
 
 namespace xasforge::workflows {

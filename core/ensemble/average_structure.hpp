@@ -1,7 +1,7 @@
 #pragma once
 /// The average structure of a set of snapshots: per atom the mean position (unwrapped by the
 /// minimum image relative to the first snapshot) and the mean cell. Phase shifts for the
-/// configuration average are computed once for it (PHYSICS.md §8.1).
+/// configuration average are computed once for it (docs/physics.md §8.1).
 #include <vector>
 
 #include "core/structure/structure.hpp"

@@ -1,5 +1,6 @@
 #pragma once
-/// Configuration average of χ(k) over snapshots and absorbers (PHYSICS.md §8.1):
+/// Configuration average of χ(k) over snapshots and absorbers (Palmer, Pfund & Fulton,
+/// J. Phys. Chem. 100, 13393 (1996); docs/physics.md (E8.1)):
 ///   χ(k) = (1/(N_t N_a)) Σ_t Σ_a χ_{t,a}(k),
 /// with the standard error from the spread of the per-snapshot means (absorbers in one snapshot
 /// are correlated; snapshots are assumed spaced beyond the correlation time). With a single

@@ -1,4 +1,5 @@
 #include "core/ensemble/pair_chi_table.hpp"
+#include "core/numerics/numerics.hpp"
 
 #include <cmath>
 #include <string>
@@ -54,10 +55,7 @@ PairChiTable::PairChiTable(const scattering::PhaseShifts& phases, int scatterer_
 void PairChiTable::set_e0_shift(double e0_shift_eV) {
   e0_shift_ = e0_shift_eV;
   q_.resize(k_.size());
-  for (std::size_t i = 0; i < k_.size(); ++i) {
-    const double q2 = k_[i] * k_[i] - e0_shift_eV * units::kEtok;
-    q_[i] = q2 >= 0 ? std::sqrt(q2) : -std::sqrt(-q2);
-  }
+  for (std::size_t i = 0; i < k_.size(); ++i) q_[i] = numerics::shifted_wavenumber(k_[i], e0_shift_eV);  // (E1.3)
   const auto& kg = basis_->kg;
   const std::size_t ne = kg.size();
   chi_.assign(n_r_ * k_.size(), 0.0);

@@ -5,8 +5,8 @@
 ///
 /// For a pair at distance r the σ² = 0 contribution on the fit grid is
 ///   χ(k_i) = Im[ c(r, q_i) e^{2i q_i r} ],   c = S0²·|χ̃_SS(q)| e^{i arg χ̃_SS(q)} (FEFF's ff2x recipe,
-///   PHYSICS.md §1.4, amplitude and phase interpolated separately from the EXAFS grid),
-/// with q_i the theory wavenumber after an E0 shift (PHYSICS.md §1.1: q² = k² − ΔE0·ETOK).
+///   docs/physics.md §1.4, amplitude and phase interpolated separately from the EXAFS grid),
+/// with q_i the theory wavenumber after an E0 shift (docs/physics.md (E1.3): q² = k² − ΔE0·ETOK).
 /// χ itself is tabulated on a fine r grid (default 0.002 Å) and interpolated linearly in r: the
 /// 2qr oscillation has period π/q ≥ 0.2 Å for q ≤ 15 Å⁻¹, so the interpolation error is
 /// ≤ (2q·dr)²/8 ≈ 4·10⁻⁴ of the amplitude.

@@ -1,4 +1,5 @@
 #include "core/ensemble/rmc.hpp"
+#include "core/numerics/numerics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -34,15 +35,6 @@ ResidualSpace parse_residual_space(const std::string& name) {
 }
 
 namespace {
-
-double interpolate(const std::vector<double>& x, const std::vector<double>& y, double v) {
-  auto it = std::upper_bound(x.begin(), x.end(), v);
-  if (it == x.begin()) return y.front();
-  if (it == x.end()) return y.back();
-  const std::size_t i = static_cast<std::size_t>(it - x.begin());
-  const double t = (v - x[i - 1]) / (x[i] - x[i - 1]);
-  return y[i - 1] + t * (y[i] - y[i - 1]);
-}
 
 double min_width(const Eigen::Matrix3d& h) {
   const double v = std::abs(h.determinant());
@@ -84,12 +76,12 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
     for (long i = static_cast<long>(std::ceil(lo / 0.05 - 1e-9)); 0.05 * static_cast<double>(i) <= hi + 1e-9; ++i) {
       const double k = 0.05 * static_cast<double>(i);
       s.k.push_back(k);
-      s.target.push_back(interpolate(dd.k_invA, dd.chi, k));
+      s.target.push_back(numerics::interp_linear(dd.k_invA, dd.chi, k));
       s.kw.push_back(std::pow(k, dd.k_weight));
       double w;
       if (dd.space == ResidualSpace::K || dd.space == ResidualSpace::Wavelet) {
         w = (k >= dd.k_min_invA - 1e-9 && k <= dd.k_max_invA + 1e-9) ? 1.0 : 0.0;
-      } else {  // Hanning window, dk = 1 Å⁻¹ (PHYSICS.md §6.3)
+      } else {  // Hanning window, dk = 1 Å⁻¹ (docs/physics.md §6.3)
         const double x1 = dd.k_min_invA - 0.5, x2 = dd.k_min_invA + 0.5, x3 = dd.k_max_invA - 0.5,
                      x4 = dd.k_max_invA + 0.5;
         if (k <= x1 || k >= x4) w = 0;
@@ -223,8 +215,8 @@ void RmcModel::interpolate_background(Set& s) {
   s.bg.assign(s.k.size(), 0.0);
   if (dd.background.empty()) return;
   for (std::size_t i = 0; i < s.k.size(); ++i) {
-    const double q2 = s.k[i] * s.k[i] - dd.e0_shift_eV * units::kEtok;
-    s.bg[i] = interpolate(dd.background_k_invA, dd.background, q2 >= 0 ? std::sqrt(q2) : 0.0);
+    // The measured background moves with the theory (E1.3); below its first k the end value holds.
+    s.bg[i] = numerics::interp_linear(dd.background_k_invA, dd.background, numerics::shifted_wavenumber(s.k[i], dd.e0_shift_eV));
   }
 }
 
@@ -233,41 +225,6 @@ void RmcModel::update_misfit() {
   for (const auto& x : sets_) misfit_ += x.data.weight * set_misfit(x, x.sum);
 }
 
-namespace {
-
-/// Golden-section search for the minimum of f on [a, b] down to a bracket of width tol. f is
-/// evaluated at the two inner points first, then `known()` gives a point (x, f(x)) the caller
-/// already has or evaluates then; the best point seen is returned (f's side effects are the
-/// caller's: it sets the model to the returned point afterwards).
-template <class F, class Known>
-double golden_section_minimum(F&& f, double a, double b, double tol, Known&& known) {
-  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
-  double c = b - g * (b - a), d = a + g * (b - a);
-  double fc = f(c), fd = f(d);
-  auto [best_x, best_f] = known();
-  if (fc < best_f) best_x = c, best_f = fc;
-  if (fd < best_f) best_x = d, best_f = fd;
-  while (b - a > tol) {
-    if (fc < fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - g * (b - a);
-      fc = f(c);
-      if (fc < best_f) best_x = c, best_f = fc;
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + g * (b - a);
-      fd = f(d);
-      if (fd < best_f) best_x = d, best_f = fd;
-    }
-  }
-  return best_x;
-}
-
-}  // namespace
 
 void RmcModel::set_e0_shift(std::size_t e, double e0) {
   auto& s = sets_.at(e);
@@ -289,8 +246,9 @@ double RmcModel::refit_e0(std::size_t e, double half_width, double tol) {
     set_e0_shift(e, e0);
     return misfit_;
   };
-  const double best_x = golden_section_minimum(f, centre - half_width, centre + half_width, tol,
-                                               [&] { return std::pair{centre, f(centre)}; });
+  const double best_x = numerics::golden_section_minimum(f, centre - half_width, centre + half_width, tol,
+                                                         [&] { return std::pair{centre, f(centre)}; })
+                            .best_x;
   set_e0_shift(e, best_x);
   return best_x;
 }
@@ -316,7 +274,8 @@ double RmcModel::refit_cell_scale(double half_width, double tol) {
   };
   const double at_call = misfit_;  // scale 1: the cell as it is
   const double best_x =
-      golden_section_minimum(f, 1.0 - half_width, 1.0 + half_width, tol, [&] { return std::pair{1.0, at_call}; });
+      numerics::golden_section_minimum(f, 1.0 - half_width, 1.0 + half_width, tol, [&] { return std::pair{1.0, at_call}; })
+          .best_x;
   scale_cell(best_x / current);
   return best_x;
 }

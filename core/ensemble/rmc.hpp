@@ -1,5 +1,5 @@
 #pragma once
-/// Reverse Monte Carlo for EXAFS (PHYSICS.md §8.2; McGreevy & Pusztai, Mol. Simul. 1, 359 (1988);
+/// Reverse Monte Carlo for EXAFS (docs/physics.md §8.2; McGreevy & Pusztai, Mol. Simul. 1, 359 (1988);
 /// Gurman & McGreevy, J. Phys.: Condens. Matter 2, 9463 (1990)) and its evolutionary variant
 /// (§8.3, EvAX: Timoshenko, Kuzmin & Purans, J. Phys.: Condens. Matter 26, 055401 (2014)).
 ///
@@ -222,7 +222,7 @@ struct EvaxResult {
   std::vector<double> r_factor;                  ///< per data set, of the best
 };
 
-/// EvAX-like evolutionary fit (PHYSICS.md §8.3): mutation (RMC moves at zero temperature, step
+/// EvAX-like evolutionary fit (Timoshenko, Kuzmin & Purans 2014; docs/physics.md (E8.4)): mutation (RMC moves at zero temperature, step
 /// shrinking with progress), crossover (offspring take one parent's displacements on one side of
 /// a random plane through the cell and the other parent's on the other side), selection of the
 /// population size best by misfit. options.n_moves and temperature are not used.

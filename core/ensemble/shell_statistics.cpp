@@ -56,32 +56,6 @@ std::vector<ShellStatistics> shell_statistics(const structure::Structure& s, int
   return out;
 }
 
-PairDistribution partial_rdf(const structure::Structure& s, int za, int zb, double r_max, double dr) {
-  if (!(dr > 0) || !(r_max > dr)) throw InputError("partial_rdf: need 0 < dr < r_max");
-  const std::size_t nb = static_cast<std::size_t>(r_max / dr);
-  PairDistribution g;
-  g.r_A.resize(nb);
-  g.g.assign(nb, 0.0);
-  for (std::size_t b = 0; b < nb; ++b) g.r_A[b] = (static_cast<double>(b) + 0.5) * dr;
-  for_each_pair(s, za, zb, r_max, [&](double r) {
-    const auto b = static_cast<std::size_t>(r / dr);
-    if (b < nb) g.g[b] += 1;
-  });
-  double na = 0, nbz = 0;
-  for (const auto& site : s.sites()) {
-    na += site.z == za;
-    nbz += site.z == zb;
-  }
-  if (za == zb) nbz -= 1;
-  const double v = s.lattice().volume_A3();
-  for (std::size_t b = 0; b < nb; ++b) {
-    const double r0 = static_cast<double>(b) * dr, r1 = r0 + dr;
-    const double shell = 4.0 / 3.0 * units::kPi * (r1 * r1 * r1 - r0 * r0 * r0);
-    g.g[b] *= v / (na * nbz * shell);
-  }
-  return g;
-}
-
 std::vector<std::pair<double, double>> shell_windows(const structure::Structure& ideal, int z_center, int z_neighbor,
                                                      double r_max_A) {
   std::vector<double> d;

@@ -21,13 +21,6 @@ struct ShellStatistics {
 std::vector<ShellStatistics> shell_statistics(const structure::Structure& s, int z_center, int z_neighbor,
                                               const std::vector<std::pair<double, double>>& windows_A);
 
-struct PairDistribution {
-  std::vector<double> r_A;  ///< bin centres
-  std::vector<double> g;    ///< g_ab(r) = V/(N_a N_b) · n(r)/(4π r² dr) (N_b − 1 when a = b)
-};
-
-PairDistribution partial_rdf(const structure::Structure& s, int z_a, int z_b, double r_max_A, double dr_A);
-
 /// Shells of the ideal structure: windows around each distinct neighbour distance of species
 /// z_neighbor seen from the first atom of z_center, up to r_max_A (midpoints between shells).
 std::vector<std::pair<double, double>> shell_windows(const structure::Structure& ideal, int z_center, int z_neighbor,

@@ -65,7 +65,7 @@ int SnapshotChiCalculator::ipot_of(int z) const {
 
 std::vector<scattering::ScatteringPath> SnapshotChiCalculator::find_paths(const std::vector<Eigen::Vector3d>& pos,
                                                                           const std::vector<int>& z) const {
-  // The project's path finder (FEFF pathfinder semantics, PHYSICS.md §2: degeneracy classes,
+  // The project's path finder (FEFF pathfinder semantics, docs/physics.md §2: degeneracy classes,
   // FEFF ordering, critpw relative to the first class); no symmetry is used, so it works on the
   // disordered cluster of a snapshot as it is.
   if (pos.empty() || pos.size() != z.size()) throw InputError("average: cluster positions and Z differ in size");
@@ -110,7 +110,7 @@ std::vector<double> SnapshotChiCalculator::chi_of_cluster(const std::vector<Eige
     if (ip == 0) first_cw = cw;
     if (100.0 * cw / first_cw < options_.critcw_percent) continue;
     ++last_path_count_;
-    // ff2x (PHYSICS.md §1.4): A = N S0² |χ̃|, Φ = arg χ̃ unwrapped, interpolated separately.
+    // ff2x (docs/physics.md §1.4): A = N S0² |χ̃|, Φ = arg χ̃ unwrapped, interpolated separately.
     for (std::size_t ie = 0; ie < ne_; ++ie) {
       // sqrt(norm): no overflow guard needed for |χ̃| ≪ 1e150, and much cheaper than hypot
       amp[ie] = path.degeneracy * options_.s02 * std::sqrt(std::norm(chit[ie]));

@@ -1,5 +1,5 @@
 #pragma once
-/// χ(k) of one absorber in one snapshot with σ² = 0 (PHYSICS.md §8.1): the instantaneous cluster
+/// χ(k) of one absorber in one snapshot with σ² = 0 (docs/physics.md (E8.1)): the instantaneous cluster
 /// around the absorber, every path up to r_max and max_legs found from that geometry by
 /// scattering::find_paths, FEFF's plane-wave (critpw, §2.4) and curved-wave
 /// (critcw, §3.10) filters, Rehr–Albers F_eff with phase shifts computed ONCE for the average
@@ -19,7 +19,7 @@
 
 namespace xasforge::ensemble {
 
-/// FEFF's output grid: k = 0, 0.05, … 20 Å⁻¹ (401 points, PHYSICS.md §1.4 step 4).
+/// FEFF's output grid: k = 0, 0.05, … 20 Å⁻¹ (401 points, docs/physics.md §1.4 step 4).
 std::vector<double> feff_output_k_grid();
 
 struct SnapshotChiOptions {

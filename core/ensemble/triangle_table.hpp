@@ -1,6 +1,6 @@
 #pragma once
 /// Interpolation table of the curved-wave χ̃ of three-leg (double-scattering) paths
-/// 0 → a → b → 0 for configuration averages (PHYSICS.md §8.1).
+/// 0 → a → b → 0 for configuration averages (docs/physics.md §8.1).
 ///
 /// In a disordered snapshot every double-scattering path is a unique triangle, so the exact
 /// configuration average needs one Rehr–Albers evaluation per path and absorber (the dominant
@@ -8,7 +8,7 @@
 /// the two scatterers' potentials: the legs r1 = |a|, r2 = |b − a| and the scattering angle β at
 /// a (r3 = |b| follows). Taken out of it are the factors that vary fast with the geometry,
 ///   χ̃ = g(r1, r2, β; E) · e^{i(p − k)L} / (r1 r2 r3),   L = r1 + r2 + r3,
-/// (the propagation phase and damping and the 1/ρ of each leg, PHYSICS.md §3.8); the remainder
+/// (the propagation phase and damping and the 1/ρ of each leg, docs/physics.md §3.8); the remainder
 /// g (e^{2iδ_l0} Tr(M P) of the curved-wave matrices) is smooth, and is interpolated
 /// trilinearly on a grid in (r1, r2, β). Grid nodes are computed on demand by the exact
 /// Rehr–Albers calculator (one synthetic planar triangle per node) and kept, so the cost of a

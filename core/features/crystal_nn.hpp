@@ -1,6 +1,7 @@
 #pragma once
 /// CrystalNN coordination numbers (Pan et al., Inorg. Chem. 60, 1590 (2021)) with pymatgen
-/// 2022.11's defaults; the algorithm step by step is PHYSICS.md §7.1.
+/// 2022.11's defaults; the algorithm step by step is docs/physics.md §7.1 (Pan et al., Inorg. Chem. 60,
+/// 1590 (2021); (E7.1)–(E7.3)).
 #include <cstddef>
 #include <map>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-/// DScribe 2.1's Gaussian-type-orbital radial basis for SOAP (PHYSICS.md §7.2): for each l,
+/// DScribe 2.1's Gaussian-type-orbital radial basis for SOAP (docs/physics.md (E7.5)): for each l,
 /// a_n = linspace(1, r_cut, n_max), α_nl = −ln(10⁻³ / a_n^l) / a_n², φ_nl(r) = r^l e^{−α_nl r²},
 /// Löwdin-orthonormalised with β^(l) = (S^(l))^{−1/2}, S^(l)_{nn′} = Γ(l+3/2) / (2(α_nl+α_n′l)^{l+3/2}),
 /// g_nl(r) = Σ_n′ β^(l)_{nn′} φ_n′l(r), orthonormal with weight r² on [0, ∞).

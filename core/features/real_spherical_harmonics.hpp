@@ -1,6 +1,6 @@
 #pragma once
 /// Real spherical harmonics Y_lm(r̂), orthonormal on the unit sphere, in the convention of
-/// PHYSICS.md §7.2 (DScribe): Y_{l,m>0} = √2 (−1)^m Re Y_l^m, Y_{l,−|m|} = √2 (−1)^m Im Y_l^{|m|},
+/// docs/physics.md (E7.6) (DScribe): Y_{l,m>0} = √2 (−1)^m Re Y_l^m, Y_{l,−|m|} = √2 (−1)^m Im Y_l^{|m|},
 /// Y_{l0} = Y_l^0, with Y_l^m the complex harmonics including the Condon–Shortley phase. In
 /// Cartesian terms Y_{1,1} ∝ x, Y_{1,−1} ∝ y, Y_{1,0} ∝ z.
 #include <vector>

@@ -1,6 +1,7 @@
 #pragma once
 /// SOAP power spectrum (Bartók, Kondor & Csányi, PRB 87, 184115 (2013)) with DScribe 2.1's GTO
-/// radial basis, normalisation and feature order; definitions in PHYSICS.md §7.2.
+/// radial basis, normalisation and feature order; definitions in docs/physics.md §7.2
+/// (Bartók, Kondor & Csányi, PRB 87, 184115 (2013); (E7.4)–(E7.7)).
 #include <cstddef>
 #include <vector>
 

@@ -25,7 +25,7 @@ struct VoronoiFace {
 ///
 /// Solid angles use the fan decomposition of each face and the tetrahedron formula
 /// Ω = 2·atan(|a·(b×c)| / (abc + (a·b)c + (a·c)b + (b·c)a)), a non-positive atan shifted by π,
-/// exactly as pymatgen 2022.11's local_env.solid_angle (PHYSICS.md §7.1).
+/// exactly as pymatgen 2022.11's local_env.solid_angle (docs/physics.md §7.1).
 std::optional<std::vector<VoronoiFace>> voronoi_cell_faces(const std::vector<Eigen::Vector3d>& neighbors_A);
 
 /// pymatgen's solid angle of a polygon (vertices relative to the apex, in order), see above.

@@ -1,4 +1,5 @@
-// χ(k) path sum (docs/PHYSICS.md §1.4): FEFF ff2x's recipe and Larch's path2chi convention.
+// χ(k) path sum (docs/physics.md §1.4–1.5, (E1.5)–(E1.8); Rehr & Albers, RMP 72, 621 (2000)): FEFF ff2x's recipe and Larch's path2chi convention.
+#include "core/numerics/numerics.hpp"
 #include "core/scattering/chi_sum.hpp"
 
 #include <algorithm>
@@ -38,22 +39,6 @@ double reff_of(const ScatteringPath& path) {
   total += prev.norm();
   return total / 2.0;
 }
-
-// Linear interpolation on a strictly increasing grid, extrapolating linearly at the ends.
-class LinearInterp {
- public:
-  explicit LinearInterp(const std::vector<double>& x) : x_(x) {}
-  // Index i of the interval [x_i, x_{i+1}] used for xq, and the weight of x_{i+1}.
-  std::pair<std::size_t, double> locate(double xq) const {
-    const auto it = std::upper_bound(x_.begin(), x_.end(), xq);
-    std::size_t i = it == x_.begin() ? 0 : static_cast<std::size_t>(it - x_.begin()) - 1;
-    i = std::min(i, x_.size() - 2);
-    return {i, (xq - x_[i]) / (x_[i + 1] - x_[i])};
-  }
-
- private:
-  const std::vector<double>& x_;
-};
 
 // Not-a-knot cubic spline (scipy interp1d(kind='cubic'), which Larch's `interp` uses).
 class CubicSpline {
@@ -121,12 +106,9 @@ Spectrum sum_paths(const PhaseShifts& phases, const std::vector<ScatteringPath>&
   const std::size_t nk = static_cast<std::size_t>(std::floor((kmax - kmin) / settings.k_step_invA + 1e-3)) + 1;  // grid k are rounded values (20.0 is 19.99999)
   out.k_invA.resize(nk);
   for (std::size_t j = 0; j < nk; ++j) out.k_invA[j] = kmin + settings.k_step_invA * static_cast<double>(j);
-  // ΔE0: evaluate the theory at q = sign(k² − ETOK ΔE0) sqrt|k² − ETOK ΔE0| (§1.1).
+  // ΔE0: evaluate the theory at the shifted wavenumber q (docs/physics.md (E1.3)).
   std::vector<double> q(nk);
-  for (std::size_t j = 0; j < nk; ++j) {
-    const double en = out.k_invA[j] * out.k_invA[j] - units::kEtok * settings.e0_eV;
-    q[j] = std::copysign(std::sqrt(std::abs(en)), en);
-  }
+  for (std::size_t j = 0; j < nk; ++j) q[j] = numerics::shifted_wavenumber(out.k_invA[j], settings.e0_eV);
 
   // Curved-wave importance relative to the first path (§3.10).
   std::vector<double> integral(paths.size(), 0.0);
@@ -140,7 +122,6 @@ Spectrum sum_paths(const PhaseShifts& phases, const std::vector<ScatteringPath>&
 
   std::vector<cplx> total(nk, cplx(0.0, 0.0));
   std::vector<double> amp(ne), phase(ne);
-  const LinearInterp lin(kg);
   for (std::size_t i = 0; i < paths.size(); ++i) {
     const ScatteringPath& path = paths[i];
     const PathParameters& pp = params[i];
@@ -171,7 +152,7 @@ Spectrum sum_paths(const PhaseShifts& phases, const std::vector<ScatteringPath>&
       }
       // Step 5: linear interpolation of A and Φ separately; χ̃_tot += A e^{i(2qR + Φ)}.
       for (std::size_t j = 0; j < nk; ++j) {
-        const auto [ie, w] = lin.locate(q[j]);
+        const auto [ie, w] = numerics::locate_segment(kg, q[j]);
         const double a = (1.0 - w) * amp[ie] + w * amp[ie + 1];
         const double ph = (1.0 - w) * phase[ie] + w * phase[ie + 1];
         total[j] += std::polar(a, 2.0 * q[j] * r + ph);

@@ -1,5 +1,5 @@
 #pragma once
-/// χ(k) as the sum of path contributions (docs/PHYSICS.md §1.2, §1.4, §4.3), in FEFF's ff2x
+/// χ(k) as the sum of path contributions (docs/physics.md §1.2, §1.4, §4.3), in FEFF's ff2x
 /// convention (default) or Larch's path2chi/feffit convention.
 #include <complex>
 #include <span>
@@ -20,7 +20,7 @@ enum class ChiConvention {
 /// "feff" or "larch"; InputError listing both otherwise.
 ChiConvention chi_convention_from_name(std::string_view name);
 
-/// Per-path cumulants beyond the amplitude (PHYSICS §4.3): D = exp(2ipC1 − 2p²σ² − (4/3)ip³C3 + (2/3)p⁴C4).
+/// Per-path cumulants beyond the amplitude (Bunker, Nucl. Instrum. Methods 207, 437 (1983); docs/physics.md (E4.4)): D = exp(2ipC1 − 2p²σ² − (4/3)ip³C3 + (2/3)p⁴C4).
 struct PathParameters {
   double sigma2_A2 = 0.0;
   double delta_r_A = 0.0;  ///< C1 = ΔR
@@ -30,7 +30,7 @@ struct PathParameters {
 
 struct ChiSumSettings {
   double s02 = 1.0;
-  double e0_eV = 0.0;                ///< ΔE0: the theory is evaluated at q = sqrt(k² − ETOK·ΔE0)
+  double e0_eV = 0.0;                ///< ΔE0: the theory is evaluated at q = sign(q²)√|q²|, q² = k² − ETOK·ΔE0 (docs/physics.md (E1.3))
   double critcw_percent = 4.0;       ///< curved-wave filter (FEFF CRITERIA critcw)
   double k_step_invA = 0.05;         ///< output grid step (ff2x: 0.05)
   double k_max_invA = 20.0;          ///< output grid end (capped at the last phase-grid k)
@@ -58,7 +58,7 @@ struct Spectrum {
   double cluster_s = 0.0, phases_s = 0.0, paths_s = 0.0, feff_s = 0.0, sigma2_s = 0.0, sum_s = 0.0;
 };
 
-/// Sums paths (PHYSICS §1.4). chi_tilde[i] is χ̃ of paths[i] on the EXAFS grid of `phases`
+/// Sums paths (docs/physics.md §1.4). chi_tilde[i] is χ̃ of paths[i] on the EXAFS grid of `phases`
 /// (RehrAlbersCalculator::chi_tilde: no N, S0², DW, e^{2ikR} factored out); params[i] its σ² and
 /// cumulants. The cw filter is relative to paths[0]. Throws InputError on size mismatches.
 Spectrum sum_paths(const PhaseShifts& phases, const std::vector<ScatteringPath>& paths,

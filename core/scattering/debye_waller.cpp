@@ -1,4 +1,4 @@
-// Debye–Waller models (docs/PHYSICS.md §4).
+// Debye–Waller models (Sevillano, Meuth & Rehr, PRB 20, 4908 (1979); docs/physics.md §4).
 #include "core/scattering/debye_waller.hpp"
 
 #include <array>
@@ -14,7 +14,7 @@ namespace xasforge::scattering {
 
 namespace {
 
-// ħ²/(k_B·amu) in Å² K (PHYSICS §4.1); half of it is Larch's 24.25436 (§4.2).
+// ħ²/(k_B·amu) in Å² K (docs/physics.md §4.1); half of it is Larch's 24.25436 (§4.2).
 constexpr double kHbar2OverKbAmu = 48.50875;
 
 double mass_of(const ScatteringPath& path, std::size_t j) {
@@ -72,7 +72,7 @@ CorrelatedDebyeModel::CorrelatedDebyeModel(const DebyeWallerSettings& s)
     : t_K_(s.temperature_K), theta_K_(s.debye_temperature_K) {
   if (!(s.temperature_K >= 0.0)) throw InputError("correlated-debye: temperature " + std::to_string(s.temperature_K) + " K must be ≥ 0");
   if (!(s.debye_temperature_K > 0.0)) {
-    throw InputError("correlated-debye: Debye temperature " + std::to_string(s.debye_temperature_K) + " K must be > 0 (--debye-temperature)");
+    throw InputError("correlated-debye: Debye temperature " + std::to_string(s.debye_temperature_K) + " K must be > 0");
   }
   if (!(s.rnorm_avg_A > 0.0)) {
     throw InputError("correlated-debye: average Norman radius r_norm,av must be > 0 (it comes from the phase-shift provider)");
@@ -127,7 +127,7 @@ CorrelatedEinsteinModel::CorrelatedEinsteinModel(const DebyeWallerSettings& s)
   if (!(s.temperature_K >= 0.0)) throw InputError("correlated-einstein: temperature " + std::to_string(s.temperature_K) + " K must be ≥ 0");
   if (!(s.einstein_temperature_K > 0.0)) {
     throw InputError("correlated-einstein: Einstein temperature " + std::to_string(s.einstein_temperature_K) +
-                     " K must be > 0 (--einstein-temperature)");
+                     " K must be > 0");
   }
 }
 
@@ -141,7 +141,7 @@ double CorrelatedEinsteinModel::sigma2_A2(const ScatteringPath& path, int absorb
 }
 
 ConstantSigma2Model::ConstantSigma2Model(double sigma2_A2) : sigma2_(sigma2_A2) {
-  if (!(sigma2_A2 >= 0.0)) throw InputError("constant: σ² = " + std::to_string(sigma2_A2) + " Å² must be ≥ 0 (--sigma2)");
+  if (!(sigma2_A2 >= 0.0)) throw InputError("constant: σ² = " + std::to_string(sigma2_A2) + " Å² must be ≥ 0");
 }
 
 std::vector<std::string> debye_waller_model_names() {

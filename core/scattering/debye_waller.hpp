@@ -1,5 +1,5 @@
 #pragma once
-/// Debye–Waller factors σ² of scattering paths (docs/PHYSICS.md §4): correlated Debye
+/// Debye–Waller factors σ² of scattering paths (docs/physics.md §4): correlated Debye
 /// (Sevillano, Meuth & Rehr, PRB 20, 4908 (1979); FEFF's `DEBYE T Θ_D 0`), correlated Einstein
 /// (Larch `sigma2_eins`), a constant per path, none, or from the cluster's own force constants
 /// (equation of motion, recursion, normal modes: force_constant_dw.hpp, docs/debye_waller.md). Models are built by name through
@@ -42,7 +42,7 @@ class DebyeWallerModel {
   virtual void set_cluster(const std::vector<PathAtom>& /*atoms*/) {}
 };
 
-/// Correlated Debye model (PHYSICS §4.1): σ² = ¼ Σ_ij (ê_i·ê_j)[C(r_i,r_j) + C(r_{i−1},r_{j−1})
+/// Correlated Debye model (Sevillano, Meuth & Rehr 1979; docs/physics.md (E4.1)–(E4.2)): σ² = ¼ Σ_ij (ê_i·ê_j)[C(r_i,r_j) + C(r_{i−1},r_{j−1})
 /// − C(r_i,r_{j−1}) − C(r_{i−1},r_j)] with the Debye displacement correlation C integrated by
 /// adaptive Gauss–Kronrod (7/15 points) to 1e-10 relative.
 class CorrelatedDebyeModel final : public DebyeWallerModel {
@@ -60,7 +60,7 @@ class CorrelatedDebyeModel final : public DebyeWallerModel {
   mutable std::map<long long, double> cache_;
 };
 
-/// Correlated Einstein model (PHYSICS §4.2): σ² = ħ²/(2 μ k_B Θ_E) coth(Θ_E/2T) with μ the
+/// Correlated Einstein model (docs/physics.md (E4.3)): σ² = ħ²/(2 μ k_B Θ_E) coth(Θ_E/2T) with μ the
 /// reduced mass of all atoms of the path (absorber once, then every scatterer), as Larch does.
 class CorrelatedEinsteinModel final : public DebyeWallerModel {
  public:

@@ -243,7 +243,7 @@ PhaseShifts read_phase_shifts(const fs::path& dir) {
     std::snprintf(name, sizeof name, "phase%02d.dat", ip);
     const fs::path f = dir / name;
     if (!fs::exists(f)) {
-      if (ip == 0) throw InputError("no phase00.dat in '" + dir.string() + "' (FEFF PRINT level 2 needed, see PHYSICS.md §0)");
+      if (ip == 0) throw InputError("no phase00.dat in '" + dir.string() + "' (FEFF PRINT level 2 needed, see docs/physics.md §0)");
       break;
     }
     files.push_back(read_phase_file(f));
@@ -257,7 +257,7 @@ PhaseShifts read_phase_shifts(const fs::path& dir) {
       if (std::abs(f.energy_eV[i] - abs.energy_eV[i]) > 1e-6 * (1 + std::abs(abs.energy_eV[i])))
         throw InputError("phase files in '" + dir.string() + "' disagree on the energy grid");
   }
-  // grid: k from the first (Fermi-level) row; PHYSICS.md §5
+  // grid: k from the first (Fermi-level) row; docs/physics.md §5
   const double e1_Ha = abs.energy_eV[0] / kEvPerHartree;
   for (std::size_t i = 0; i < ne1; ++i) {
     const double de = abs.energy_eV[i] / kEvPerHartree - e1_Ha;

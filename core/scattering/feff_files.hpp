@@ -2,7 +2,7 @@
 /// Readers for FEFF 8.5L output files (phaseNN.dat, pot.pad header, pot.json, paths.dat, crit.dat,
 /// feffNNNN.dat, list.dat, chi.dat) and the ATOMS/POTENTIALS blocks of feff.inp, plus a writer of
 /// FEFF-style paths.dat. Every reader converts FEFF's code units (bohr, Hartree) to xasforge's
-/// (Å, eV) here, at the edge (docs/PHYSICS.md §0, §1.3, §5); values printed in Å by FEFF stay in Å.
+/// (Å, eV) here, at the edge (docs/physics.md §0, §1.3, §5); values printed in Å by FEFF stay in Å.
 /// Malformed files throw InputError naming the file and line.
 #include <complex>
 #include <filesystem>
@@ -22,7 +22,7 @@ namespace xasforge::scattering::feff {
 // phaseNN.dat, pot.pad, pot.json
 
 /// One phaseNN.dat, EXAFS-grid rows only (the first ne1 rows: reading stops where Re E stops
-/// increasing; the complex-contour rows that follow are dropped, PHYSICS.md §5).
+/// increasing; the complex-contour rows that follow are dropped, docs/physics.md §5).
 struct PhaseFile {
   int ipot = 0;
   int lmax = 0;                      ///< header lmax (2(lmax+1) numbers per energy)
@@ -167,7 +167,7 @@ ChiDat read_chi_dat(const std::filesystem::path& path);
 /// index, nleg, degeneracy, r= reff`, a column line, then the scatterers and the absorber with
 /// x, y, z (Å), ipot, label (element symbol), leg length, β and η (degrees; η is the
 /// dihedral angle between consecutive scattering planes, print-only: FEFF prints an η from its own
-/// routine, PHYSICS.md §3.1). An extra `pw=` field gives pw_importance. The
+/// routine, docs/physics.md §3.1). An extra `pw=` field gives pw_importance. The
 /// absorber's label is its element symbol when absorber_z > 0, else "abs".
 void write_paths_dat(std::ostream& out, const std::vector<ScatteringPath>& paths, double rmax_A,
                      double critpw, int absorber_z = 0);

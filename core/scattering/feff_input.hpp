@@ -43,7 +43,7 @@ struct FeffCards {
   Edge edge = Edge::K;
   double s02 = 1.0;
   std::string control = "1 1 1 1 1 1";  ///< CONTROL pot xsph fms paths genfmt ff2x
-  std::string print = "0 2 0 1 0 3";    ///< PRINT levels (PHYSICS.md §0: phaseNN.dat, crit.dat, feffNNNN.dat)
+  std::string print = "0 2 0 1 0 3";    ///< PRINT levels (docs/physics.md §0: phaseNN.dat, crit.dat, feffNNNN.dat)
   int exchange = 0;                     ///< EXCHANGE ixc (0 = Hedin–Lundqvist)
   double exchange_vr0_eV = 0.0, exchange_vi0_eV = 0.0;
   std::optional<double> rpath_A;        ///< RPATH

@@ -196,7 +196,7 @@ PhaseShifts FeffPhaseProvider::run_feff(const feff::FeffCluster& cluster, const 
   cards.title = title;
   cards.edge = settings.edge;
   cards.control = "1 1 0 0 0 0";
-  cards.print = "0 2 0 0 0 0";  // phaseNN.dat needs the 2nd entry >= 2 (PHYSICS.md §0)
+  cards.print = "0 2 0 0 0 0";  // phaseNN.dat needs the 2nd entry >= 2 (docs/physics.md §0)
   cards.exchange = settings.exchange;
   cards.exchange_vr0_eV = settings.exchange_vr0_eV;
   cards.exchange_vi0_eV = settings.exchange_vi0_eV;

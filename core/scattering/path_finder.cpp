@@ -256,7 +256,7 @@ class Finder {
  private:
   double d(std::size_t i, std::size_t j) const { return dist_[i * n_ + j]; }
 
-  /// Depth-first enumeration pruned at L + d(last, 0) > 2 rmax (PHYSICS.md §2.2).
+  /// Depth-first enumeration pruned at L + d(last, 0) > 2 rmax (docs/physics.md (E2.2)).
   void enumerate(Candidate& c, int depth, std::int32_t last, double lprefix) {
     const auto& row = rows_[static_cast<std::size_t>(last)];
     for (std::int32_t j : row) {
@@ -388,7 +388,7 @@ class Finder {
     }
   }
 
-  /// X = ∫ |y(E)| d(Re p) over the EXAFS grid (PHYSICS.md §2.4, FEFF outcrt).
+  /// X = ∫ |y(E)| d(Re p) over the EXAFS grid (Zabinsky et al. 1995; docs/physics.md (E2.5)).
   double pw_integral(const Candidate& c) const {
     std::array<double, kMaxScatterers + 1> r{}, cosb{};
     legs_and_angles(c, r, cosb);

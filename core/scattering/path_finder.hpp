@@ -1,5 +1,6 @@
 #pragma once
-/// Multiple-scattering path finder, FEFF 8.5L `pathfinder` semantics (docs/PHYSICS.md §2):
+/// Multiple-scattering path finder, FEFF 8.5L `pathfinder` semantics (Zabinsky et al., PRB 52,
+/// 2995 (1995); docs/physics.md §2):
 /// every path 0 -> a_1 -> ... -> a_n -> 0 with n <= max_legs - 1 scatterers and half length
 /// <= rmax, grouped into degenerate classes (standard frame + hash + time reversal, 1e-3 Å
 /// tolerances as FEFF), ordered as FEFF orders them, filtered by the plane-wave criterion critpw
@@ -51,7 +52,7 @@ std::vector<ScatteringPath> find_paths(const std::vector<PathAtom>& atoms, const
                                        const PathFinderOptions& options, PathFinderStats* stats = nullptr);
 
 /// Plane-wave amplitude tables f_β(ip, cos β, E) = |Σ_l (2l+1) t_l P_l(cos β)| on the 81-point
-/// cos β grid (−1, −0.975, …, 1) for every potential and EXAFS-grid energy (PHYSICS.md §2.3).
+/// cos β grid (−1, −0.975, …, 1) for every potential and EXAFS-grid energy (docs/physics.md §2.3).
 struct PlaneWaveTables {
   static constexpr int kNBeta = 40;  ///< grid index −40..40
   std::size_t n_energy = 0;
@@ -67,12 +68,12 @@ PlaneWaveTables make_plane_wave_tables(const PhaseShifts& phases);
 
 /// The same as find_paths(atoms, phases, ...) with plane-wave tables prepared once by
 /// make_plane_wave_tables(phases) (identical results): for many clusters sharing one set of
-/// phase shifts, e.g. every (snapshot, absorber) of a configuration average (PHYSICS.md §8.1),
+/// phase shifts, e.g. every (snapshot, absorber) of a configuration average (docs/physics.md §8.1),
 /// where rebuilding the tables per call costs as much as the search itself.
 std::vector<ScatteringPath> find_paths(const std::vector<PathAtom>& atoms, const PlaneWaveTables& tables,
                                        const PathFinderOptions& options, PathFinderStats* stats = nullptr);
 
-/// FEFF's nearest-grid index of a cos β (single precision, round-half-down; PHYSICS.md §2.3).
+/// FEFF's nearest-grid index of a cos β (single precision, round-half-down; docs/physics.md §2.3).
 int cos_beta_index(double cos_beta);
 
 }  // namespace xasforge::scattering

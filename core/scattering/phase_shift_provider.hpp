@@ -1,5 +1,5 @@
 #pragma once
-/// Interface of a source of scattering phase shifts (docs/PHYSICS.md §1.1, §5). The first
+/// Interface of a source of scattering phase shifts (docs/physics.md §1.1, §5). The first
 /// implementation drives FEFF 8.5L (core/scattering/feff_phase_provider.hpp); an own potential
 /// code can replace it later behind the same interface.
 #include <cstddef>

@@ -2,7 +2,7 @@
 /// Scattering phase shifts of the unique potentials of one (structure, absorber) on FEFF's EXAFS
 /// energy grid, in xasforge units (Å, eV). Produced by a PhaseShiftProvider (the FEFF 8.5L adapter
 /// converts bohr/Hartree at its edge); consumed by the path finder and the F_eff calculator.
-/// Conventions: docs/PHYSICS.md §1.1 and §5.
+/// Conventions: docs/physics.md §1.1 and §5.
 #include <complex>
 #include <vector>
 

@@ -1,5 +1,6 @@
-// Rehr–Albers curved-wave F_eff (docs/PHYSICS.md §3). Every step below cites the subsection
-// whose formula it implements; the notation (λ = (μ, ν), c̃, γ, γ̃, η, laml0x) is PHYSICS.md's.
+// Rehr–Albers curved-wave F_eff (Rehr & Albers, PRB 41, 8139 (1990); docs/physics.md §3,
+// equations (E3.1)–(E3.12)). Every step below cites the subsection
+// whose formula it implements; the notation (λ = (μ, ν), c̃, γ, γ̃, η, laml0x) is docs/physics.md's.
 #include "core/scattering/rehr_albers.hpp"
 
 #include <algorithm>
@@ -7,19 +8,22 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "core/error.hpp"
+#include "core/scattering/angular_algebra.hpp"
+#include "core/scattering/rehr_albers_kernels.hpp"
 #include "core/units.hpp"
 
 namespace xasforge::scattering {
+
+using namespace kernels;  // kLanes, job structs and the dispatching kernels
 
 namespace {
 
 using cplx = std::complex<double>;
 constexpr double kPi = units::kPi;
-constexpr int kMaxLam = 16;  // λ-set size for iorder ≤ 4 (MS) and 15 for L2,3 SS
-constexpr int kMaxLegs = 10;
 
 // Spherical angles of a vector in FEFF's `trig` convention (§3.1): θ = 0 for a null vector;
 // φ = 0 on the +z axis and π on the −z axis.
@@ -46,67 +50,6 @@ Spherical spherical(const Eigen::Vector3d& v) {
   return s;
 }
 
-// ln(n!) for small n without lgamma's rounding noise at integers.
-double log_factorial(int n) {
-  static constexpr int kN = 200;
-  static const std::array<double, kN> table = [] {
-    std::array<double, kN> t{};
-    t[0] = 0.0;
-    for (int i = 1; i < kN; ++i) t[static_cast<std::size_t>(i)] = t[static_cast<std::size_t>(i - 1)] + std::log(static_cast<double>(i));
-    return t;
-  }();
-  return n < kN ? table[static_cast<std::size_t>(n)] : std::lgamma(n + 1.0);
-}
-
-// x^n for a small non-negative integer n by repeated multiplication (std::pow is a libm call).
-double int_pow(double x, int n) {
-  double r = 1.0;
-  for (int i = 0; i < n; ++i) r *= x;
-  return r;
-}
-
-// d^j_{m,mp}(β) at j = max(|m|,|mp|) from the explicit Wigner sum (few terms at the lowest j).
-double wigner_d_start(int j, int m, int mp, double beta) {
-  const double c = std::cos(beta / 2.0), s = std::sin(beta / 2.0);
-  // Wigner's formula with row index m (our μ) and column index mp (our μ′).
-  const int smin = std::max(0, mp - m);
-  const int smax = std::min(j + mp, j - m);
-  double sum = 0.0;
-  const double lpref = 0.5 * (log_factorial(j + m) + log_factorial(j - m) + log_factorial(j + mp) + log_factorial(j - mp));
-  for (int k = smin; k <= smax; ++k) {
-    const double lden = log_factorial(j + mp - k) + log_factorial(k) + log_factorial(m - mp + k) + log_factorial(j - m - k);
-    const int pc = 2 * j + mp - m - 2 * k;
-    const int ps = m - mp + 2 * k;
-    const double term = std::exp(lpref - lden) * int_pow(c, pc) * int_pow(s, ps);
-    sum += ((m - mp + k) % 2 == 0) ? term : -term;
-  }
-  return sum;
-}
-
-// d^l_{m,mp}(β) for l = 0..lmax into out[l] (zero below max(|m|,|mp|)), upward recursion in l.
-void wigner_d_column(int lmax, int m, int mp, double beta, double* out) {
-  const int j0 = std::max(std::abs(m), std::abs(mp));
-  for (int l = 0; l <= lmax && l < j0; ++l) out[l] = 0.0;
-  if (j0 > lmax) return;
-  const double cb = std::cos(beta);
-  out[j0] = wigner_d_start(j0, m, mp, beta);
-  if (j0 + 1 > lmax) return;
-  if (j0 == 0) {
-    out[1] = cb;  // m = mp = 0: Legendre polynomials; the general step divides by j = 0
-  } else {
-    const double j = j0;
-    out[j0 + 1] = (2.0 * j + 1.0) * (j * (j + 1.0) * cb - m * mp) * out[j0] /
-                  (j * std::sqrt(((j + 1.0) * (j + 1.0) - m * m) * ((j + 1.0) * (j + 1.0) - mp * mp)));
-  }
-  for (int jj = j0 + 1; jj < lmax; ++jj) {
-    const double j = jj;
-    const double a = (2.0 * j + 1.0) * (j * (j + 1.0) * cb - m * mp);
-    const double b = (j + 1.0) * std::sqrt((j * j - m * m) * (j * j - mp * mp));
-    const double d = j * std::sqrt(((j + 1.0) * (j + 1.0) - m * m) * ((j + 1.0) * (j + 1.0) - mp * mp));
-    out[jj + 1] = (a * out[jj] - b * out[jj - 1]) / d;
-  }
-}
-
 // λ set of §3.6: ν = 0,1,…; |μ| = 0,1,… while 2ν+|μ| ≤ order (|μ| ≤ mmax, ν ≤ nmax); (−|μ|,ν)
 // before (+|μ|,ν); then the members with ν ≤ l0 and |μ| ≤ l0 moved (stably) to the front.
 template <class Lambda>
@@ -129,348 +72,34 @@ std::vector<Lambda> lambda_set(int order, int mmax, int nmax, int l0, int& laml0
   return all;
 }
 
-// (2l+1) N_{l|μ|}/N_{l|μ′|} (−1)^{|μ|} with N_{lm} = sqrt((2l+1)(l−m)!/(l+m)!) (§3.4, §3.5): the
-// energy-independent factor of γ^l_{μν} γ̃^l_{μ′ν′} apart from the c̃ coefficients.
-double gamma_norm(int l, int amu, int amup) {
-  if (amu > l || amup > l) return 0.0;
-  const double r = std::exp(0.5 * (log_factorial(l - amu) - log_factorial(l + amu) + log_factorial(l + amup) -
-                                   log_factorial(l - amup)));
-  return (amu % 2 == 0 ? 1.0 : -1.0) * (2.0 * l + 1.0) * r;
-}
-
-// Energy lanes: every per-energy array is padded to a multiple of kLanes and processed kLanes
-// energies at a time with GCC/Clang vector types (one AVX2 register; two SSE2 halves in the
-// baseline clone). Pad energies carry t_l = 0 and z = 0, so they contribute nothing.
-constexpr int kLanes = 4;
-constexpr std::size_t kChunkMax = 6;  // unique entries sharing one t c̃ c̃ product in the vertex kernel
-typedef double v4d __attribute__((vector_size(kLanes * sizeof(double))));
-
-inline void ld(v4d& x, const double* p) { std::memcpy(&x, p, sizeof x); }
-inline void st(double* p, const v4d& x) { std::memcpy(p, &x, sizeof x); }
-
-// Up to kChunkMax unique F entries sharing (mo, ni), every block of kLanes energies (§3.5):
-//   F_k = Σ_{l ≤ lhi} D_k[l] · t_l c̃_l^{(mo)}(z_out) c̃_l^{(ni)}(z_in).
-// t, c_out and c_in point at l = 0 of this block; successive l are `tstride`/`cstride` apart.
-// Every energy block of one chunk: `lb[block]` is the block's largest l, `bstride` the distance
-// between blocks in the output table; t, c_out, c_in point at l = 0, energy 0.
-template <int K>
-__attribute__((always_inline)) inline void vertex_chunk(int nblk, const int* lb, const double* tr, const double* ti,
-                                                        std::size_t tstride, const double* cor, const double* coi,
-                                                        const double* cir, const double* cii, std::size_t cstride,
-                                                        const double* const* d, double* const* out, double* const* mirror,
-                                                        const double* msign, std::size_t bstride) {
-  for (int b = 0; b < nblk; ++b) {
-    const std::size_t e0 = static_cast<std::size_t>(b) * kLanes;
-    const int lhi = lb[b];
-    v4d ar[K], ai[K];
-    for (int k = 0; k < K; ++k) {
-      ar[k] = v4d{0.0, 0.0, 0.0, 0.0};
-      ai[k] = v4d{0.0, 0.0, 0.0, 0.0};
-    }
-    for (int l = 0; l <= lhi; ++l) {
-      v4d t_r, t_i, o_r, o_i, i_r, i_i;
-      const std::size_t to = static_cast<std::size_t>(l) * tstride + e0;
-      const std::size_t co = static_cast<std::size_t>(l) * cstride + e0;
-      ld(t_r, tr + to);
-      ld(t_i, ti + to);
-      ld(i_r, cir + co);
-      ld(i_i, cii + co);
-      ld(o_r, cor + co);
-      ld(o_i, coi + co);
-      const v4d x_r = t_r * i_r - t_i * i_i;
-      const v4d x_i = t_r * i_i + t_i * i_r;
-      const v4d w_r = o_r * x_r - o_i * x_i;
-      const v4d w_i = o_r * x_i + o_i * x_r;
-      for (int k = 0; k < K; ++k) {
-        const double dl = d[k][l];
-        ar[k] += dl * w_r;
-        ai[k] += dl * w_i;
-      }
-    }
-    const std::size_t bo = static_cast<std::size_t>(b) * bstride;
-    for (int k = 0; k < K; ++k) {  // the entry and its (−μ, −μ′) mirror (re then im lanes)
-      st(out[k] + bo, ar[k]);
-      st(out[k] + bo + kLanes, ai[k]);
-      st(mirror[k] + bo, msign[k] * ar[k]);
-      st(mirror[k] + bo + kLanes, msign[k] * ai[k]);
-    }
-  }
-}
-
-struct VertexJob {
-  int nblk = 0;
-  std::size_t nep = 0;
-  const int* lmax_blk = nullptr;    // per block
-  const double* tr = nullptr;       // t_l SoA of the potential, [l * nep + ie]
-  const double* ti = nullptr;
-  const double* cinr = nullptr;     // leg tables [(l * mcw + m) * nep + ie]
-  const double* cini = nullptr;
-  const double* coutr = nullptr;
-  const double* couti = nullptr;
-  int mcw = 0;
-  int n_chunks = 0;
-  const int* chunk_mo = nullptr;
-  const int* chunk_ni = nullptr;
-  const int* chunk_k = nullptr;
-  const int* chunk_u = nullptr;     // [chunk * kChunkMax + k]
-  const int* chunk_pair = nullptr;  // [chunk * kChunkMax + k]
-  const double* dmat = nullptr;     // [pair * nl + l]
-  int nl = 0;
-  const int* ufull = nullptr;       // unique entry → full index row * nlam + col
-  const int* mfull = nullptr;       // unique entry → full index of its mirror
-  const double* msign = nullptr;    // unique entry → sign of the mirror
-  int nfull = 0;                    // nlam²
-  double* table = nullptr;          // block-major [((block * nfull + full) * 2 + re/im) * kLanes + lane]
-};
-
-// The F-core of one scatterer for every energy (§3.5), energy blocks outermost so that the
-// accumulators stay in registers. Instantiated for AVX2/FMA and for the baseline below.
-__attribute__((always_inline)) inline void vertex_kernel_body(const VertexJob& job) {
-  const std::size_t nep = job.nep;
-  const std::size_t cstride = static_cast<std::size_t>(job.mcw) * nep;
-  const std::size_t bstride = static_cast<std::size_t>(job.nfull) * (2 * kLanes);
-  for (int c = 0; c < job.n_chunks; ++c) {
-    const int kk = job.chunk_k[c];
-    const double* d[kChunkMax];
-    double* out[kChunkMax];
-    double* mir[kChunkMax];
-    double msg[kChunkMax];
-    for (int k = 0; k < kk; ++k) {
-      const int u = job.chunk_u[c * kChunkMax + k];
-      d[k] = job.dmat + static_cast<std::size_t>(job.chunk_pair[c * kChunkMax + k]) * static_cast<std::size_t>(job.nl);
-      out[k] = job.table + static_cast<std::size_t>(job.ufull[u]) * (2 * kLanes);
-      mir[k] = job.table + static_cast<std::size_t>(job.mfull[u]) * (2 * kLanes);
-      msg[k] = job.msign[u];
-    }
-    const double* cor = job.coutr + static_cast<std::size_t>(job.chunk_mo[c]) * nep;
-    const double* coi = job.couti + static_cast<std::size_t>(job.chunk_mo[c]) * nep;
-    const double* cir = job.cinr + static_cast<std::size_t>(job.chunk_ni[c]) * nep;
-    const double* cii = job.cini + static_cast<std::size_t>(job.chunk_ni[c]) * nep;
-    switch (kk) {
-      case 1: vertex_chunk<1>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
-      case 2: vertex_chunk<2>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
-      case 3: vertex_chunk<3>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
-      case 4: vertex_chunk<4>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
-      case 5: vertex_chunk<5>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
-      default: vertex_chunk<6>(job.nblk, job.lmax_blk, job.tr, job.ti, nep, cor, coi, cir, cii, cstride, d, out, mir, msg, bstride); break;
-    }
-  }
-}
-
-struct ChainJob {
-  int nblk = 0;
-  std::size_t nep = 0;
-  int laml0 = 0, lamx = 0, n_sc = 0;
-  const double* vt[kMaxLegs] = {};          // vertex tables of the scatterers
-  double azr[kMaxLegs][kMaxLam] = {};       // e^{−iμ_a η} of F^{(j)} (j = n−1: of M)
-  double azi[kMaxLegs][kMaxLam] = {};
-  const double* c1r[kMaxLam] = {};          // c̃_{l0}^{(ν+|μ|)} of leg 1 for row a of M
-  const double* c1i[kMaxLam] = {};
-  const double* cnr[kMaxLam] = {};          // c̃_{l0}^{(ν)} of leg N for column b of M
-  const double* cni[kMaxLam] = {};
-  double mrot[kMaxLam * kMaxLam] = {};      // termination rotation factors
-  double* trr = nullptr;                    // output: Tr(M F ⋯ F) per energy
-  double* tri = nullptr;
-};
-
-// §3.8: T = Tr(M F^{(N−1)} ⋯ F^{(1)}), F^{(j)}_{cb} = e^{−iμ_c η_{j+1}} Fcore_cb, kLanes energies
-// at a time (the λ×λ products are tiny, so vectorising over energy is what pays).
-// L0, LX > 0 fix the λ-set sizes at compile time (the common K-edge sets), 0 takes them from job.
-template <int L0, int LX>
-__attribute__((always_inline)) inline void chain_kernel_body(const ChainJob& job) {
-  const int laml0 = L0 > 0 ? L0 : job.laml0, lamx = LX > 0 ? LX : job.lamx;
-  v4d qr[kMaxLam][kMaxLam], qi[kMaxLam][kMaxLam];
-  v4d pr[kMaxLam][kMaxLam], pi[kMaxLam][kMaxLam];
-  v4d xr[1][kMaxLam], xi[1][kMaxLam];  // row of Q times e^{−iμη}
-  for (int blk = 0; blk < job.nblk; ++blk) {
-    const std::size_t e0 = static_cast<std::size_t>(blk) * kLanes;
-    const int j_last = job.n_sc - 1;
-    // Q = M: M_ab = e^{−iμ_a η_1} c̃^{(ν_a+|μ_a|)}_{l0}(z_1) R_ab c̃^{(ν_b)}_{l0}(z_N).
-    for (int a = 0; a < laml0; ++a) {
-      v4d c_r, c_i;
-      ld(c_r, job.c1r[a] + e0);
-      ld(c_i, job.c1i[a] + e0);
-      const double ar = job.azr[job.n_sc][a], ai = job.azi[job.n_sc][a];
-      const v4d g_r = c_r * ar - c_i * ai;
-      const v4d g_i = c_r * ai + c_i * ar;
-      for (int b = 0; b < laml0; ++b) {
-        v4d n_r, n_i;
-        ld(n_r, job.cnr[b] + e0);
-        ld(n_i, job.cni[b] + e0);
-        const double m = job.mrot[a * kMaxLam + b];
-        qr[a][b] = m * (g_r * n_r - g_i * n_i);
-        qi[a][b] = m * (g_r * n_i + g_i * n_r);
-      }
-    }
-    int qcols = laml0;
-    for (int j = j_last; j >= 1; --j) {
-      // F^{(j)} of this block: entry (c, b) at f + (c * lamx + b) * 2 kLanes (re, then im lanes).
-      const double* f = job.vt[j] + static_cast<std::size_t>(blk) * static_cast<std::size_t>(lamx * lamx) * (2 * kLanes);
-      for (int a = 0; a < laml0; ++a) {
-        for (int c = 0; c < qcols; ++c) {
-          const double ar = job.azr[j][c], ai = job.azi[j][c];
-          xr[0][c] = qr[a][c] * ar - qi[a][c] * ai;
-          xi[0][c] = qr[a][c] * ai + qi[a][c] * ar;
-        }
-        for (int b = 0; b < lamx; ++b) {
-          v4d sr = {0.0, 0.0, 0.0, 0.0}, si = {0.0, 0.0, 0.0, 0.0};
-          for (int c = 0; c < qcols; ++c) {
-            v4d f_r, f_i;
-            const double* fe = f + static_cast<std::size_t>(c * lamx + b) * (2 * kLanes);
-            ld(f_r, fe);
-            ld(f_i, fe + kLanes);
-            sr += xr[0][c] * f_r - xi[0][c] * f_i;
-            si += xr[0][c] * f_i + xi[0][c] * f_r;
-          }
-          pr[a][b] = sr;
-          pi[a][b] = si;
-        }
-      }
-      for (int a = 0; a < laml0; ++a) {
-        for (int b = 0; b < lamx; ++b) {
-          qr[a][b] = pr[a][b];
-          qi[a][b] = pi[a][b];
-        }
-      }
-      qcols = lamx;
-    }
-    const double* f = job.vt[0] + static_cast<std::size_t>(blk) * static_cast<std::size_t>(lamx * lamx) * (2 * kLanes);
-    v4d tr = {0.0, 0.0, 0.0, 0.0}, ti = {0.0, 0.0, 0.0, 0.0};
-    for (int a = 0; a < laml0; ++a) {
-      for (int c = 0; c < qcols; ++c) {
-        const double ar = job.azr[0][c], ai = job.azi[0][c];
-        const v4d x_r = qr[a][c] * ar - qi[a][c] * ai;
-        const v4d x_i = qr[a][c] * ai + qi[a][c] * ar;
-        v4d f_r, f_i;
-        const double* fe = f + static_cast<std::size_t>(c * lamx + a) * (2 * kLanes);
-        ld(f_r, fe);
-        ld(f_i, fe + kLanes);
-        tr += x_r * f_r - x_i * f_i;
-        ti += x_r * f_i + x_i * f_r;
-      }
-    }
-    st(job.trr + e0, tr);
-    st(job.tri + e0, ti);
-  }
-}
-
-// §3.3 for every energy at once: c̃_0 = 1, c̃_1^{(0)} = 1 − z, c̃_1^{(1)} = −z,
-// c̃_{l+1}^{(m)} = c̃_{l−1}^{(m)} − (2l+1) z (c̃_l^{(m)} + c̃_l^{(m−1)}); SoA [(l * (mc+1) + m) * nep + ie].
-// Energy blocks innermost (independent, so the l recursion is not latency-bound); at step l only
-// the blocks whose own largest l (lb[block]) needs l + 1 are advanced. Entries above a block's lb
-// are left unset and never read.
-__attribute__((always_inline)) inline void leg_kernel_body(std::size_t nep, const int* lb, int lmax, int mc,
-                                                           const double* zr, const double* zi, double* re, double* im) {
-  const std::size_t mcw = static_cast<std::size_t>(mc + 1);
-  const std::size_t nblk = nep / kLanes;
-  auto at = [&](int l, int m) { return (static_cast<std::size_t>(l) * mcw + static_cast<std::size_t>(m)) * nep; };
-  const int lrows = std::min(lmax, 1);
-  std::fill_n(re, static_cast<std::size_t>(lrows + 1) * mcw * nep, 0.0);
-  std::fill_n(im, static_cast<std::size_t>(lrows + 1) * mcw * nep, 0.0);
-  for (std::size_t ie = 0; ie < nep; ++ie) re[at(0, 0) + ie] = 1.0;
-  if (lmax < 1) return;
-  for (std::size_t ie = 0; ie < nep; ++ie) {
-    re[at(1, 0) + ie] = 1.0 - zr[ie];
-    im[at(1, 0) + ie] = -zi[ie];
-  }
-  if (mc >= 1) {
-    for (std::size_t ie = 0; ie < nep; ++ie) {
-      re[at(1, 1) + ie] = -zr[ie];
-      im[at(1, 1) + ie] = -zi[ie];
-    }
-  }
-  for (int l = 1; l < lmax; ++l) {
-    const double f = 2.0 * l + 1.0;
-    for (int m = 0; m <= static_cast<int>(mc); ++m) {
-      for (std::size_t blk = 0; blk < nblk; ++blk) {
-        if (lb[blk] <= l) continue;
-        const std::size_t e0 = blk * kLanes;
-        v4d z_r, z_i, c_r, c_i, p_r, p_i;
-        ld(z_r, zr + e0);
-        ld(z_i, zi + e0);
-        ld(c_r, re + at(l, m) + e0);
-        ld(c_i, im + at(l, m) + e0);
-        ld(p_r, re + at(l - 1, m) + e0);
-        ld(p_i, im + at(l - 1, m) + e0);
-        if (m > 0) {
-          v4d o_r, o_i;
-          ld(o_r, re + at(l, m - 1) + e0);
-          ld(o_i, im + at(l, m - 1) + e0);
-          c_r += o_r;
-          c_i += o_i;
-        }
-        const v4d fzr = f * z_r, fzi = f * z_i;
-        st(re + at(l + 1, m) + e0, p_r - (fzr * c_r - fzi * c_i));
-        st(im + at(l + 1, m) + e0, p_i - (fzr * c_i + fzi * c_r));
-      }
-    }
-  }
-}
-
-// Runtime dispatch on the CPU's features (target_clones("arch=haswell") dispatches on the CPU
-// model and falls back to the baseline on newer AVX2 machines, so it is not used).
-__attribute__((target("avx2,fma"))) void vertex_kernel_avx2(const VertexJob& job) { vertex_kernel_body(job); }
-void vertex_kernel_base(const VertexJob& job) { vertex_kernel_body(job); }
-template <int L0, int LX>
-__attribute__((target("avx2,fma"))) void chain_kernel_avx2(const ChainJob& job) { chain_kernel_body<L0, LX>(job); }
-template <int L0, int LX>
-void chain_kernel_base(const ChainJob& job) { chain_kernel_body<L0, LX>(job); }
-
-bool cpu_has_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
-void vertex_kernel(const VertexJob& job) { cpu_has_avx2_fma() ? vertex_kernel_avx2(job) : vertex_kernel_base(job); }
-template <int L0, int LX>
-void chain_kernel_sized(const ChainJob& job) {
-  cpu_has_avx2_fma() ? chain_kernel_avx2<L0, LX>(job) : chain_kernel_base<L0, LX>(job);
-}
-void chain_kernel(const ChainJob& job) {
-  // K edge, iorder 2: MS (laml0 4, 6 λ) and SS (6, 6); anything else generic.
-  if (job.laml0 == 4 && job.lamx == 6) return chain_kernel_sized<4, 6>(job);
-  if (job.laml0 == 6 && job.lamx == 6) return chain_kernel_sized<6, 6>(job);
-  chain_kernel_sized<0, 0>(job);
-}
-__attribute__((target("avx2,fma"))) void leg_kernel_avx2(std::size_t nep, const int* lb, int lmax, int mc, const double* zr,
-                                                         const double* zi, double* re, double* im) {
-  leg_kernel_body(nep, lb, lmax, mc, zr, zi, re, im);
-}
-void leg_kernel_base(std::size_t nep, const int* lb, int lmax, int mc, const double* zr, const double* zi, double* re,
-                     double* im) {
-  leg_kernel_body(nep, lb, lmax, mc, zr, zi, re, im);
-}
-void leg_kernel(std::size_t nep, const int* lb, int lmax, int mc, const double* zr, const double* zi, double* re, double* im) {
-  cpu_has_avx2_fma() ? leg_kernel_avx2(nep, lb, lmax, mc, zr, zi, re, im)
-                     : leg_kernel_base(nep, lb, lmax, mc, zr, zi, re, im);
-}
-
 }  // namespace
 
 double wigner_d(int l, int m, int mp, double beta_rad) {
   if (l < 0 || std::abs(m) > l || std::abs(mp) > l) return 0.0;
+  // The same recursion the vertex kernel evaluates (angular_algebra.hpp), without the γγ̃ norm.
+  const angular::WignerRecursion w = angular::wigner_recursion(m, mp, l, false);
   std::vector<double> col(static_cast<std::size_t>(l + 1));
-  wigner_d_column(l, m, mp, beta_rad, col.data());
+  angular::eval_wigner(w, std::cos(0.5 * beta_rad), std::sin(0.5 * beta_rad), std::cos(beta_rad), l, col.data());
   return col[static_cast<std::size_t>(l)];
 }
 
 void hankel_coefficients(std::complex<double> z, int lmax, int mmax, std::span<std::complex<double>> out) {
-  // §3.3: c̃_0 = 1, c̃_1^{(0)} = 1 − z, c̃_1^{(1)} = −z and
-  // c̃_{l+1}^{(m)} = c̃_{l−1}^{(m)} − (2l+1) z (c̃_l^{(m)} + c̃_l^{(m−1)}).
+  // (E3.5) by the production leg kernel: one block of kernels::kLanes energies, z in lane 0.
   const int w = mmax + 1;
-  if (out.size() < static_cast<std::size_t>((lmax + 1) * w)) {
-    throw InputError("hankel_coefficients: output span too small");
+  if (lmax < 0 || mmax < 0 || out.size() < static_cast<std::size_t>((lmax + 1) * w)) {
+    throw std::logic_error("hankel_coefficients: lmax, mmax must be >= 0 and the output span large enough");
   }
-  std::fill(out.begin(), out.begin() + (lmax + 1) * w, cplx(0.0, 0.0));
-  out[0] = 1.0;
-  if (lmax == 0) return;
-  out[static_cast<std::size_t>(w)] = 1.0 - z;
-  if (mmax >= 1) out[static_cast<std::size_t>(w + 1)] = -z;
-  for (int l = 1; l < lmax; ++l) {
-    const cplx f = static_cast<double>(2 * l + 1) * z;
+  constexpr std::size_t nep = kernels::kLanes;
+  std::array<double, nep> zr{}, zi{};
+  zr[0] = z.real();
+  zi[0] = z.imag();
+  const int lb = lmax;
+  std::vector<double> re(static_cast<std::size_t>((lmax + 1) * w) * nep), im(re.size());
+  kernels::leg_kernel(nep, &lb, lmax, mmax, zr.data(), zi.data(), re.data(), im.data());
+  for (int l = 0; l <= lmax; ++l) {
     for (int m = 0; m <= mmax; ++m) {
-      const cplx lower = m > 0 ? out[static_cast<std::size_t>(l * w + m - 1)] : cplx(0.0, 0.0);
-      out[static_cast<std::size_t>((l + 1) * w + m)] =
-          out[static_cast<std::size_t>((l - 1) * w + m)] - f * (out[static_cast<std::size_t>(l * w + m)] + lower);
+      const std::size_t i = static_cast<std::size_t>(l * w + m);
+      out[i] = m > l ? cplx(0.0, 0.0) : cplx(re[i * nep], im[i * nep]);
     }
   }
 }
@@ -619,66 +248,6 @@ RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbers
   legs_.block = std::max<std::size_t>(std::size_t{1} << 16, static_cast<std::size_t>(2 * (lmax_all_ + 1) * (mc_ + 1)) * nep_);
 }
 
-RehrAlbersCalculator::WignerPair RehrAlbersCalculator::make_pair_coef(int mu, int mup, int lmax) const {
-  WignerPair w;
-  w.mu = mu;
-  w.mup = mup;
-  w.j0 = std::max(std::abs(mu), std::abs(mup));
-  const int j = w.j0;
-  // d^{j0} by Wigner's sum (row index μ, column μ′): coefficients with their signs.
-  const int smin = std::max(0, mup - mu);
-  const int smax = std::min(j + mup, j - mu);
-  const double lpref = 0.5 * (log_factorial(j + mu) + log_factorial(j - mu) + log_factorial(j + mup) + log_factorial(j - mup));
-  for (int k = smin; k <= smax; ++k) {
-    const double lden = log_factorial(j + mup - k) + log_factorial(k) + log_factorial(mu - mup + k) + log_factorial(j - mu - k);
-    const double term = std::exp(lpref - lden);
-    w.start_coef.push_back(((mu - mup + k) % 2 == 0) ? term : -term);
-    w.start_pc.push_back(2 * j + mup - mu - 2 * k);
-    w.start_ps.push_back(mu - mup + 2 * k);
-  }
-  const std::size_t n = static_cast<std::size_t>(std::max(lmax, 0) + 1);
-  w.ra.assign(n, 0.0);
-  w.rb.assign(n, 0.0);
-  w.rc.assign(n, 0.0);
-  w.norm.assign(n, 0.0);
-  for (int l = 0; l <= lmax; ++l) w.norm[static_cast<std::size_t>(l)] = gamma_norm(l, std::abs(mu), std::abs(mup));
-  // Same recursion as wigner_d_column: d^{j+1} = (a d^j − b d^{j−1})/d with
-  // a = (2j+1)(j(j+1) cos β − μμ′), b = (j+1)√((j²−μ²)(j²−μ′²)), d = j√(((j+1)²−μ²)((j+1)²−μ′²)).
-  for (int jj = std::max(j, 1); jj < lmax; ++jj) {
-    const double x = jj;
-    const double den = x * std::sqrt(((x + 1.0) * (x + 1.0) - mu * mu) * ((x + 1.0) * (x + 1.0) - mup * mup));
-    w.ra[static_cast<std::size_t>(jj)] = (2.0 * x + 1.0) * x * (x + 1.0) / den;
-    w.rb[static_cast<std::size_t>(jj)] = (2.0 * x + 1.0) * mu * mup / den;
-    w.rc[static_cast<std::size_t>(jj)] = (x + 1.0) * std::sqrt((x * x - mu * mu) * (x * x - mup * mup)) / den;
-  }
-  return w;
-}
-
-void RehrAlbersCalculator::eval_pair(const WignerPair& w, double ch, double sh, double cb, int lmax, double* out) {
-  // out[l] = norm_l d^l_{μμ′}(β), l = 0..lmax; ch, sh = cos(β/2), sin(β/2), cb = cos β.
-  const int j0 = w.j0;
-  for (int l = 0; l <= lmax && l < j0; ++l) out[l] = 0.0;
-  if (j0 > lmax) return;
-  double d0 = 0.0;
-  for (std::size_t k = 0; k < w.start_coef.size(); ++k) d0 += w.start_coef[k] * int_pow(ch, w.start_pc[k]) * int_pow(sh, w.start_ps[k]);
-  double dm1 = 0.0, dj = d0;
-  out[j0] = w.norm[static_cast<std::size_t>(j0)] * d0;
-  int jstart = j0;
-  if (j0 == 0 && lmax >= 1) {  // μ = μ′ = 0: Legendre polynomials, P_1 = cos β
-    dm1 = d0;
-    dj = cb;
-    out[1] = w.norm[1] * cb;
-    jstart = 1;
-  }
-  for (int jj = jstart; jj < lmax; ++jj) {
-    const std::size_t q = static_cast<std::size_t>(jj);
-    const double next = (w.ra[q] * cb - w.rb[q]) * dj - w.rc[q] * dm1;
-    dm1 = dj;
-    dj = next;
-    out[jj + 1] = w.norm[q + 1] * next;
-  }
-}
-
 void RehrAlbersCalculator::build_set(LamSet& set) const {
   // Unique F entries: rows with μ > 0, or μ = 0 and μ′ ≥ 0; the mirror (−μ, −μ′) has the sign
   // (−1)^{μ−μ′} (d^l_{−μ,−μ′} = (−1)^{μ−μ′} d^l_{μμ′}; c̃ and the norms depend on |μ| only).
@@ -718,7 +287,7 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
     if (b < set.laml0) set.need_first |= std::uint64_t{1} << u;
     if (a < set.laml0) set.need_last |= std::uint64_t{1} << u;
   }
-  for (const auto& [mu, mup] : pair_mu) set.pairs.push_back(make_pair_coef(mu, mup, lmax_all_));
+  for (const auto& [mu, mup] : pair_mu) set.pairs.push_back(angular::wigner_recursion(mu, mup, lmax_all_, true));
   // Chunks: unique entries grouped by (mo, ni), at most 4 per chunk.
   for (int mo = 0; mo <= mc_; ++mo) {
     for (int ni = 0; ni <= mc_; ++ni) {
@@ -746,7 +315,7 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
       auto it = std::find(term_mu.begin(), term_mu.end(), mm);
       if (it == term_mu.end()) {
         term_mu.push_back(mm);
-        set.term.push_back(make_pair_coef(mm.first, mm.second, l0_));
+        set.term.push_back(angular::wigner_recursion(mm.first, mm.second, l0_, true));
         it = term_mu.end() - 1;
       }
       set.term_idx.push_back(static_cast<int>(it - term_mu.begin()));
@@ -791,7 +360,9 @@ std::size_t RehrAlbersCalculator::Arena::alloc(std::size_t n) {
 }
 
 RehrAlbersCalculator::LegData RehrAlbersCalculator::leg_table(double leg_A) {
+  // The table is computed at the key's grid length, so it depends on the key alone.
   const long long key = std::llround(leg_A * 1e8);
+  leg_A = static_cast<double>(key) * 1e-8;
   const std::size_t nep = nep_;
   const int mcw = mc_ + 1;
   const std::size_t w = static_cast<std::size_t>((lmax_all_ + 1) * mcw);
@@ -827,7 +398,11 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   // one's only rows < laml0; entries are added when a later path needs more.
   const LamSet& set = ss ? ss_ : ms_;
   if (set.n_unique > 64) need = ~std::uint64_t{0};
-  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(std::cos(beta_rad) * 1e12)};
+  VertexKey key{ip, ss, std::llround(rin_A * 1e8), std::llround(rout_A * 1e8), std::llround(beta_rad * 1e14)};
+  // Evaluate at the key's grid values (see VertexKey): the table is a function of the key alone.
+  rin_A = static_cast<double>(key.rin) * 1e-8;
+  rout_A = static_cast<double>(key.rout) * 1e-8;
+  beta_rad = static_cast<double>(key.beta) * 1e-14;
   const std::size_t nep = nep_;
   const int nl = lmax_all_ + 1;
   const int nfull = static_cast<int>(set.lam.size() * set.lam.size());
@@ -876,7 +451,7 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
   for (std::size_t p = 0; p < set.pairs.size(); ++p) {
     if (!pair_used[p]) continue;
     double* d = dmat_.data() + p * static_cast<std::size_t>(nl);
-    eval_pair(set.pairs[p], ch, sh, cb, lvmax, d);
+    angular::eval_wigner(set.pairs[p], ch, sh, cb, lvmax, d);
     double dmax = 0.0;
     for (int l = 0; l <= lvmax; ++l) dmax = std::max(dmax, std::abs(d[l]));
     pair_zero[p] = dmax < 1e-12;
@@ -1007,7 +582,7 @@ void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::
   const double ch = std::cos(0.5 * beta_n), sh = std::sin(0.5 * beta_n), cb = std::cos(beta_n);
   std::array<double, 81> dterm{};  // distinct (μ, μ′) pairs: at most (2 l0 + 1)² ≤ 25
   for (std::size_t t = 0; t < set.term.size() && t < dterm.size(); ++t) {
-    eval_pair(set.term[t], ch, sh, cb, l0_, dcol_.data());
+    angular::eval_wigner(set.term[t], ch, sh, cb, l0_, dcol_.data());
     dterm[t] = dcol_[static_cast<std::size_t>(l0_)];
   }
   for (int a = 0; a < laml0; ++a) {

@@ -1,6 +1,7 @@
 #pragma once
 /// Curved-wave effective scattering amplitude F_eff of a multiple-scattering path by the
-/// Rehr–Albers separable propagator, as FEFF 8.5L's genfmt evaluates it (docs/PHYSICS.md §3).
+/// Rehr–Albers separable propagator, as FEFF 8.5L's genfmt evaluates it (Rehr & Albers,
+/// PRB 41, 8139 (1990); docs/physics.md §3).
 ///
 /// References: J. J. Rehr, R. C. Albers, Phys. Rev. B 41, 8139 (1990); Rev. Mod. Phys. 72, 621
 /// (2000). Conventions (FEFF's): k is measured from the Fermi level, p is the complex local
@@ -23,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/scattering/angular_algebra.hpp"
 #include "core/scattering/phase_shifts.hpp"
 #include "core/scattering/scattering_path.hpp"
 
@@ -44,14 +46,14 @@ struct RehrAlbersOptions {
 
 /// χ̃_Γ and F_Γ of one path on the EXAFS grid of the PhaseShifts it was computed with.
 struct PathAmplitude {
-  /// χ̃_Γ(k) = e^{2iδ_l0} e^{i(Σρ−2kR)} / Πρ · Tr(M P)/(2l0+1): no N, S0², DW (PHYSICS §3.8).
+  /// χ̃_Γ(k) = e^{2iδ_l0} e^{i(Σρ−2kR)} / Πρ · Tr(M P)/(2l0+1): no N, S0², DW (docs/physics.md (E3.10)).
   std::vector<std::complex<double>> chi_tilde;
   /// F_Γ(k) in Å; |F| and arg F are feffNNNN.dat columns 3 and 4 (mod 2π).
   std::vector<std::complex<double>> f_eff_A;
   double reff_A = 0.0;  ///< half path length computed from the coordinates
 };
 
-/// Geometry of a path as the Rehr–Albers formula needs it (PHYSICS §3.1).
+/// Geometry of a path as the Rehr–Albers formula needs it (docs/physics.md (E3.1)–(E3.3)).
 struct PathGeometry {
   std::vector<double> leg_A;      ///< R_j, j = 1..N (index j−1)
   std::vector<double> beta_rad;   ///< β_j, j = 1..N (vertex N is the absorber)
@@ -68,7 +70,7 @@ PathGeometry path_geometry(const ScatteringPath& path);
 double wigner_d(int l, int m, int mp, double beta_rad);
 
 /// Hankel-function polynomial coefficient c̃_l^{(m)}(z) = Σ_{j=m}^{l} C(j,m)(l+j)!/(j!(l−j)!)(−z/2)^j
-/// for l = 0..lmax and m = 0..mmax, written to out[l*(mmax+1)+m] (PHYSICS §3.3).
+/// for l = 0..lmax and m = 0..mmax, written to out[l*(mmax+1)+m] (docs/physics.md (E3.5)).
 void hankel_coefficients(std::complex<double> z, int lmax, int mmax, std::span<std::complex<double>> out);
 
 /// Rehr–Albers F_eff calculator bound to one set of phase shifts, which must outlive it (it keeps
@@ -86,11 +88,11 @@ class RehrAlbersCalculator {
   /// χ̃_Γ and F_Γ of a path.
   PathAmplitude compute(const ScatteringPath& path);
 
-  /// F_Γ from χ̃_Γ (PHYSICS §3.8): χ̃ k R² e^{2R Im p}/r_c e^{−i(2 Re δ_l0 + l0π)}.
+  /// F_Γ from χ̃_Γ (docs/physics.md (E3.11)): χ̃ k R² e^{2R Im p}/r_c e^{−i(2 Re δ_l0 + l0π)}.
   std::complex<double> f_eff_from_chi_tilde(std::complex<double> chi_tilde, std::size_t energy_index,
                                             double reff_A) const;
 
-  /// Curved-wave importance integral ∫|χ̃| d|p| (trapezoid over the grid, PHYSICS §3.10).
+  /// Curved-wave importance integral ∫|χ̃| d|p| (trapezoid over the grid, docs/physics.md (E3.12)).
   double importance_integral(std::span<const std::complex<double>> chi_tilde) const;
 
   std::size_t n_energies() const { return k_.size(); }
@@ -115,6 +117,7 @@ class RehrAlbersCalculator {
   // Bump allocator over fixed-size blocks of doubles. Blocks come from and go back to a per-thread
   // pool, so a new calculator reuses memory that an earlier one already touched (no page faults
   // in a campaign's later spectra); reset() keeps the blocks. Tables never straddle blocks.
+  // (Removing the pool made a fresh calculator's pass 12 -> 200 µs/path on cu_fcc: page faults.)
   struct Arena {
     std::vector<std::unique_ptr<double[]>> blocks;
     std::size_t block = 0, used = 0;
@@ -125,14 +128,8 @@ class RehrAlbersCalculator {
     std::size_t alloc(std::size_t n);  // returns the offset of n contiguous doubles
     double* at(std::size_t offset) { return blocks[offset / block].get() + offset % block; }
   };
-  // d^l_{μμ′}(β) by upward recursion in l with precomputed coefficients, times the γγ̃ norm:
-  // D[l] = norm[l] d^l, d^{j+1} = (ra_j cos β − rb_j) d^j − rc_j d^{j−1} from d^{j0} (Wigner sum).
-  struct WignerPair {
-    int mu = 0, mup = 0, j0 = 0;
-    std::vector<double> start_coef;
-    std::vector<int> start_pc, start_ps;  // powers of cos(β/2), sin(β/2) in the d^{j0} sum
-    std::vector<double> ra, rb, rc, norm;
-  };
+  // d^l_{μμ′}(β) by upward recursion in l, times the γγ̃ norm (angular_algebra.hpp).
+  using WignerPair = angular::WignerRecursion;
   // Up to 4 unique F entries (merged up to 6 per vertex in the kernel) sharing (mo, ni) = (ν+|μ| of the row, ν′ of the column): one
   // t c̃ c̃ product feeds all of them in the vertex kernel.
   struct Chunk {
@@ -155,23 +152,25 @@ class RehrAlbersCalculator {
     std::vector<WignerPair> term;   // distinct termination (μ_a, μ_b) pairs, l = l0 only
     std::vector<int> term_idx;      // [a * laml0 + b] → index in term
   };
+  // Cache keys: leg lengths on a 1e-8 Å grid and β on a 1e-14 rad grid. A cached table is
+  // computed from the key's grid values, never from the first caller's exact inputs, so its
+  // content is a function of the key alone: results do not depend on which path (or thread)
+  // filled the cache first.
   struct VertexKey {
     int ip = 0;
     bool ss = false;
-    long long rin = 0, rout = 0, cb = 0;
+    long long rin = 0, rout = 0, beta = 0;
     bool operator==(const VertexKey&) const = default;
   };
   struct VertexKeyHash {
     std::size_t operator()(const VertexKey& k) const {
       std::size_t h = std::hash<long long>()(k.rin);
       h = h * 1000003u ^ std::hash<long long>()(k.rout);
-      h = h * 1000003u ^ std::hash<long long>()(k.cb);
+      h = h * 1000003u ^ std::hash<long long>()(k.beta);
       return h * 31u + static_cast<std::size_t>(k.ip) * 2u + (k.ss ? 1u : 0u);
     }
   };
   void build_set(LamSet& set) const;
-  WignerPair make_pair_coef(int mu, int mup, int lmax) const;
-  static void eval_pair(const WignerPair& w, double ch, double sh, double cb, int lmax, double* out);
   // c̃ for every energy of one leg length (cached)
   LegData leg_table(double leg_A);
   // F-core (no azimuthal phase) of one scatterer for every energy (cached), block-major:

@@ -1,6 +1,6 @@
 #pragma once
 /// One multiple-scattering path: absorber -> scatterers -> absorber, with its degeneracy.
-/// Conventions: docs/PHYSICS.md §2 (path finder) and §3 (F_eff).
+/// Conventions: docs/physics.md §2 (path finder) and §3 (F_eff).
 #include <vector>
 
 #include <Eigen/Dense>
@@ -19,7 +19,7 @@ struct ScatteringPath {
   double pw_importance = 0.0;   ///< plane-wave criterion, % of the first path (FEFF crit.dat)
   int index = 0;                ///< 1-based index as in FEFF's paths.dat
   /// FEFF's printed reff: half the length of the shortest path of this path's length block
-  /// (paths within 1e-3 Å of total length are grouped; PHYSICS.md §2.5). Equals reff_A for
+  /// (paths within 1e-3 Å of total length are grouped; docs/physics.md §2.5). Equals reff_A for
   /// crystals up to ~1e-6 Å; may differ by < 5e-4 Å in disordered clusters. Use reff_A for physics.
   double reff_block_A = 0.0;
   /// Index of each scatterer in the atom list given to the path finder (-1 when unknown).

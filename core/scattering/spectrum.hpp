@@ -1,6 +1,6 @@
 #pragma once
 /// The whole EXAFS calculation for one absorber: cluster → phase shifts → paths → F_eff → σ² →
-/// χ(k) (docs/PHYSICS.md §1–4). This is the service the campaign and ensemble code call.
+/// χ(k) (docs/physics.md §1–4; path equation (E1.4)). This is the service the campaign and ensemble code call.
 #include <cstddef>
 #include <string>
 #include <vector>

@@ -1,7 +1,6 @@
 // pymatgen Structure.as_dict() / Molecule.as_dict() JSON writer (pymatgen 2022.11 key layout).
 #include "core/structure/mp_json_writer.hpp"
 
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -47,13 +46,6 @@ std::string to_mp_json(const Structure& s, int indent) {
   }
   doc["sites"] = sites;
   return doc.dump(indent);
-}
-
-void write_mp_json(const Structure& s, const std::filesystem::path& path, int indent) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw InputError(path.string() + ": cannot open for writing");
-  out << to_mp_json(s, indent) << '\n';
-  if (!out) throw InputError(path.string() + ": write error");
 }
 
 }  // namespace xasforge::structure

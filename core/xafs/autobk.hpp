@@ -1,6 +1,7 @@
 #pragma once
 /// AUTOBK background removal (Newville, Līviņš, Yacoby, Rehr & Stern, PRB 47, 14126 (1993)) as
-/// Larch 0.9.58's autobk computes it (docs/PHYSICS.md §6.2).
+/// Larch 0.9.58's autobk computes it (Newville et al., PRB 47, 14126 (1993);
+/// docs/physics.md (E6.5)–(E6.6)).
 #include <optional>
 #include <vector>
 

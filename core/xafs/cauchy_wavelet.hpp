@@ -1,6 +1,6 @@
 #pragma once
 /// Continuous Cauchy wavelet transform of chi(k) (Muñoz, Argoul & Farges, Am. Mineral. 88, 694
-/// (2003)) exactly as Larch 0.9.58's cauchy_wavelet (docs/PHYSICS.md §6.4).
+/// (2003)) exactly as Larch 0.9.58's cauchy_wavelet (docs/physics.md (E6.9)).
 #include <complex>
 #include <cstddef>
 #include <vector>

@@ -1,3 +1,4 @@
+#include "core/numerics/numerics.hpp"
 #include "core/xafs/fourier_transform.hpp"
 
 #include <algorithm>
@@ -12,25 +13,7 @@ namespace xasforge::xafs {
 
 std::vector<double> linear_interpolate(const std::vector<double>& xnew, const std::vector<double>& x,
                                        const std::vector<double>& y) {
-  std::vector<double> out(xnew.size());
-  const std::size_t n = x.size();
-  std::size_t j = 0;
-  for (std::size_t i = 0; i < xnew.size(); ++i) {
-    const double v = xnew[i];
-    if (v <= x[0]) {
-      out[i] = y[0];
-      continue;
-    }
-    if (v >= x[n - 1]) {
-      out[i] = y[n - 1];
-      continue;
-    }
-    if (v < x[j]) j = 0;  // xnew need not be sorted
-    while (j + 1 < n && x[j + 1] <= v) ++j;
-    const double slope = (y[j + 1] - y[j]) / (x[j + 1] - x[j]);
-    out[i] = slope * (v - x[j]) + y[j];
-  }
-  return out;
+  return numerics::interp_linear(x, y, xnew);
 }
 
 namespace {

@@ -1,5 +1,5 @@
 #pragma once
-/// XAFS Fourier transforms as Larch 0.9.58's xftf / xftr (docs/PHYSICS.md §6.3).
+/// XAFS Fourier transforms as Larch 0.9.58's xftf / xftr (docs/physics.md (E6.7)).
 #include <complex>
 #include <cstddef>
 #include <vector>

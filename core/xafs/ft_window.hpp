@@ -1,5 +1,5 @@
 #pragma once
-/// Fourier-transform windows exactly as Larch 0.9.58's ftwindow (docs/PHYSICS.md §6.3).
+/// Fourier-transform windows exactly as Larch 0.9.58's ftwindow (docs/physics.md (E6.8)).
 #include <string>
 #include <string_view>
 #include <vector>

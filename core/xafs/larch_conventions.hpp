@@ -1,5 +1,5 @@
 #pragma once
-/// Conventions shared by the Larch-faithful reduction code (docs/PHYSICS.md §6).
+/// Conventions shared by the Larch-faithful reduction code (docs/physics.md §6).
 #include <cstddef>
 #include <vector>
 

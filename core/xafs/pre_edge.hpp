@@ -1,6 +1,6 @@
 #pragma once
 /// Pre-edge subtraction and normalisation, as Larch 0.9.58's find_e0 / pre_edge
-/// (docs/PHYSICS.md §6.1).
+/// (docs/physics.md (E6.1)–(E6.4)).
 #include <optional>
 #include <vector>
 

@@ -1,5 +1,5 @@
 // `xasforge average SNAPSHOT... (--site N | --absorber EL --all-sites) [options] -o chi.csv`:
-// configuration-averaged chi(k) over MD snapshots (PHYSICS.md §8.1). Phase shifts are computed
+// configuration-averaged chi(k) over MD snapshots (docs/physics.md §8.1). Phase shifts are computed
 // once, for the average structure (FEFF 8.5L's pot/xsph modules, or read from --phases DIR).
 #include <algorithm>
 #include <cstdio>
@@ -77,7 +77,7 @@ std::vector<std::string> split_types(const std::string& s) {
 ensemble::AverageResult compute_average(const AverageOptions& o) {
   if (o.sigma2_model != "none")
     throw InputError("average: --sigma2-model must be 'none': the snapshots already contain the thermal and "
-                     "static disorder; a model sigma^2 would count it twice (PHYSICS.md §8.1)");
+                     "static disorder; a model sigma^2 would count it twice (docs/physics.md §8.1)");
   if ((o.site >= 0) == o.all_sites)
     throw InputError("average: give exactly one of --site N or --absorber EL --all-sites");
   if (o.all_sites && o.absorber.empty()) throw InputError("average: --all-sites needs --absorber EL");

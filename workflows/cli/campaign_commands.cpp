@@ -53,7 +53,6 @@ void validate(const std::string& file, bool plan) {
               c.output.checkpoint_every_items > 0 ? (std::to_string(c.output.checkpoint_every_items) + " items").c_str()
                                                   : (workflows::format_duration(c.output.checkpoint_every_s)).c_str());
   std::printf("  stages       %s\n", join(pipeline.stage_names()).c_str());
-  for (const auto& n : pipeline.notes()) std::printf("  note: %s\n", n.c_str());
   if (plan) {
     const auto p = workflows::plan_campaign(c);
     std::size_t failed = 0;

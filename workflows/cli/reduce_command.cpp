@@ -1,5 +1,5 @@
 // `xasforge reduce FILE -o PREFIX`: Larch-style reduction of a measured mu(E) (pre_edge, autobk,
-// xftf; core/xafs, docs/PHYSICS.md §6) written as three CSV files.
+// xftf; core/xafs, docs/physics.md §6) written as three CSV files.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>

@@ -19,6 +19,8 @@
 #include "core/ensemble/thermostat.hpp"
 #include "core/ensemble/trajectory_io.hpp"
 #include "core/error.hpp"
+#include "core/numerics/numerics.hpp"
+#include "core/numerics/random.hpp"
 #include "core/scattering/feff_input.hpp"
 #include "core/scattering/feff_phase_provider.hpp"
 #include "core/scattering/phase_provider_factory.hpp"
@@ -67,12 +69,7 @@ std::array<int, 3> supercell_repeats(const structure::Structure& s, double min_w
 }
 
 std::uint64_t member_seed(std::uint64_t campaign_seed, const std::string& structure_name, int member) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a of "name/member"
-  for (unsigned char c : structure_name + "/" + std::to_string(member)) h = (h ^ c) * 1099511628211ull;
-  std::uint64_t x = campaign_seed * 0x9E3779B97F4A7C15ull ^ h;  // splitmix64 finaliser
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
+  return random::mix_seed(campaign_seed, structure_name + "/" + std::to_string(member));  // (E10.4)
 }
 
 std::array<double, 2> first_shell_window(const structure::Structure& s, std::size_t site) {
@@ -330,14 +327,8 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
         ensemble::MdEngine probe(t, ensemble::make_potential(potential, params, t), o);
         return probe.potential_energy_eV();
       };
-      const double phi = 0.5 * (std::sqrt(5.0) - 1.0);
-      double a = 0.9, b = 1.1, c = b - phi * (b - a), d = a + phi * (b - a);
-      double fc = energy(c), fd = energy(d);
-      while (b - a > 1e-7) {
-        if (fc < fd) b = d, d = c, fd = fc, c = b - phi * (b - a), fc = energy(c);
-        else a = c, c = d, fc = fd, d = a + phi * (b - a), fd = energy(d);
-      }
-      const double f = 0.5 * (a + b);
+      const auto search = numerics::golden_section_minimum(energy, 0.9, 1.1, 1e-7);
+      const double f = 0.5 * (search.lo + search.hi);
       system.cell_A *= f;
       for (auto& r : system.position_A) r *= f;
     }

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "mpi/scheduler.hpp"
+#include "mpi/results_layout.hpp"
 #include "workflows/stages/stage.hpp"
 
 namespace xasforge::workflows {
@@ -14,8 +14,6 @@ class Pipeline {
   explicit Pipeline(const CampaignConfig& config);
   /// Every block of every stage, in pipeline order: the layout of the results file.
   const std::vector<mpi::BlockSpec>& blocks() const { return blocks_; }
-  /// Requested outputs this build cannot compute yet (printed by validate and run).
-  const std::vector<std::string>& notes() const { return notes_; }
   std::vector<std::string> stage_names() const;
   /// Runs every stage on one item; returns the values in blocks() order. Throws if a stage fails
   /// or leaves a block with the wrong number of values.
@@ -24,7 +22,6 @@ class Pipeline {
  private:
   std::vector<std::unique_ptr<Stage>> stages_;
   std::vector<mpi::BlockSpec> blocks_;
-  std::vector<std::string> notes_;
 };
 
 }  // namespace xasforge::workflows

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/structure/structure.hpp"
-#include "mpi/results_file.hpp"
+#include "mpi/results_layout.hpp"
 #include "workflows/campaign_config.hpp"
 
 namespace xasforge::workflows {

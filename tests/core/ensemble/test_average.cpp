@@ -1,4 +1,4 @@
-// Configuration-averaged chi(k) against FEFF 8.5L run per snapshot and averaged (PHYSICS.md §8.1, §9).
+// Configuration-averaged chi(k) against FEFF 8.5L run per snapshot and averaged (docs/physics.md §8.1, §9).
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -65,7 +65,7 @@ TEST_CASE("configuration average of a 256-atom Cu cell matches FEFF 8.5L per-sna
       const double r = r_factor(k, chi, ref, 3, 14, 2);
       INFO("snapshot " << s << " site " << site << " paths " << calc.last_path_count() << " R " << r);
       // Per run, the only differences from FEFF are its single-precision path geometry and
-      // feff.pad and the Rehr–Albers tolerance of PHYSICS.md §9 (≈2e-3 in F_eff): R ≤ 0.01.
+      // feff.pad and the Rehr–Albers tolerance of docs/physics.md §9 (≈2e-3 in F_eff): R ≤ 0.01.
       CHECK(r <= 0.01);
     }
   const auto result = configuration_average(

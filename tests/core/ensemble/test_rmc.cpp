@@ -1,4 +1,4 @@
-// Reverse Monte Carlo: synthetic recovery and the measured Cu foil (PHYSICS.md §8.2, §8.3).
+// Reverse Monte Carlo: synthetic recovery and the measured Cu foil (docs/physics.md §8.2, §8.3).
 #include <cmath>
 #include <cstdlib>
 #include <fstream>

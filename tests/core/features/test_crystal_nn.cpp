@@ -44,8 +44,8 @@ structure::Structure bcc_fe() { return cubic(2.87, {26, 26}, {{0, 0, 0}, {0.5, 0
 
 }  // namespace
 
-TEST_CASE("CrystalNN numeric checks of PHYSICS.md 7.1", "[features][crystal_nn]") {
-  // Probabilities: PHYSICS.md prints them to 3-4 significant digits; the tolerance is half a unit
+TEST_CASE("CrystalNN numeric checks of docs/physics.md §7.1", "[features][crystal_nn]") {
+  // Probabilities: docs/physics.md prints them to 3-4 significant digits; the tolerance is half a unit
   // of the last printed digit.
   SECTION("fcc Cu: CN 12 with P = 1") {
     const auto r = features::crystal_nn(fcc_cu(), 0);

@@ -42,7 +42,7 @@ void gauss_legendre(int n, std::vector<double>& x, std::vector<double>& w) {
 }
 
 /// Real Y_lm from the complex Condon–Shortley harmonics of the C++ standard library, by the
-/// definition in PHYSICS.md §7.2 (independent of the library's recurrence).
+/// definition in docs/physics.md §7.2 (independent of the library's recurrence).
 double real_ylm_reference(int l, int m, double theta, double phi) {
   const int am = std::abs(m);
   // std::sph_legendre(l, m, θ) = Y_l^m(θ, 0) including (−1)^m.
@@ -257,7 +257,7 @@ TEST_CASE("SOAP coefficients: closed form equals numerical quadrature of the def
 
 TEST_CASE("SOAP coefficients at DScribe's reference settings: 27 jittered H, r_cut 2, n_max 1, l_max 20", "[features][soap]") {
   // DScribe's own closed-form-vs-integration check uses these settings with sigma 0.1 and stores
-  // tplquad results good to 1e-4 (PHYSICS.md §7.2). Here sigma is 0.3 so that an independent
+  // tplquad results good to 1e-4 (docs/physics.md §7.2). Here sigma is 0.3 so that an independent
   // product quadrature (64 x 128 angular points) is converged to 1e-12 at l = 20; the closed form
   // is the same code path for any sigma.
   std::mt19937 rng(27);

@@ -1,4 +1,4 @@
-// Debye–Waller models: analytic values of PHYSICS.md §4 and FEFF 8.5L's chi.dat σ² of every path.
+// Debye–Waller models: analytic values of docs/physics.md §4 and FEFF 8.5L's chi.dat σ² of every path.
 #include <cmath>
 #include <string>
 
@@ -38,7 +38,7 @@ DebyeWallerSettings cu_debye(double t_K) {
 
 }  // namespace
 
-TEST_CASE("Correlated Debye σ² of Cu (PHYSICS §4.1 numbers)", "[feff][debye_waller]") {
+TEST_CASE("Correlated Debye σ² of Cu (docs/physics.md §4.1 numbers)", "[feff][debye_waller]") {
   // FEFF uses Cu mass 63.55 and our absorber mass comes from the element table (63.546): the
   // absorber enters as sqrt(m_a m_b), a 3e-5 relative effect; tolerances below are 1e-4 relative
   // (the reference values carry 5 significant digits).
@@ -57,7 +57,7 @@ TEST_CASE("Correlated Debye σ² of Cu (PHYSICS §4.1 numbers)", "[feff][debye_w
   CHECK_THAT(m300.correlation_A2(1e-9, 63.55, 63.55), WithinRel(m300.correlation_A2(0.0, 63.55, 63.55), 1e-9));
 }
 
-TEST_CASE("Correlated Einstein σ² (PHYSICS §4.2, Larch sigma2_eins)", "[feff][debye_waller]") {
+TEST_CASE("Correlated Einstein σ² (docs/physics.md §4.2, Larch sigma2_eins)", "[feff][debye_waller]") {
   DebyeWallerSettings s;
   s.temperature_K = 300;
   s.einstein_temperature_K = 230;

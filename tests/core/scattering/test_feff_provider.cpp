@@ -39,7 +39,7 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 TEST_CASE("feff.inp writer: potentials by element, ATOMS from build_cluster, same atoms as the fixture", "[feff_input]") {
   const auto cl = feff::make_feff_cluster(cu_fcc(), 0, 7.0);
-  REQUIRE(cl.atoms.size() == 135);  // PHYSICS.md §0: 135 atoms within 7 Å
+  REQUIRE(cl.atoms.size() == 135);  // docs/physics.md §0: 135 atoms within 7 Å
   REQUIRE(cl.z_of_ipot == std::vector<int>{29, 29});
   feff::FeffCards cards;
   cards.rpath_A = 5.5;
@@ -105,7 +105,7 @@ TEST_CASE("FEFF provider run live on Cu reproduces the fixture phaseNN.dat and c
           "[feff_provider]") {
   FeffPhaseProvider provider;
   PhaseSettings set;
-  set.cluster_radius_A = 7.0;  // the reference run's cluster (PHYSICS.md §0)
+  set.cluster_radius_A = 7.0;  // the reference run's cluster (docs/physics.md §0)
   const PhaseShifts live = provider.compute(cu_fcc(), 0, set);
   const PhaseShifts ref = feff::read_phase_shifts(case_dir("cu_ref"));
   REQUIRE(live.potentials.size() == ref.potentials.size());

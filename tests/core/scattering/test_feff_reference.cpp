@@ -154,7 +154,7 @@ TEST_CASE("chi(k) of the disordered 256-atom Cu cluster matches FEFF 8.5L", "[fe
 }
 
 TEST_CASE("ff2x recipe reproduces chi.dat from FEFF's own feffNNNN.dat columns", "[feff][reference][chi]") {
-  // Identity check of the sum alone (PHYSICS §1.4 numeric check: 4.3e-4 relative rms).
+  // Identity check of the sum alone (docs/physics.md §1.4 numeric check: 4.3e-4 relative rms).
   const auto dir = reference_dir() / "scattering" / "cu_ref";
   const PhaseShifts ph = read_fixture_phases(dir);
   const auto zmap = read_potentials_card(dir / "feff.inp");
@@ -192,7 +192,7 @@ TEST_CASE("ff2x recipe reproduces chi.dat from FEFF's own feffNNNN.dat columns",
   }
   const double rms = std::sqrt(num / den);
   std::printf("ff2x recipe from feffNNNN.dat columns: relative rms %.2e (k 1-20)\n", rms);
-  // The feffNNNN.dat columns carry 5 significant digits: PHYSICS measured 4.3e-4; allow 1e-3.
+  // The feffNNNN.dat columns carry 5 significant digits: docs/physics.md measured 4.3e-4; allow 1e-3.
   CHECK(rms < 1e-3);
 }
 
@@ -265,7 +265,7 @@ TEST_CASE("Larch convention reproduces Larch's path2chi sum (σ² 0.005, ΔE0 0 
     // Same inputs, same interpolation (not-a-knot cubic): only the 5 printed digits of the
     // feffNNNN.dat columns (rebuilt here through χ̃) and Larch's 4-decimal reff differ: R ≤ 1e-5.
     CHECK(r_larch < 1e-5);
-    // Control: the ff2x convention lacks the −4pσ²/R phase and differs clearly (PHYSICS §1.4).
+    // Control: the ff2x convention lacks the −4pσ²/R phase and differs clearly (docs/physics.md §1.4).
     CHECK(r_feff > 100 * r_larch);
   }
 }

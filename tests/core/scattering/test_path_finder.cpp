@@ -1,6 +1,6 @@
 // Path finder against FEFF 8.5L's pathfinder (paths.dat, crit.dat) on the fixtures of
 // tests/reference/scattering: same atoms (the fixture feff.inp), same phase shifts (the fixture
-// phaseNN.dat), same RPATH/NLEG. PHYSICS.md §9: identical count, order, nleg, degeneracy;
+// phaseNN.dat), same RPATH/NLEG. docs/physics.md §9: identical count, order, nleg, degeneracy;
 // reff ±1e-4 Å; pw% ±1e-3.
 #include <catch2/catch.hpp>
 
@@ -68,7 +68,7 @@ void compare_with_feff(const std::string& name) {
     CHECK(p.degeneracy == crit[i].degeneracy);
     // reff printed with 4 decimals: ±1e-4 Å covers rounding (5e-5) plus FEFF's single precision
     CHECK(std::abs(p.reff_block_A - crit[i].reff_A) <= 1e-4);
-    // pw% printed with 4 decimals; ±1e-3 (PHYSICS.md §9) covers single vs double precision
+    // pw% printed with 4 decimals; ±1e-3 (docs/physics.md §9) covers single vs double precision
     CHECK(std::abs(p.pw_importance - crit[i].pw_importance) <= 1e-3);
     max_dr = std::max(max_dr, std::abs(p.reff_block_A - crit[i].reff_A));
     max_dpw = std::max(max_dpw, std::abs(p.pw_importance - crit[i].pw_importance));
@@ -98,7 +98,7 @@ void compare_with_feff(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("path finder reproduces FEFF's reference run (Cu fcc, RPATH 5.5, PHYSICS.md §0)", "[paths]") {
+TEST_CASE("path finder reproduces FEFF's reference run (Cu fcc, RPATH 5.5, docs/physics.md §0)", "[paths]") {
   compare_with_feff("cu_ref");
   const Run r = run_case("cu_ref");
   // FEFF log of this run: "Paths found 1038", "Unique paths 16, total paths 510"

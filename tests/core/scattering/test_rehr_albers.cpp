@@ -1,4 +1,4 @@
-// Rehr–Albers F_eff: analytic and identity checks (docs/PHYSICS.md §3.2, §3.3, §3.9, §3.11).
+// Rehr–Albers F_eff: analytic and identity checks (docs/physics.md §3.2, §3.3, §3.9, §3.11).
 #include <cmath>
 #include <complex>
 #include <vector>
@@ -124,7 +124,7 @@ TEST_CASE("Hankel coefficients c~_l^(m) match the explicit sum", "[feff][rehr_al
   CHECK(std::abs(out[3 * (mmax + 1) + 3] - 15.0 * std::pow(-z, 3)) < 1e-15);
 }
 
-TEST_CASE("Worked example of PHYSICS.md §3.11 (Cu SS path at k = 10/Å)", "[feff][rehr_albers]") {
+TEST_CASE("Worked example of docs/physics.md §3.11 (Cu SS path at k = 10/Å)", "[feff][rehr_albers]") {
   const PhaseShifts ph = worked_example_phases();
   RehrAlbersCalculator calc(ph);
   const double r = 3.61 / std::sqrt(2.0);

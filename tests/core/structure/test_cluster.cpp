@@ -17,7 +17,7 @@ structure::Structure cu_fcc(double a = 3.61) {
 TEST_CASE("fcc cluster shells: 1, 12, 6, 24, 12 atoms", "[structure][cluster]") {
   const double a = 3.61;
   const auto atoms = structure::build_cluster(cu_fcc(a), 0, 7.0);
-  // The reference run of docs/PHYSICS.md §0: 135 fcc sites within 7.0 Å (absorber included).
+  // The reference run of docs/physics.md §0: 135 fcc sites within 7.0 Å (absorber included).
   CHECK(atoms.size() == 135);
   REQUIRE(atoms.size() > 19);
   CHECK(atoms[0].distance_A == 0.0);

@@ -82,9 +82,9 @@ TEST_CASE("pre_edge + autobk + xftf match Larch 0.9.58 on every measured spectru
                   r.autobk.irbkg, ref.scalars.at("irbkg"), bkg_diff, dchi_diff, dbkg_diff, chi_diff, chi_rf, chir_rf, s.warnings.size());
 
       // E0 is a grid energy chosen by the same rule: it must be the same grid point (0.5 eV is the
-      // issue's bound; identical is what PHYSICS.md §9 asks).
+      // issue's bound; identical is what docs/physics.md §9 asks).
       CHECK(std::abs(de0) < 1e-9);
-      // pre_edge is closed-form least squares: only round-off separates the two (PHYSICS.md §9: 1e-8).
+      // pre_edge is closed-form least squares: only round-off separates the two (docs/physics.md §9: 1e-8).
       CHECK(step_rel < 1e-8);
       CHECK(norm_diff < 1e-8);
       // Larch flattens with an iterative fit stopped at ftol = xtol = 1e-6; ours is the exact
@@ -94,7 +94,7 @@ TEST_CASE("pre_edge + autobk + xftf match Larch 0.9.58 on every measured spectru
       CHECK(r.autobk.irbkg == static_cast<int>(ref.scalars.at("irbkg")));
       REQUIRE(r.autobk.k_invA.size() == k_ref.size());
       // autobk: the same MINPACK Levenberg-Marquardt from the same start; measured max difference
-      // <= 1.3e-10 of max|chi|. PHYSICS.md §9 allows 1e-3; 1e-6 leaves room for other FFT/BLAS
+      // <= 1.3e-10 of max|chi|. docs/physics.md §9 allows 1e-3; 1e-6 leaves room for other FFT/BLAS
       // round-off changing the optimiser's path. The issue bounds the R-factors at 0.01; measured
       // <= 1e-23, held here at 1e-10.
       CHECK(chi_diff < 1e-6);
@@ -177,7 +177,7 @@ TEST_CASE("pre_edge + autobk + xftf with non-default arguments match Larch", "[x
       CHECK(r.autobk.nspl == static_cast<int>(ref.scalars.at("nspl")));
       CHECK(r.autobk.irbkg == static_cast<int>(ref.scalars.at("irbkg")));
       REQUIRE(r.autobk.k_invA.size() == ref.column("chi", "k").size());
-      // Tolerances as in the default-settings test above (PHYSICS.md §9; measured values printed).
+      // Tolerances as in the default-settings test above (docs/physics.md §9; measured values printed).
       CHECK(norm_diff < 1e-8);
       CHECK(flat_diff < 1e-6);
       CHECK(bkg_diff < 1e-6);

@@ -35,7 +35,7 @@ TEST_CASE("xftf and xftr equal Larch for every window", "[xafs][reference]") {
       fo.window = parse_window(name);
       const ChiR chir = xftf(k, chi, fo);
       // Same interpolation, window formulas and DFT; only the FFT's round-off differs
-      // (FFTW vs scipy.fftpack): measured <= 1.3e-15 of the largest value. PHYSICS.md §9: 1e-12.
+      // (FFTW vs scipy.fftpack): measured <= 1.3e-15 of the largest value. docs/physics.md §9: 1e-12.
       const double win_diff = max_scaled_difference(chir.kwin, ref.column("kwin", "kwin"));
       const double re_diff = max_scaled_difference(chir.real(), ref.column("chir", "chir_re"));
       const double im_diff = max_scaled_difference(chir.imag(), ref.column("chir", "chir_im"));
@@ -147,7 +147,7 @@ TEST_CASE("cauchy_wavelet equals Larch", "[xafs][reference]") {
   const double re_diff = max_scaled_difference(re, ref.column("wavelet", "re"));
   const double im_diff = max_scaled_difference(im, ref.column("wavelet", "im"));
   std::printf("xafs-wavelet-vs-larch re %.1e im %.1e\n", re_diff, im_diff);
-  // Same formula; round-off from FFTs and from numpy's own log/exp: PHYSICS.md §9 asks 1e-12.
+  // Same formula; round-off from FFTs and from numpy's own log/exp: docs/physics.md §9 asks 1e-12.
   CHECK(re_diff < 1e-12);
   CHECK(im_diff < 1e-12);
   // |W| peaks near the test wave's distance 2.55 Å.
