@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <boost/mpi/collectives.hpp>
+#include <mpi.h>
 
 #include "core/error.hpp"
 #include "mpi/ml_serialization.hpp"
@@ -46,6 +47,23 @@ ml::RandomForest train_forest_distributed(const boost::mpi::communicator& comm, 
   return trainer->assemble(std::move(trees));
 }
 
+ml::GradientBoosting train_boosting_distributed(const boost::mpi::communicator& comm, const ml::Dataset& data,
+                                                const std::vector<std::size_t>& rows, const ml::BoostingOptions& options) {
+  const auto size = static_cast<std::size_t>(comm.size()), rank = static_cast<std::size_t>(comm.rank());
+  const MPI_Comm raw = comm;
+  const ml::HistogramReducer reduce = [raw, size](std::vector<std::int64_t>& buffer) {
+    if (size < 2) return;
+    // Integer sums are exact: the result does not depend on the reduction order or the ranks.
+    const int rc = MPI_Allreduce(MPI_IN_PLACE, buffer.data(), static_cast<int>(buffer.size()), MPI_INT64_T, MPI_SUM, raw);
+    if (rc != MPI_SUCCESS) throw InputError("gradient boosting: MPI_Allreduce of a histogram failed (code " + std::to_string(rc) + ")");
+  };
+  ml::GradientBoosting model;
+  // Every failure that train_boosting can raise happens before its first reduction and the same
+  // on every rank (all ranks hold the same data and options), so no rank waits in a collective.
+  agree(comm, [&] { model = ml::train_boosting(data, rows, options, rank, size, reduce); });
+  return model;
+}
+
 ml::GradientReducer distributed_gradient_reducer(const boost::mpi::communicator& comm) {
   return [comm](const ml::NeuralNetwork& net, const ml::FeatureMatrix& x, const ml::TargetMatrix& y,
                 const std::vector<std::vector<std::size_t>>& chunks, double dropout, std::uint64_t mask_seed,
@@ -85,6 +103,8 @@ ml::Model train_model_distributed(const boost::mpi::communicator& comm, const ml
   const auto local = ml::all_rows(normalised);
   if (options.kind == ml::ModelKind::random_forest)
     return ml::wrap_forest(data, train_forest_distributed(comm, normalised, local, options.forest), std::move(norm));
+  if (options.kind == ml::ModelKind::gradient_boosting)
+    return ml::wrap_boosting(data, train_boosting_distributed(comm, normalised, local, options.boosting), std::move(norm));
   ml::Model m = ml::model_skeleton(data, ml::ModelKind::neural_network);
   agree(comm, [&] {
     m.normalization = norm;

@@ -19,6 +19,12 @@ namespace xasforge::mpi {
 ml::RandomForest train_forest_distributed(const boost::mpi::communicator& comm, const ml::Dataset& data,
                                           const std::vector<std::size_t>& rows, const ml::ForestOptions& options);
 
+/// Gradient-boosted trees, data-parallel (LightGBM-style histogram reduction): rank r handles
+/// block r of the training rows, and the exact fixed-point gradient/hessian histograms are summed
+/// with MPI_Allreduce (integer sums: the same model, bit for bit, for any rank count).
+ml::GradientBoosting train_boosting_distributed(const boost::mpi::communicator& comm, const ml::Dataset& data,
+                                                const std::vector<std::size_t>& rows, const ml::BoostingOptions& options);
+
 /// Gradient reducer for ml::train_network: chunk c on rank c % size, chunk gradients all-gathered
 /// and summed in chunk order (bitwise equal to the serial reducer for any rank count).
 ml::GradientReducer distributed_gradient_reducer(const boost::mpi::communicator& comm);

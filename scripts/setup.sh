@@ -16,6 +16,8 @@ XASFORGE_PACKAGES=(
   # reference tools and plotting (tests, benchmarks, report plots)
   python3 python3-numpy python3-h5py python3-matplotlib python3-xraylarch python3-pymatgen
   python3-sklearn
+  # XGBoost for the boosted-trees benchmark (benchmarks/boosting_vs_sklearn.sh)
+  python3-xgboost
   # ranger (R) for the forest benchmark (benchmarks/forest_vs_sklearn.sh)
   r-cran-ranger
   # MPI on a machine without network: loopback tools
