@@ -155,4 +155,27 @@ ml::GridResult grid_search_distributed(const boost::mpi::communicator& comm, con
   return ml::summarise(data.task, grid.size(), k, scores);
 }
 
+std::vector<ml::Trial> tpe_search_distributed(const boost::mpi::communicator& comm, const ml::Dataset& data,
+                                              const std::vector<std::size_t>& rows, const ml::TrainingOptions& base,
+                                              const std::vector<ml::SearchDimension>& space, std::size_t trials,
+                                              std::size_t batch, std::size_t k, const ml::TpeOptions& options) {
+  if (batch == 0) throw InputError("search: the batch size must be >= 1");
+  std::vector<ml::Trial> history;
+  for (std::size_t start = 0; start < trials; start += batch) {
+    const std::size_t end = std::min(trials, start + batch);
+    std::vector<ml::Trial> proposed;
+    std::vector<ml::TrainingOptions> grid;
+    for (std::size_t t = start; t < end; ++t) {
+      proposed.push_back({ml::tpe_propose(space, history, t, options), 0.0});
+      grid.push_back(ml::apply_trial(base, space, proposed.back().values));
+    }
+    const auto result = grid_search_distributed(comm, data, rows, grid, k, options.seed);
+    for (std::size_t i = 0; i < proposed.size(); ++i) {
+      proposed[i].score = result.mean_score[i];
+      history.push_back(proposed[i]);
+    }
+  }
+  return history;
+}
+
 }  // namespace xasforge::mpi

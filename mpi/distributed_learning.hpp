@@ -11,6 +11,7 @@
 #include "core/ml/model.hpp"
 #include "core/ml/neural_network.hpp"
 #include "core/ml/random_forest.hpp"
+#include "core/ml/tpe_search.hpp"
 
 namespace xasforge::mpi {
 
@@ -41,5 +42,14 @@ ml::TargetMatrix predict_distributed(const boost::mpi::communicator& comm, const
 ml::GridResult grid_search_distributed(const boost::mpi::communicator& comm, const ml::Dataset& data,
                                        const std::vector<std::size_t>& rows, const std::vector<ml::TrainingOptions>& grid,
                                        std::size_t k, std::uint64_t seed);
+
+/// Seeded TPE search: `trials` trials in batches of `batch` (the batch size, not the rank count,
+/// fixes which history each proposal sees); each batch's (trial, fold) CV tasks are dealt over
+/// the ranks by grid_search_distributed. Returns every trial with its mean CV score, in order;
+/// the same on every rank and for any rank count.
+std::vector<ml::Trial> tpe_search_distributed(const boost::mpi::communicator& comm, const ml::Dataset& data,
+                                              const std::vector<std::size_t>& rows, const ml::TrainingOptions& base,
+                                              const std::vector<ml::SearchDimension>& space, std::size_t trials,
+                                              std::size_t batch, std::size_t k, const ml::TpeOptions& options);
 
 }  // namespace xasforge::mpi

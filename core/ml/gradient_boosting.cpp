@@ -23,6 +23,7 @@ struct Split {
   double gain = -1.0;
   int feature = -1;
   int bin = -1;          // left: code <= bin
+  std::size_t slot = 0;  // position of the feature in the tree's feature list
   std::int64_t left_count = 0, right_count = 0;
   bool valid() const { return feature >= 0; }
 };
@@ -41,20 +42,22 @@ struct Context {
   const BinnedMatrix* codes = nullptr;   // all training rows, in `rows` order
   const FeatureBinner* binner = nullptr;
   std::size_t begin = 0;                 // this part's first row in `rows`
-  std::vector<std::size_t> offset;       // first bin of feature f in a histogram
+  std::vector<std::size_t> bins_of;      // bins of feature f (cuts + 1)
+  // Per tree: the features it may split on, and where each one's bins start in a histogram
+  // (histograms hold the tree's features only, so a feature fraction shrinks them too).
+  std::vector<std::size_t> features;
+  std::vector<std::size_t> offset;       // offset[i]: first bin of features[i]
   std::size_t n_bins = 0;
   const BoostingOptions* options = nullptr;
   const HistogramReducer* reduce = nullptr;
 };
 
 void build_histogram(const Context& c, const std::vector<std::uint32_t>& rows, const std::vector<std::int64_t>& g,
-                     const std::vector<std::int64_t>& h, const std::vector<char>& active, std::vector<std::int64_t>& hist) {
+                     const std::vector<std::int64_t>& h, std::vector<std::int64_t>& hist) {
   hist.assign(3 * c.n_bins, 0);
-  const std::size_t p = c.offset.size();
-  for (std::size_t f = 0; f < p; ++f) {
-    if (!active[f]) continue;
-    const std::uint8_t* col = c.codes->column(f) + c.begin;
-    std::int64_t* base = hist.data() + 3 * c.offset[f];
+  for (std::size_t i = 0; i < c.features.size(); ++i) {
+    const std::uint8_t* col = c.codes->column(c.features[i]) + c.begin;
+    std::int64_t* base = hist.data() + 3 * c.offset[i];
     for (const std::uint32_t r : rows) {
       std::int64_t* bin = base + 3 * col[r];
       bin[0] += g[r];
@@ -65,15 +68,12 @@ void build_histogram(const Context& c, const std::vector<std::uint32_t>& rows, c
   if (*c.reduce) (*c.reduce)(hist);
 }
 
-/// Totals of a leaf from its histogram (any active feature's bins add up to them).
-void totals(const Context& c, const std::vector<char>& active, Leaf& leaf) {
-  const std::size_t p = c.offset.size();
-  std::size_t f = 0;
-  while (f < p && !active[f]) ++f;
+/// Totals of a leaf from its histogram (any feature's bins add up to them; the first is used).
+void totals(const Context& c, Leaf& leaf) {
   leaf.g = leaf.h = leaf.count = 0;
-  const std::size_t nb = (f + 1 < p ? c.offset[f + 1] : c.n_bins) - c.offset[f];
+  const std::size_t nb = c.bins_of[c.features[0]];
   for (std::size_t b = 0; b < nb; ++b) {
-    const std::int64_t* bin = leaf.hist.data() + 3 * (c.offset[f] + b);
+    const std::int64_t* bin = leaf.hist.data() + 3 * b;
     leaf.g += bin[0];
     leaf.h += bin[1];
     leaf.count += bin[2];
@@ -81,7 +81,7 @@ void totals(const Context& c, const std::vector<char>& active, Leaf& leaf) {
 }
 
 /// Chen & Guestrin (2016) eq. 7 without the 1/2 and γ: G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ).
-void find_best_split(const Context& c, const std::vector<char>& active, Leaf& leaf) {
+void find_best_split(const Context& c, Leaf& leaf) {
   const auto& o = *c.options;
   leaf.best = Split{};
   leaf.best.gain = o.min_gain;
@@ -90,11 +90,9 @@ void find_best_split(const Context& c, const std::vector<char>& active, Leaf& le
   const double G = from_fixed(leaf.g), H = from_fixed(leaf.h);
   const double parent = G * G / (H + o.l2);
   const auto min_leaf = static_cast<std::int64_t>(std::max<std::size_t>(1, o.min_samples_leaf));
-  const std::size_t p = c.offset.size();
-  for (std::size_t f = 0; f < p; ++f) {
-    if (!active[f]) continue;
-    const std::size_t nb = (f + 1 < p ? c.offset[f + 1] : c.n_bins) - c.offset[f];
-    const std::int64_t* base = leaf.hist.data() + 3 * c.offset[f];
+  for (std::size_t i = 0; i < c.features.size(); ++i) {
+    const std::size_t f = c.features[i], nb = c.bins_of[f];
+    const std::int64_t* base = leaf.hist.data() + 3 * c.offset[i];
     std::int64_t gl = 0, hl = 0, cl = 0;
     for (std::size_t b = 0; b + 1 < nb; ++b) {
       gl += base[3 * b];
@@ -110,6 +108,7 @@ void find_best_split(const Context& c, const std::vector<char>& active, Leaf& le
       if (gain > leaf.best.gain) {
         leaf.best.gain = gain;
         leaf.best.feature = static_cast<int>(f);
+        leaf.best.slot = i;
         leaf.best.bin = static_cast<int>(b);
         leaf.best.left_count = cl;
         leaf.best.right_count = cr;
@@ -121,7 +120,7 @@ void find_best_split(const Context& c, const std::vector<char>& active, Leaf& le
 /// Grows one tree on quantised gradients g, hessians h of this part's rows; returns the tree
 /// and, per local row, the leaf value it lands in (already shrunk).
 DecisionTree grow(const Context& c, const std::vector<std::int64_t>& g, const std::vector<std::int64_t>& h,
-                  const std::vector<char>& active, std::size_t n_local, std::vector<double>& row_value) {
+                  std::size_t n_local, std::vector<double>& row_value) {
   const auto& o = *c.options;
   DecisionTree tree;
   tree.n_outputs = 1;
@@ -129,9 +128,9 @@ DecisionTree grow(const Context& c, const std::vector<std::int64_t>& g, const st
   std::vector<Leaf> leaves(1);
   leaves[0].rows.resize(n_local);
   std::iota(leaves[0].rows.begin(), leaves[0].rows.end(), 0U);
-  build_histogram(c, leaves[0].rows, g, h, active, leaves[0].hist);
-  totals(c, active, leaves[0]);
-  find_best_split(c, active, leaves[0]);
+  build_histogram(c, leaves[0].rows, g, h, leaves[0].hist);
+  totals(c, leaves[0]);
+  find_best_split(c, leaves[0]);
 
   while (leaves.size() < std::max<std::size_t>(2, o.max_leaves)) {
     // Best-first: the leaf with the largest gain (the first such leaf on ties).
@@ -145,7 +144,7 @@ DecisionTree grow(const Context& c, const std::vector<std::int64_t>& g, const st
     // Threshold in the middle of the empty bins after the split bin (no rows of this node fall
     // there, so the partition is the same; unseen values there go to the nearer side).
     const auto& cuts = c.binner->cuts(f);
-    const std::int64_t* base = parent.hist.data() + 3 * c.offset[f];
+    const std::int64_t* base = parent.hist.data() + 3 * c.offset[s.slot];
     std::size_t next = static_cast<std::size_t>(s.bin) + 1;
     while (next < cuts.size() && base[3 * next + 2] == 0) ++next;
     const double threshold = 0.5 * (cuts[static_cast<std::size_t>(s.bin)] + cuts[next - 1]);
@@ -159,11 +158,11 @@ DecisionTree grow(const Context& c, const std::vector<std::int64_t>& g, const st
     // Histogram subtraction: build (and reduce) the child with fewer rows over all parts.
     Leaf& small = s.left_count <= s.right_count ? left : right;
     Leaf& large = s.left_count <= s.right_count ? right : left;
-    build_histogram(c, small.rows, g, h, active, small.hist);
+    build_histogram(c, small.rows, g, h, small.hist);
     large.hist = std::move(parent.hist);
     for (std::size_t i = 0; i < large.hist.size(); ++i) large.hist[i] -= small.hist[i];
-    totals(c, active, left);
-    totals(c, active, right);
+    totals(c, left);
+    totals(c, right);
 
     TreeNode& node = tree.nodes[static_cast<std::size_t>(parent.node)];
     node.feature = s.feature;
@@ -175,8 +174,8 @@ DecisionTree grow(const Context& c, const std::vector<std::int64_t>& g, const st
     right.node = node.right;
     tree.nodes.emplace_back();
     tree.nodes.emplace_back();
-    find_best_split(c, active, left);
-    find_best_split(c, active, right);
+    find_best_split(c, left);
+    find_best_split(c, right);
     leaves[pick] = std::move(left);
     leaves.push_back(std::move(right));
   }
@@ -294,11 +293,7 @@ GradientBoosting train_boosting(const Dataset& data, const std::vector<std::size
   c.binner = &binner;
   c.begin = n * part / n_parts;
   const std::size_t end = n * (part + 1) / n_parts, n_local = end - c.begin;
-  c.offset.resize(p);
-  for (std::size_t f = 0; f < p; ++f) {
-    c.offset[f] = c.n_bins;
-    c.n_bins += binner.cuts(f).size() + 1;
-  }
+  for (std::size_t f = 0; f < p; ++f) c.bins_of.push_back(binner.cuts(f).size() + 1);
   c.options = &options;
   c.reduce = &reduce;
 
@@ -318,7 +313,6 @@ GradientBoosting train_boosting(const Dataset& data, const std::vector<std::size
     for (std::size_t k = 0; k < K; ++k) score[i * K + k] = model.base_score[k];
   std::vector<double> prob(n_local * K), row_value;
   std::vector<std::int64_t> g(n_local), h(n_local);
-  std::vector<char> active(p, 1);
   std::vector<std::size_t> order(p);
 
   for (std::size_t round = 0; round < options.rounds; ++round) {
@@ -341,15 +335,23 @@ GradientBoosting train_boosting(const Dataset& data, const std::vector<std::size
         g[i] = to_fixed(gv);
         h[i] = std::max<std::int64_t>(1, to_fixed(hv));
       }
+      // The tree's features: all, or a seeded draw of round(fraction · p) keyed by the tree index.
+      std::iota(order.begin(), order.end(), 0);
+      std::size_t m = p;
       if (options.feature_fraction < 1.0) {
-        const auto m = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(options.feature_fraction * static_cast<double>(p))));
+        m = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(options.feature_fraction * static_cast<double>(p))));
         RandomStream random(options.seed, t);
-        std::iota(order.begin(), order.end(), 0);
         for (std::size_t i = 0; i < m; ++i) std::swap(order[i], order[i + random.uniform_index(p - i)]);
-        std::fill(active.begin(), active.end(), 0);
-        for (std::size_t i = 0; i < m; ++i) active[order[i]] = 1;
+        std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m));
       }
-      model.trees.push_back(grow(c, g, h, active, n_local, row_value));
+      c.features.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(m));
+      c.offset.clear();
+      c.n_bins = 0;
+      for (std::size_t f : c.features) {
+        c.offset.push_back(c.n_bins);
+        c.n_bins += c.bins_of[f];
+      }
+      model.trees.push_back(grow(c, g, h, n_local, row_value));
       for (std::size_t i = 0; i < n_local; ++i) score[i * K + k] += row_value[i];
     }
   }

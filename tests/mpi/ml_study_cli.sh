@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end for the study additions (issue 16): `xasforge train --model gradient_boosting
 # --feature-set ...` writes byte-identical model files without mpirun and under mpiexec -n 2 / -n 3;
-# structure-grouped CV writes out-of-fold predictions whose groups never straddle folds;
+# structure-grouped CV writes out-of-fold predictions whose groups never straddle folds; a seeded
+# TPE search writes the same history and model for 1, 2 and 3 ranks;
 # `predict` recomputes the feature set identically from a results file, a FEFF-style chi.dat and
 # a `k,chi` CSV of the same chi(k), and reduces a measured spectrum (SHARED/data/experimental,
 # when present). Usage: ml_study_cli.sh XASFORGE WORKDIR [SHARED]
@@ -72,17 +73,32 @@ assert len({r["item"] for r in rows}) == 150
 acc = sum(r["true"] == r["predicted"] for r in rows) / 150
 assert acc > 0.6, acc  # CN sets the first-shell amplitude: easy for 8 rounds of boosting
 PY
+# Seeded TPE search over ranks: the same history (and model) for 1, 2 and 3 ranks.
+sargs=(train "$W/study.h5" --model gradient_boosting --rounds 4 --feature-set chir_mag:2 --cv 3 --cv-groups structure
+       --search "shrinkage_unused=0:1" --trials 6 --seed 2)
+expect_error() {  # expect_error "message fragment" command...
+  local want=$1; shift
+  if "$@" > "$W/err.txt" 2>&1; then echo "expected failure: $*"; exit 1; fi
+  grep -q "$want" "$W/err.txt" || { echo "missing '$want' in:"; cat "$W/err.txt"; exit 1; }
+}
+expect_error "unknown key 'shrinkage_unused'" "$X" "${sargs[@]}"
+sargs=(train "$W/study.h5" --model gradient_boosting --rounds 4 --feature-set chir_mag:2 --cv 3 --cv-groups structure
+       --search "learning_rate=log:0.05:0.5;max_leaves=int:2:8" --trials 6 --search-batch 3 --search-startup 3 --seed 2)
+"$X" "${sargs[@]}" --search-history "$W/h1.csv" -o "$W/s1.xfm" > "$W/s1.txt"
+mpiexec -n 2 "$X" "${sargs[@]}" --search-history "$W/h2.csv" -o "$W/s2.xfm" > /dev/null
+mpiexec -n 3 "$X" "${sargs[@]}" --search-history "$W/h3.json" -o "$W/s3.xfm" > /dev/null
+cmp "$W/h1.csv" "$W/h2.csv"
+cmp "$W/s1.xfm" "$W/s2.xfm"
+cmp "$W/s1.xfm" "$W/s3.xfm"
+[ "$(grep -c '^[0-9]' "$W/h1.csv")" -eq 6 ]
+grep -q '"trial": 5' "$W/h3.json"
+grep -q "search   TPE, 6 trials in batches of 3: best" "$W/s1.txt"
 "$X" predict "$W/g1.xfm" "$W/study.h5" "$W/row1_chi.dat" "$W/row1.csv" --probabilities > "$W/p.csv"
 [ "$(wc -l < "$W/p.csv")" -eq 153 ]
 h5=$(grep "^$W/study.h5,1,1," "$W/p.csv" | cut -d, -f4-)
 dat=$(grep "row1_chi.dat,0,-1," "$W/p.csv" | cut -d, -f4-)
 csvp=$(grep "row1.csv,0,-1," "$W/p.csv" | cut -d, -f4-)
 [ -n "$h5" ] && [ "$h5" = "$dat" ] && [ "$h5" = "$csvp" ] || { echo "predictions differ: h5 '$h5' dat '$dat' csv '$csvp'"; exit 1; }
-expect_error() {  # expect_error "message fragment" command...
-  local want=$1; shift
-  if "$@" > "$W/err.txt" 2>&1; then echo "expected failure: $*"; exit 1; fi
-  grep -q "$want" "$W/err.txt" || { echo "missing '$want' in:"; cat "$W/err.txt"; exit 1; }
-}
 expect_error "broken.csv:4: expected two numbers k, chi" "$X" predict "$W/g1.xfm" "$W/broken.csv"
 expect_error "unknown block 'fft'" "$X" train "$W/study.h5" --feature-set chir_mag,fft
 expect_error "no /items/structure dataset" "$X" train "$W/nogroups.h5" --feature-set chir_mag --cv 2 --cv-groups structure

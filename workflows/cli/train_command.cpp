@@ -158,6 +158,33 @@ void write_feature_rows(const std::string& path, const ml::Dataset& data, const 
   }
 }
 
+/// The TPE history: CSV (trial, batch, score, one column per dimension) or, for a .json name,
+/// a JSON list of {trial, batch, score, options}.
+void write_search_history(const std::string& path, const std::vector<ml::SearchDimension>& space,
+                          const std::vector<ml::Trial>& history, std::size_t batch) {
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot write the search history");
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
+    nlohmann::json j = nlohmann::json::array();
+    for (std::size_t t = 0; t < history.size(); ++t) {
+      nlohmann::json values;
+      for (std::size_t d = 0; d < space.size(); ++d) values[space[d].key] = history[t].values[d];
+      j.push_back({{"trial", t}, {"batch", t / batch}, {"score", history[t].score}, {"values", values}});
+    }
+    out << j.dump(1) << '\n';
+    return;
+  }
+  out.precision(10);
+  out << "trial,batch,score";
+  for (const auto& d : space) out << ',' << d.key;
+  out << '\n';
+  for (std::size_t t = 0; t < history.size(); ++t) {
+    out << t << ',' << t / batch << ',' << history[t].score;
+    for (double v : history[t].values) out << ',' << v;
+    out << '\n';
+  }
+}
+
 }  // namespace
 
 void run_train(const TrainOptions& o) {
@@ -244,7 +271,32 @@ void run_train(const TrainOptions& o) {
 
   ml::TrainingOptions chosen = base;
   nlohmann::json cv_detail = nlohmann::json::array();
-  if (o.cv > 0) {
+  if (!o.search.empty()) {
+    if (o.cv == 0) throw InputError("--search needs --cv K (trials are scored by K-fold cross-validation)");
+    if (!o.grid.empty()) throw InputError("--search and --grid cannot be combined");
+    const auto space = ml::parse_search_space(o.search);
+    ml::TpeOptions tpe;
+    tpe.seed = o.forest.seed;
+    tpe.startup_trials = o.search_startup;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto history = mpi::tpe_search_distributed(world, data, train, base, space, o.trials, o.search_batch, o.cv, tpe);
+    std::size_t best = 0;
+    for (std::size_t t = 1; t < history.size(); ++t)
+      if (history[t].score > history[best].score) best = t;
+    nlohmann::json trials = nlohmann::json::array();
+    for (std::size_t t = 0; t < history.size(); ++t)
+      trials.push_back({{"trial", t}, {"batch", t / o.search_batch}, {"score", history[t].score},
+                        {"options", ml::describe_trial(space, history[t].values)}});
+    say("search   TPE, " + std::to_string(history.size()) + " trials in batches of " + std::to_string(o.search_batch) +
+        ": best " + fmt(history[best].score) + " (trial " + std::to_string(best) + ": " +
+        ml::describe_trial(space, history[best].values) + "), " +
+        fmt(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2) + " s");
+    report["search"] = {{"space", o.search}, {"best_trial", best}, {"trials", trials}};
+    if (root && !o.search_history.empty()) write_search_history(o.search_history, space, history, o.search_batch);
+    base = ml::apply_trial(base, space, history[best].values);
+    chosen = base;
+  }
+  if (o.cv > 0 && o.search.empty()) {
     const auto grid = ml::expand_grid(base, o.grid);
     const auto names = ml::describe_grid(o.grid);
     const auto t0 = std::chrono::steady_clock::now();
@@ -421,6 +473,13 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--group-fraction", o->group_fraction,
                   "Keep a seeded fraction of the structures (with --cv-groups structure; learning curves)")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--search", o->search,
+                  "TPE hyperparameter search with --cv, e.g. 'learning_rate=log:0.02:0.3;max_leaves=int:4:48;feature_fraction=0.1:1'");
+  cmd->add_option("--trials", o->trials, "TPE: trials")->capture_default_str();
+  cmd->add_option("--search-batch", o->search_batch, "TPE: trials proposed together (fixes the search for any rank count)")
+      ->capture_default_str();
+  cmd->add_option("--search-startup", o->search_startup, "TPE: random trials before the estimator")->capture_default_str();
+  cmd->add_option("--search-history", o->search_history, "TPE: write every trial and its CV score (.csv or .json)");
   cmd->add_option("--export-features", o->export_features,
                   "Write the training rows' features with item, z, group, CV fold and label as CSV");
   cmd->add_option("--rounds", o->boosting.rounds, "Gradient boosting: rounds")->capture_default_str();

@@ -35,6 +35,8 @@ struct TrainOptions {
   double group_fraction = 1.0;          // keep this seeded fraction of the groups (learning curves)
   std::string export_features;          // the training rows' features (and CV fold) as CSV
   ml::BoostingOptions boosting;
+  std::string search, search_history;   // TPE search space (with --cv) and its history file
+  std::size_t trials = 30, search_batch = 4, search_startup = 8;
 };
 
 /// Loads the data set from o.results, cross-validates (o.cv > 0), fits on the training rows,
