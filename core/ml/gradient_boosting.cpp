@@ -50,10 +50,24 @@ struct Context {
   std::size_t n_bins = 0;
   const BoostingOptions* options = nullptr;
   const HistogramReducer* reduce = nullptr;
+  // Histogram buffers of finished leaves, reused (a fresh multi-megabyte buffer per node costs
+  // more in page faults than filling it).
+  mutable std::vector<std::vector<std::int64_t>> pool;
+  std::vector<std::int64_t> take() const {
+    if (pool.empty()) return {};
+    auto v = std::move(pool.back());
+    pool.pop_back();
+    return v;
+  }
+  void give(std::vector<std::int64_t>& v) const {
+    if (v.capacity() > 0) pool.push_back(std::move(v));
+    v = {};
+  }
 };
 
 void build_histogram(const Context& c, const std::vector<std::uint32_t>& rows, const std::vector<std::int64_t>& g,
                      const std::vector<std::int64_t>& h, std::vector<std::int64_t>& hist) {
+  if (hist.capacity() == 0) hist = c.take();
   hist.assign(3 * c.n_bins, 0);
   for (std::size_t i = 0; i < c.features.size(); ++i) {
     const std::uint8_t* col = c.codes->column(c.features[i]) + c.begin;
@@ -131,6 +145,7 @@ DecisionTree grow(const Context& c, const std::vector<std::int64_t>& g, const st
   build_histogram(c, leaves[0].rows, g, h, leaves[0].hist);
   totals(c, leaves[0]);
   find_best_split(c, leaves[0]);
+  if (!leaves[0].best.valid()) c.give(leaves[0].hist);
 
   while (leaves.size() < std::max<std::size_t>(2, o.max_leaves)) {
     // Best-first: the leaf with the largest gain (the first such leaf on ties).
@@ -176,11 +191,14 @@ DecisionTree grow(const Context& c, const std::vector<std::int64_t>& g, const st
     tree.nodes.emplace_back();
     find_best_split(c, left);
     find_best_split(c, right);
+    if (!left.best.valid()) c.give(left.hist);
+    if (!right.best.valid()) c.give(right.hist);
     leaves[pick] = std::move(left);
     leaves.push_back(std::move(right));
   }
   row_value.assign(n_local, 0.0);
   for (auto& leaf : leaves) {
+    c.give(leaf.hist);
     // Newton step −G/(H+λ) (Chen & Guestrin eq. 5), shrunk by the learning rate.
     const double v = -from_fixed(leaf.g) / (from_fixed(leaf.h) + o.l2) * o.learning_rate;
     tree.nodes[static_cast<std::size_t>(leaf.node)].value_offset = static_cast<std::uint32_t>(tree.values.size());
