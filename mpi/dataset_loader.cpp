@@ -201,6 +201,14 @@ ml::Dataset load_dataset(const std::string& path, const DatasetRequest& request)
     split = to_ints(file.read("/items/split", dims), path + ": /items/split");
     check_rows("/items/split", split.size());
   }
+  std::vector<int> group;
+  if (!request.group_by.empty()) {
+    if (request.group_by != "structure")
+      throw InputError(path + ": unknown grouping '" + request.group_by + "'; expected structure");
+    if (!file.exists("/items/structure")) throw InputError(path + ": no /items/structure dataset to group folds by structure");
+    group = to_ints(file.read("/items/structure", dims), path + ": /items/structure");
+    check_rows("/items/structure", group.size());
+  }
   if (request.element_z && z.empty()) throw InputError(path + ": no /items/Z dataset to filter by element");
   if (request.split && split.empty()) throw InputError(path + ": no /items/split dataset to filter by split");
 
@@ -232,6 +240,7 @@ ml::Dataset load_dataset(const std::string& path, const DatasetRequest& request)
     data.item_index.push_back(static_cast<long>(r));
     if (!z.empty()) data.element_z.push_back(z[r]);
     if (!split.empty()) data.split.push_back(split[r]);
+    if (!group.empty()) data.group.push_back(group[r]);
   }
   return data;
 }

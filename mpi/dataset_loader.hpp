@@ -20,6 +20,8 @@ struct DatasetRequest {
   std::string target = "cn";
   std::optional<int> element_z;   // keep rows whose /items/Z equals this
   std::optional<int> split;       // keep rows whose /items/split equals this
+  /// "" (no groups) or "structure": Dataset::group from /items/structure (grouped CV folds).
+  std::string group_by;
 };
 
 /// Reads the rows whose /items/status is 1 (done) when that dataset exists, else all rows; then

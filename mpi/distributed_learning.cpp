@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <boost/mpi/collectives.hpp>
+#include <mpi.h>
 
 #include "core/error.hpp"
 #include "mpi/ml_serialization.hpp"
@@ -46,6 +47,23 @@ ml::RandomForest train_forest_distributed(const boost::mpi::communicator& comm, 
   return trainer->assemble(std::move(trees));
 }
 
+ml::GradientBoosting train_boosting_distributed(const boost::mpi::communicator& comm, const ml::Dataset& data,
+                                                const std::vector<std::size_t>& rows, const ml::BoostingOptions& options) {
+  const auto size = static_cast<std::size_t>(comm.size()), rank = static_cast<std::size_t>(comm.rank());
+  const MPI_Comm raw = comm;
+  const ml::HistogramReducer reduce = [raw, size](std::vector<std::int64_t>& buffer) {
+    if (size < 2) return;
+    // Integer sums are exact: the result does not depend on the reduction order or the ranks.
+    const int rc = MPI_Allreduce(MPI_IN_PLACE, buffer.data(), static_cast<int>(buffer.size()), MPI_INT64_T, MPI_SUM, raw);
+    if (rc != MPI_SUCCESS) throw InputError("gradient boosting: MPI_Allreduce of a histogram failed (code " + std::to_string(rc) + ")");
+  };
+  ml::GradientBoosting model;
+  // Every failure that train_boosting can raise happens before its first reduction and the same
+  // on every rank (all ranks hold the same data and options), so no rank waits in a collective.
+  agree(comm, [&] { model = ml::train_boosting(data, rows, options, rank, size, reduce); });
+  return model;
+}
+
 ml::GradientReducer distributed_gradient_reducer(const boost::mpi::communicator& comm) {
   return [comm](const ml::NeuralNetwork& net, const ml::FeatureMatrix& x, const ml::TargetMatrix& y,
                 const std::vector<std::vector<std::size_t>>& chunks, double dropout, std::uint64_t mask_seed,
@@ -85,6 +103,8 @@ ml::Model train_model_distributed(const boost::mpi::communicator& comm, const ml
   const auto local = ml::all_rows(normalised);
   if (options.kind == ml::ModelKind::random_forest)
     return ml::wrap_forest(data, train_forest_distributed(comm, normalised, local, options.forest), std::move(norm));
+  if (options.kind == ml::ModelKind::gradient_boosting)
+    return ml::wrap_boosting(data, train_boosting_distributed(comm, normalised, local, options.boosting), std::move(norm));
   ml::Model m = ml::model_skeleton(data, ml::ModelKind::neural_network);
   agree(comm, [&] {
     m.normalization = norm;
@@ -133,6 +153,29 @@ ml::GridResult grid_search_distributed(const boost::mpi::communicator& comm, con
   std::vector<ml::Scores> scores(tasks.size());
   for (std::size_t t = 0; t < tasks.size(); ++t) scores[t] = all[t % size][t / size];
   return ml::summarise(data.task, grid.size(), k, scores);
+}
+
+std::vector<ml::Trial> tpe_search_distributed(const boost::mpi::communicator& comm, const ml::Dataset& data,
+                                              const std::vector<std::size_t>& rows, const ml::TrainingOptions& base,
+                                              const std::vector<ml::SearchDimension>& space, std::size_t trials,
+                                              std::size_t batch, std::size_t k, const ml::TpeOptions& options) {
+  if (batch == 0) throw InputError("search: the batch size must be >= 1");
+  std::vector<ml::Trial> history;
+  for (std::size_t start = 0; start < trials; start += batch) {
+    const std::size_t end = std::min(trials, start + batch);
+    std::vector<ml::Trial> proposed;
+    std::vector<ml::TrainingOptions> grid;
+    for (std::size_t t = start; t < end; ++t) {
+      proposed.push_back({ml::tpe_propose(space, history, t, options), 0.0});
+      grid.push_back(ml::apply_trial(base, space, proposed.back().values));
+    }
+    const auto result = grid_search_distributed(comm, data, rows, grid, k, options.seed);
+    for (std::size_t i = 0; i < proposed.size(); ++i) {
+      proposed[i].score = result.mean_score[i];
+      history.push_back(proposed[i]);
+    }
+  }
+  return history;
 }
 
 }  // namespace xasforge::mpi

@@ -22,7 +22,7 @@ void serialize(Archive& ar, xasforge::ml::DecisionTree& t, const unsigned int /*
 
 template <class Archive>
 void serialize(Archive& ar, xasforge::ml::Scores& s, const unsigned int /*version*/) {
-  ar& s.rows& s.accuracy& s.macro_f1& s.within_one& s.r2;
+  ar& s.rows& s.accuracy& s.macro_f1& s.within_one& s.r2& s.predicted;
 }
 
 }  // namespace boost::serialization

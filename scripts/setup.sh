@@ -19,6 +19,8 @@ XASFORGE_PACKAGES=(
   python3-sklearn
   # the Python module (pybind11) and its tests; zlib for gzip-compressed Athena projects
   pybind11-dev python3-pybind11 python3-dev python3-pytest zlib1g-dev
+  # XGBoost for the boosted-trees benchmark (benchmarks/boosting_vs_sklearn.sh)
+  python3-xgboost
   # ranger (R) for the forest benchmark (benchmarks/forest_vs_sklearn.sh)
   r-cran-ranger
   # MPI on a machine without network: loopback tools

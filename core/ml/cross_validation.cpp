@@ -14,6 +14,7 @@ std::vector<std::vector<std::size_t>> kfold_splits(const Dataset& data, const st
   if (k < 2) throw InputError("cross-validation: need at least 2 folds, got " + std::to_string(k));
   if (rows.size() < k)
     throw InputError("cross-validation: " + std::to_string(rows.size()) + " rows cannot make " + std::to_string(k) + " folds");
+  if (!data.group.empty()) return grouped_kfold_splits(data, rows, k, seed);
   std::vector<std::vector<std::size_t>> groups;
   if (data.task == Task::classification) {
     std::map<int, std::vector<std::size_t>> by_class;
@@ -31,6 +32,54 @@ std::vector<std::vector<std::size_t>> kfold_splits(const Dataset& data, const st
       folds[next].push_back(r);
       next = (next + 1) % k;
     }
+  }
+  for (auto& f : folds) std::sort(f.begin(), f.end());
+  return folds;
+}
+
+std::vector<std::vector<std::size_t>> grouped_kfold_splits(const Dataset& data, const std::vector<std::size_t>& rows,
+                                                           std::size_t k, std::uint64_t seed) {
+  if (k < 2) throw InputError("cross-validation: need at least 2 folds, got " + std::to_string(k));
+  if (data.group.size() != data.rows()) throw InputError("cross-validation: grouped folds need a group per row");
+  std::map<int, std::vector<std::size_t>> by_group;
+  for (auto r : rows) by_group[data.group[r]].push_back(r);
+  if (by_group.size() < k)
+    throw InputError("cross-validation: " + std::to_string(by_group.size()) + " groups cannot make " + std::to_string(k) + " grouped folds");
+  std::vector<std::vector<std::size_t>> groups;
+  for (auto& [g, members] : by_group) groups.push_back(std::move(members));
+  RandomStream random(seed, 0x67726f7570ULL);  // "group"
+  for (std::size_t i = groups.size(); i > 1; --i) std::swap(groups[i - 1], groups[random.uniform_index(i)]);
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  // Class index of each row (regression: one class, so only the fold sizes are balanced).
+  std::map<int, std::size_t> class_of;
+  if (data.task == Task::classification)
+    for (auto r : rows) class_of.emplace(data.labels[r], class_of.size());
+  const std::size_t n_classes = std::max<std::size_t>(1, class_of.size());
+  auto cls = [&](std::size_t r) { return data.task == Task::classification ? class_of.at(data.labels[r]) : 0; };
+  std::vector<double> share(n_classes, 0.0);
+  for (auto r : rows) share[cls(r)] += 1.0 / static_cast<double>(k);
+  std::vector<std::vector<double>> counts(k, std::vector<double>(n_classes, 0.0));
+  std::vector<std::vector<std::size_t>> folds(k);
+  std::vector<double> add(n_classes);
+  for (const auto& g : groups) {
+    std::fill(add.begin(), add.end(), 0.0);
+    for (auto r : g) add[cls(r)] += 1.0;
+    std::size_t best = 0;
+    double best_cost = 0.0;
+    for (std::size_t f = 0; f < k; ++f) {
+      // Squared distance from the even share over all folds after adding the group to fold f.
+      double cost = 0.0;
+      for (std::size_t c = 0; c < n_classes; ++c) {
+        const double d = counts[f][c] + add[c] - share[c];
+        cost += d * d - (counts[f][c] - share[c]) * (counts[f][c] - share[c]);
+      }
+      if (f == 0 || cost < best_cost || (cost == best_cost && folds[f].size() < folds[best].size())) {
+        best = f;
+        best_cost = cost;
+      }
+    }
+    for (std::size_t c = 0; c < n_classes; ++c) counts[best][c] += add[c];
+    folds[best].insert(folds[best].end(), g.begin(), g.end());
   }
   for (auto& f : folds) std::sort(f.begin(), f.end());
   return folds;
@@ -80,13 +129,24 @@ void set_option(TrainingOptions& o, const std::string& key, const std::string& v
     o.forest.max_features = v;
   } else if (key == "max_depth") {
     o.forest.max_depth = number<int>(key, v);
+    o.boosting.max_depth = o.forest.max_depth;
   } else if (key == "min_samples_leaf") {
     o.forest.min_samples_leaf = number<std::size_t>(key, v);
+    o.boosting.min_samples_leaf = o.forest.min_samples_leaf;
+  } else if (key == "rounds") {
+    o.boosting.rounds = number<std::size_t>(key, v);
+  } else if (key == "max_leaves") {
+    o.boosting.max_leaves = number<std::size_t>(key, v);
+  } else if (key == "l2") {
+    o.boosting.l2 = number<double>(key, v);
+  } else if (key == "feature_fraction") {
+    o.boosting.feature_fraction = number<double>(key, v);
   } else if (key == "criterion") {
     parse_criterion(v);
     o.forest.criterion = v;
   } else if (key == "class_weight") {
     o.forest.class_weight = v;
+    o.boosting.class_weight = v;
   } else if (key == "trees") {
     o.forest.n_trees = number<std::size_t>(key, v);
   } else if (key == "bootstrap") {
@@ -96,6 +156,7 @@ void set_option(TrainingOptions& o, const std::string& key, const std::string& v
     o.network.dropout = number<double>(key, v);
   } else if (key == "learning_rate") {
     o.network.learning_rate = number<double>(key, v);
+    o.boosting.learning_rate = o.network.learning_rate;
   } else if (key == "hidden") {
     o.network.hidden.clear();
     for (const auto& h : split(v, 'x')) o.network.hidden.push_back(number<std::size_t>(key, h));
@@ -104,7 +165,7 @@ void set_option(TrainingOptions& o, const std::string& key, const std::string& v
   } else {
     throw InputError("grid: unknown key '" + key +
                      "'; expected max_features, max_depth, min_samples_leaf, criterion, class_weight, trees, "
-                     "bootstrap, dropout, learning_rate, hidden, normalization");
+                     "bootstrap, dropout, learning_rate, hidden, normalization, rounds, max_leaves, l2, feature_fraction");
   }
 }
 
@@ -156,7 +217,11 @@ Scores run_cv_task(const Dataset& data, const std::vector<std::size_t>& rows,
     std::set_difference(sorted.begin(), sorted.end(), test.begin(), test.end(), std::back_inserter(train));
   }
   const Model m = train_model(data, train, grid.at(task.grid_point));
-  return evaluate(m, data, test);
+  const Dataset subset = select_rows(data, test);
+  const TargetMatrix values = m.predict_values(subset.features);
+  Scores s = score_predictions(data, test, values, m);
+  if (data.task == Task::classification) s.predicted = m.classes_from(values);
+  return s;
 }
 
 GridResult summarise(Task task, std::size_t n_grid_points, std::size_t n_folds, const std::vector<Scores>& task_scores) {

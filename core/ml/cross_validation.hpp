@@ -15,12 +15,22 @@ namespace xasforge::ml {
 
 /// Test rows of each fold (the training rows are the rest). Classification folds are stratified:
 /// each class's rows are shuffled (seeded) and dealt round-robin, continuing across classes.
+/// When data.group is set the folds are grouped and stratified (grouped_kfold_splits).
 std::vector<std::vector<std::size_t>> kfold_splits(const Dataset& data, const std::vector<std::size_t>& rows, std::size_t k,
                                                    std::uint64_t seed);
 
+/// Folds that keep every group (e.g. all sites of one structure) in one fold, stratified as far
+/// as groups allow: groups are shuffled (seeded), taken largest first, and each goes to the fold
+/// where it leaves the per-class fold counts closest (least squares) to an even share, ties to the
+/// smaller fold, then the lower fold index. Throws InputError if there are fewer groups than folds.
+std::vector<std::vector<std::size_t>> grouped_kfold_splits(const Dataset& data, const std::vector<std::size_t>& rows,
+                                                           std::size_t k, std::uint64_t seed);
+
 /// Grid spec "key=v1,v2;key=v1,..." over ForestOptions / NetworkOptions keys: max_features,
 /// max_depth, min_samples_leaf, criterion, class_weight, trees, bootstrap, dropout,
-/// learning_rate, hidden (e.g. 256x256), normalization. Returns the cartesian product, first key
+/// learning_rate, hidden (e.g. 256x256), normalization; and for gradient boosting rounds,
+/// max_leaves, l2, feature_fraction (learning_rate, max_depth, min_samples_leaf, class_weight
+/// also set the boosting options). Returns the cartesian product, first key
 /// slowest. An empty spec gives the base alone. Unknown keys or values throw InputError.
 std::vector<TrainingOptions> expand_grid(const TrainingOptions& base, std::string_view spec);
 /// Human-readable "key=value;..." for grid point i of the same spec.

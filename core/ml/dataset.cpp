@@ -33,6 +33,8 @@ void validate(const Dataset& data, std::string_view where) {
   }
   if (!data.element_z.empty() && data.element_z.size() != n)
     throw InputError(at + ": " + std::to_string(data.element_z.size()) + " element tags for " + std::to_string(n) + " rows");
+  if (!data.group.empty() && data.group.size() != n)
+    throw InputError(at + ": " + std::to_string(data.group.size()) + " group tags for " + std::to_string(n) + " rows");
   if (!data.split.empty() && data.split.size() != n)
     throw InputError(at + ": " + std::to_string(data.split.size()) + " split tags for " + std::to_string(n) + " rows");
   if (!data.feature_grid.empty() && data.feature_grid.size() != data.n_features())
@@ -101,6 +103,7 @@ Dataset select_rows(const Dataset& data, const std::vector<std::size_t>& rows) {
   pick(data.element_z, out.element_z);
   pick(data.split, out.split);
   pick(data.item_index, out.item_index);
+  pick(data.group, out.group);
   return out;
 }
 

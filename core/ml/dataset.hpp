@@ -29,6 +29,8 @@ struct Dataset {
   std::vector<int> element_z;        // optional: absorber Z per row (empty = unknown)
   std::vector<int> split;            // optional: kSplitTrain / kSplitTest per row (empty = none)
   std::vector<long> item_index;      // optional: row's index in the source file
+  std::vector<int> group;            // optional: group per row (e.g. the structure); non-empty
+                                     // makes cross-validation folds keep each group whole
   std::vector<double> feature_grid;  // e.g. the R grid (Å) of |chi(R)|; empty when not a grid
   std::vector<double> target_grid;   // regression outputs on a grid (e.g. k in Å⁻¹ of chi); or empty
   int target_grid_weight = 0;        // outputs were multiplied by grid^weight (restrict_target_grid)

@@ -8,18 +8,22 @@ namespace xasforge::ml {
 ModelKind parse_model_kind(std::string_view name) {
   if (name == "random_forest" || name == "forest" || name == "rf") return ModelKind::random_forest;
   if (name == "neural_network" || name == "nn" || name == "mlp") return ModelKind::neural_network;
-  throw InputError("model: unknown '" + std::string(name) + "'; expected random_forest or neural_network");
+  if (name == "gradient_boosting" || name == "gbt" || name == "boosting") return ModelKind::gradient_boosting;
+  throw InputError("model: unknown '" + std::string(name) + "'; expected random_forest, neural_network or gradient_boosting");
 }
 
 std::string to_string(ModelKind kind) {
+  if (kind == ModelKind::gradient_boosting) return "gradient_boosting";
   return kind == ModelKind::random_forest ? "random_forest" : "neural_network";
 }
 
 std::size_t Model::n_features() const {
+  if (kind == ModelKind::gradient_boosting) return boosting.n_features;
   return kind == ModelKind::random_forest ? forest.n_features : network.n_inputs();
 }
 
 std::size_t Model::n_outputs() const {
+  if (kind == ModelKind::gradient_boosting) return boosting.n_outputs;
   return kind == ModelKind::random_forest ? forest.n_outputs : network.n_outputs();
 }
 
@@ -28,6 +32,7 @@ TargetMatrix Model::predict_values(FeatureMatrix x) const {
     throw InputError("model expects " + std::to_string(n_features()) + " features (" + feature_name + "), given " +
                      std::to_string(x.cols()));
   normalization.apply(x);
+  if (kind == ModelKind::gradient_boosting) return boosting.predict_values(x);
   return kind == ModelKind::random_forest ? forest.predict_values(x) : network.predict_values(x);
 }
 
@@ -65,6 +70,14 @@ Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normal
   return m;
 }
 
+Model wrap_boosting(const Dataset& data, GradientBoosting boosting, Normalization normalization) {
+  Model m = model_skeleton(data, ModelKind::gradient_boosting);
+  m.classes = boosting.classes;
+  m.normalization = std::move(normalization);
+  m.boosting = std::move(boosting);
+  return m;
+}
+
 Model train_model(const Dataset& data, const std::vector<std::size_t>& rows, const TrainingOptions& options) {
   Model m = model_skeleton(data, options.kind);
   m.normalization = Normalization::fit(options.normalization, data.features, rows);
@@ -74,6 +87,9 @@ Model train_model(const Dataset& data, const std::vector<std::size_t>& rows, con
   if (options.kind == ModelKind::random_forest) {
     m.forest = train_forest(normalised, local, options.forest);
     m.classes = m.forest.classes;
+  } else if (options.kind == ModelKind::gradient_boosting) {
+    m.boosting = train_boosting(normalised, local, options.boosting);
+    m.classes = m.boosting.classes;
   } else {
     m.network = train_network(normalised, local, options.network);
     m.classes = m.network.classes;

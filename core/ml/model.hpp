@@ -5,22 +5,27 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
 #include "core/ml/calibration.hpp"
 #include "core/ml/dataset.hpp"
+#include "core/ml/gradient_boosting.hpp"
 #include "core/ml/neural_network.hpp"
 #include "core/ml/normalization.hpp"
 #include "core/ml/random_forest.hpp"
+#include "core/xafs/feature_sets.hpp"
 
 namespace xasforge::ml {
 
-enum class ModelKind { random_forest, neural_network };
-ModelKind parse_model_kind(std::string_view name);  // "random_forest", "neural_network"
+enum class ModelKind { random_forest, neural_network, gradient_boosting };
+ModelKind parse_model_kind(std::string_view name);  // "random_forest", "neural_network", "gradient_boosting"
 std::string to_string(ModelKind kind);
 
 struct TrainingOptions {
   ModelKind kind = ModelKind::random_forest;
   ForestOptions forest;
   NetworkOptions network;
+  BoostingOptions boosting;
   NormalizationKind normalization = NormalizationKind::none;
 };
 
@@ -49,6 +54,10 @@ struct Model {
   Calibration calibration;
   SpectrumReduction reduction;
   std::string augmentation;
+  GradientBoosting boosting;          // kind == gradient_boosting
+  /// Features computed from chi(k) by a named feature set (core/xafs/feature_sets): then
+  /// feature_name is "/spectra/chi" and predict recomputes the set from any chi(k) input.
+  std::optional<xafs::FeatureSetSpec> feature_set;
 
   std::size_t n_features() const;
   std::size_t n_outputs() const;
@@ -64,6 +73,8 @@ Model train_model(const Dataset& data, const std::vector<std::size_t>& rows, con
 /// A model of the given kind with the data set's metadata (task, feature and target names and
 /// grids) and nothing trained yet.
 Model model_skeleton(const Dataset& data, ModelKind kind);
+/// Wraps an already trained boosting model with its metadata.
+Model wrap_boosting(const Dataset& data, GradientBoosting boosting, Normalization normalization);
 /// Wraps an already trained forest (grown anywhere) with its metadata; normalization "none".
 Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normalization);
 
@@ -71,6 +82,7 @@ struct Scores {
   std::size_t rows = 0;
   double accuracy = 0.0, macro_f1 = 0.0, within_one = 0.0;  // classification
   double r2 = 0.0;                                          // regression
+  std::vector<int> predicted;  // cross-validation folds (classification): class per scored row
   /// The one figure used to rank models: accuracy or R².
   double primary(Task task) const { return task == Task::classification ? accuracy : r2; }
 };

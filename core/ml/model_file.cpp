@@ -133,6 +133,58 @@ void read_measured_keys(const json& j, Model& m, const std::string& where) {
   if (j.contains("augmentation")) m.augmentation = j.at("augmentation").get<std::string>();
 }
 
+json boosting_options_json(const BoostingOptions& o) {
+  return {{"rounds", o.rounds},         {"learning_rate", o.learning_rate}, {"max_leaves", o.max_leaves},
+          {"max_depth", o.max_depth},   {"min_samples_leaf", o.min_samples_leaf}, {"l2", o.l2},
+          {"min_gain", o.min_gain},     {"feature_fraction", o.feature_fraction}, {"max_bins", o.max_bins},
+          {"class_weight", o.class_weight}, {"seed", o.seed}};
+}
+
+BoostingOptions boosting_options_from(const json& j) {
+  BoostingOptions o;
+  o.rounds = j.at("rounds").get<std::size_t>();
+  o.learning_rate = j.at("learning_rate").get<double>();
+  o.max_leaves = j.at("max_leaves").get<std::size_t>();
+  o.max_depth = j.at("max_depth").get<int>();
+  o.min_samples_leaf = j.at("min_samples_leaf").get<std::size_t>();
+  o.l2 = j.at("l2").get<double>();
+  o.min_gain = j.at("min_gain").get<double>();
+  o.feature_fraction = j.at("feature_fraction").get<double>();
+  o.max_bins = j.at("max_bins").get<int>();
+  o.class_weight = j.at("class_weight").get<std::string>();
+  o.seed = j.at("seed").get<std::uint64_t>();
+  return o;
+}
+
+json feature_set_json(const xafs::FeatureSetSpec& s) {
+  return {{"blocks", s.blocks_text()}, {"k", {s.kmin_invA, s.kmax_invA}}, {"dk", s.dk_invA},
+          {"window", s.window},        {"r", {s.rmin_A, s.rmax_A}},       {"r_step", s.r_step_A},
+          {"k_step", s.k_step_invA},   {"n_peaks", s.n_peaks},            {"peak_rmin", s.peak_rmin_A}};
+}
+
+xafs::FeatureSetSpec feature_set_from(const json& j) {
+  xafs::FeatureSetSpec s = xafs::parse_feature_set(j.at("blocks").get<std::string>());
+  const auto k = j.at("k").get<std::vector<double>>(), r = j.at("r").get<std::vector<double>>();
+  if (k.size() != 2 || r.size() != 2) throw InputError("feature_set: k and r must be [low, high]");
+  s.kmin_invA = k[0];
+  s.kmax_invA = k[1];
+  s.dk_invA = j.at("dk").get<double>();
+  s.window = j.at("window").get<std::string>();
+  s.rmin_A = r[0];
+  s.rmax_A = r[1];
+  s.r_step_A = j.at("r_step").get<double>();
+  s.k_step_invA = j.at("k_step").get<double>();
+  s.n_peaks = j.at("n_peaks").get<int>();
+  s.peak_rmin_A = j.at("peak_rmin").get<double>();
+  xafs::check_feature_set(s);
+  return s;
+}
+
+std::vector<std::uint8_t> tree_bytes(const DecisionTree& t) {
+  const std::string b = t.to_bytes();
+  return std::vector<std::uint8_t>(b.begin(), b.end());
+}
+
 }  // namespace
 
 std::string model_to_bytes(const Model& m) {
@@ -148,7 +200,16 @@ std::string model_to_bytes(const Model& m) {
   j["normalization"] = {{"kind", to_string(m.normalization.kind)},
                         {"offset", m.normalization.offset},
                         {"scale", m.normalization.scale}};
-  if (m.kind == ModelKind::random_forest) {
+  if (m.feature_set) j["feature_set"] = feature_set_json(*m.feature_set);
+  if (m.kind == ModelKind::gradient_boosting) {
+    json trees = json::array();
+    for (const auto& t : m.boosting.trees) trees.push_back(json::binary_t(tree_bytes(t)));
+    j["boosting"] = {{"options", boosting_options_json(m.boosting.options)},
+                     {"n_features", m.boosting.n_features},
+                     {"n_outputs", m.boosting.n_outputs},
+                     {"base_score", m.boosting.base_score},
+                     {"trees", std::move(trees)}};
+  } else if (m.kind == ModelKind::random_forest) {
     json trees = json::array();
     for (const auto& t : m.forest.trees) {
       const std::string b = t.to_bytes();
@@ -201,7 +262,34 @@ Model model_from_bytes(const std::string& bytes, const std::string& where) {
     m.normalization.kind = parse_normalization(nj.at("kind").get<std::string>());
     m.normalization.offset = nj.at("offset").get<std::vector<double>>();
     m.normalization.scale = nj.at("scale").get<std::vector<double>>();
-    if (m.kind == ModelKind::random_forest) {
+    if (j.contains("feature_set")) m.feature_set = feature_set_from(j.at("feature_set"));
+    if (m.kind == ModelKind::gradient_boosting) {
+      const auto& bj = j.at("boosting");
+      auto& b = m.boosting;
+      b.task = m.task;
+      b.classes = m.classes;
+      b.options = boosting_options_from(bj.at("options"));
+      b.n_features = bj.at("n_features").get<std::size_t>();
+      b.n_outputs = bj.at("n_outputs").get<std::size_t>();
+      b.base_score = bj.at("base_score").get<std::vector<double>>();
+      if (b.base_score.size() != b.n_outputs || b.n_outputs == 0)
+        throw InputError(where + ": boosting.base_score has " + std::to_string(b.base_score.size()) + " values for " +
+                         std::to_string(b.n_outputs) + " outputs");
+      if (m.task == Task::classification && m.classes.size() != b.n_outputs)
+        throw InputError(where + ": boosting has " + std::to_string(b.n_outputs) + " outputs for " + std::to_string(m.classes.size()) + " classes");
+      for (const auto& t : bj.at("trees")) {
+        if (!t.is_binary()) throw InputError(where + ": boosting.trees holds a non-binary entry");
+        const auto& bytes = t.get_binary();
+        auto tree = DecisionTree::from_bytes(std::string(bytes.begin(), bytes.end()));
+        if (tree.n_outputs != 1) throw InputError(where + ": a boosting tree must have one value per leaf");
+        for (const auto& node : tree.nodes)
+          if (node.feature >= static_cast<std::int32_t>(b.n_features))
+            throw InputError(where + ": a tree splits on feature " + std::to_string(node.feature) + " of " + std::to_string(b.n_features));
+        b.trees.push_back(std::move(tree));
+      }
+      if (b.trees.size() % b.n_outputs != 0)
+        throw InputError(where + ": " + std::to_string(b.trees.size()) + " boosting trees is not a multiple of " + std::to_string(b.n_outputs) + " outputs");
+    } else if (m.kind == ModelKind::random_forest) {
       const auto& fj = j.at("forest");
       m.forest.task = m.task;
       m.forest.classes = m.classes;

@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "core/ml/cross_validation.hpp"
+#include "core/ml/gradient_boosting.hpp"
 #include "core/ml/random_forest.hpp"
 #include "mpi/dataset_loader.hpp"
 #include "mpi/distributed_learning.hpp"
@@ -88,6 +89,28 @@ TEST_CASE("distributed forest equals the serial forest, tree by tree and bitwise
     // Distributed prediction over rows gives the same matrix on every rank.
     const ml::Model model = ml::wrap_forest(d, dist, ml::Normalization{});
     CHECK(bitwise_equal(mpi::predict_distributed(world, model, test_rows.features), a));
+  }
+}
+
+TEST_CASE("data-parallel boosted trees equal the serial model bitwise", "[mpi][ml][boosting]") {
+  boost::mpi::communicator world;
+  for (ml::Task task : {ml::Task::classification, ml::Task::regression}) {
+    const auto d = task == ml::Task::classification ? test::three_class_problem(401, 5, 8) : test::two_output_regression(401, 3, 8);
+    const auto train = ml::rows_in_split(d, ml::kSplitTrain);  // 301 rows: unequal blocks on 2 and 3 ranks
+    ml::BoostingOptions o;
+    o.rounds = 12;
+    o.max_leaves = 9;
+    o.min_samples_leaf = 5;
+    o.feature_fraction = 0.7;
+    if (task == ml::Task::classification) o.class_weight = "balanced";
+    const auto serial = ml::train_boosting(d, train, o);
+    const auto dist = mpi::train_boosting_distributed(world, d, train, o);
+    REQUIRE(dist.trees.size() == serial.trees.size());
+    CHECK(dist.trees == serial.trees);
+    CHECK(dist.base_score == serial.base_score);
+    const ml::Dataset test_rows = ml::select_rows(d, ml::rows_in_split(d, ml::kSplitTest));
+    const ml::Model model = ml::wrap_boosting(d, dist, ml::Normalization{});
+    CHECK(bitwise_equal(mpi::predict_distributed(world, model, test_rows.features), serial.predict_values(test_rows.features)));
   }
 }
 

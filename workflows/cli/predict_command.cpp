@@ -20,6 +20,7 @@
 #include "mpi/dataset_loader.hpp"
 #include "mpi/distributed_learning.hpp"
 #include "workflows/cli/commands.hpp"
+#include "workflows/cli/feature_set_inputs.hpp"
 #include "workflows/cli/measured_spectrum_features.hpp"
 
 namespace xasforge::cli {
@@ -58,7 +59,24 @@ ml::FeatureMatrix input_features(const std::string& path, const ml::Model& model
                                  const MeasuredReadOptions& measured, std::vector<std::string>& notes) {
   items.clear();
   ml::FeatureMatrix x;
-  if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
+  if (model.feature_set) {
+    // A model trained on a named feature set: every input becomes chi(k) first, then the set.
+    if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
+      mpi::DatasetRequest request;
+      request.features = "chi";
+      request.target = "none";
+      ml::Dataset d = mpi::load_dataset(path, request);
+      apply_feature_set(d, *model.feature_set);
+      items = d.item_index;
+      x = std::move(d.features);
+    } else if (is_chi_k_file(path)) {
+      x = feature_set_row_from_chi_file(path, *model.feature_set);
+    } else if (is_measured_spectrum(path)) {
+      x = feature_set_row_from_measured(path, *model.feature_set);
+    } else {
+      x = ml::read_feature_csv(path);
+    }
+  } else if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) {
     mpi::DatasetRequest request;
     request.features = model.feature_name;
     request.target = "none";
@@ -166,7 +184,7 @@ void add_predict_command(CLI::App& app) {
   auto o = std::make_shared<PredictOptions>();
   CLI::App* cmd = app.add_subcommand("predict", "Apply a model file to results files, feature CSVs or measured spectra");
   cmd->add_option("model", o->model, "Model file written by xasforge train")->required();
-  cmd->add_option("inputs", o->inputs, "Results files (.h5), feature CSVs, or measured spectra (.xdi)")->required();
+  cmd->add_option("inputs", o->inputs, "Results files (.h5), feature CSVs, measured spectra (.xdi), or (feature-set models) chi(k) files (chi.dat, k,chi .csv)")->required();
   cmd->add_option("-o,--output", o->output, "CSV file for the predictions (default: stdout)");
   cmd->add_flag("--probabilities", o->probabilities, "Also print every class probability (calibrated when the model is)");
   cmd->add_option("--energy-column", o->measured.energy_column,

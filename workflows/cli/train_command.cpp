@@ -30,9 +30,11 @@
 #include "core/ml/metrics.hpp"
 #include "core/ml/model_file.hpp"
 #include "core/ml/permutation_importance.hpp"
+#include "core/ml/random_stream.hpp"
 #include "mpi/dataset_loader.hpp"
 #include "mpi/distributed_learning.hpp"
 #include "workflows/cli/commands.hpp"
+#include "workflows/cli/feature_set_inputs.hpp"
 #include "workflows/cli/train_command.hpp"
 
 namespace xasforge::cli {
@@ -92,6 +94,97 @@ void write_test_predictions(const std::string& path, const ml::Dataset& test, co
     }
 }
 
+/// The feature set o names, with its transform settings.
+xafs::FeatureSetSpec study_feature_set(const TrainOptions& o) {
+  xafs::FeatureSetSpec spec = xafs::parse_feature_set(o.feature_set, o.feature_kweight);
+  if (o.feature_k.size() != 2 || o.feature_r.size() != 2) throw InputError("--feature-k and --feature-r take LOW HIGH");
+  spec.kmin_invA = o.feature_k[0];
+  spec.kmax_invA = o.feature_k[1];
+  spec.rmin_A = o.feature_r[0];
+  spec.rmax_A = o.feature_r[1];
+  spec.dk_invA = o.feature_dk;
+  spec.r_step_A = o.feature_r_step;
+  spec.k_step_invA = o.feature_k_step;
+  spec.window = o.feature_window;
+  spec.n_peaks = o.feature_peaks;
+  xafs::check_feature_set(spec);
+  return spec;
+}
+
+/// Out-of-fold predictions of the chosen grid point: `item,z,group,fold,true,predicted`, one line
+/// per training row (classification only; the folds are those the search used).
+void write_cv_predictions(const std::string& path, const ml::Dataset& data, const std::vector<std::size_t>& train,
+                          std::size_t k, std::uint64_t seed, const ml::GridResult& result) {
+  if (data.task != ml::Task::classification) throw InputError("--cv-predictions: classification targets only");
+  const auto folds = ml::kfold_splits(data, train, k, seed);
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot write cross-validation predictions");
+  out << "item,z,group,fold,true,predicted\n";
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    const auto& pred = result.scores[result.best][f].predicted;
+    if (pred.size() != folds[f].size()) throw InputError("--cv-predictions: fold " + std::to_string(f) + " predictions missing");
+    for (std::size_t i = 0; i < folds[f].size(); ++i) {
+      const std::size_t r = folds[f][i];
+      out << (data.item_index.empty() ? static_cast<long>(r) : data.item_index[r]) << ','
+          << (data.element_z.empty() ? 0 : data.element_z[r]) << ',' << (data.group.empty() ? -1 : data.group[r]) << ','
+          << f << ',' << data.labels[r] << ',' << pred[i] << '\n';
+    }
+  }
+}
+
+/// The feature rows the model sees (after the feature set), with item, element, group, CV fold
+/// (-1 without --cv) and label, so that another tool can be fitted on exactly the same rows and
+/// folds (benchmarks/cn_study.sh does this with scikit-learn).
+void write_feature_rows(const std::string& path, const ml::Dataset& data, const std::vector<std::size_t>& train,
+                        std::size_t k, std::uint64_t seed) {
+  std::vector<long> fold(data.rows(), -1);
+  if (k > 0) {
+    const auto folds = ml::kfold_splits(data, train, k, seed);
+    for (std::size_t f = 0; f < folds.size(); ++f)
+      for (auto r : folds[f]) fold[r] = static_cast<long>(f);
+  }
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot write the feature rows");
+  out.precision(17);
+  out << "item,z,group,fold,label";
+  for (std::size_t j = 0; j < data.n_features(); ++j) out << ",f" << j;
+  out << '\n';
+  for (auto r : train) {
+    out << (data.item_index.empty() ? static_cast<long>(r) : data.item_index[r]) << ','
+        << (data.element_z.empty() ? 0 : data.element_z[r]) << ',' << (data.group.empty() ? -1 : data.group[r]) << ','
+        << fold[r] << ',' << (data.task == ml::Task::classification ? data.labels[r] : 0);
+    for (std::size_t j = 0; j < data.n_features(); ++j) out << ',' << data.features(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j));
+    out << '\n';
+  }
+}
+
+/// The TPE history: CSV (trial, batch, score, one column per dimension) or, for a .json name,
+/// a JSON list of {trial, batch, score, options}.
+void write_search_history(const std::string& path, const std::vector<ml::SearchDimension>& space,
+                          const std::vector<ml::Trial>& history, std::size_t batch) {
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot write the search history");
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
+    nlohmann::json j = nlohmann::json::array();
+    for (std::size_t t = 0; t < history.size(); ++t) {
+      nlohmann::json values;
+      for (std::size_t d = 0; d < space.size(); ++d) values[space[d].key] = history[t].values[d];
+      j.push_back({{"trial", t}, {"batch", t / batch}, {"score", history[t].score}, {"values", values}});
+    }
+    out << j.dump(1) << '\n';
+    return;
+  }
+  out.precision(10);
+  out << "trial,batch,score";
+  for (const auto& d : space) out << ',' << d.key;
+  out << '\n';
+  for (std::size_t t = 0; t < history.size(); ++t) {
+    out << t << ',' << t / batch << ',' << history[t].score;
+    for (double v : history[t].values) out << ',' << v;
+    out << '\n';
+  }
+}
+
 }  // namespace
 
 void run_train(const TrainOptions& o) {
@@ -105,7 +198,34 @@ void run_train(const TrainOptions& o) {
   request.features = o.features;
   request.target = o.target;
   request.element_z = o.element;
+  std::optional<xafs::FeatureSetSpec> feature_set;
+  if (!o.feature_set.empty()) {
+    if (o.measured.any())
+      throw InputError("--feature-set cannot be combined with --augment, --calibrate or --group-cv yet "
+                       "(augmented rows are |chi(R)| features); use --cv-groups structure for grouped folds");
+    feature_set = study_feature_set(o);
+    request.features = "chi";  // the set is computed from /spectra/chi on /spectra/k
+  }
+  request.group_by = o.cv_groups;
   ml::Dataset data = mpi::load_dataset(o.results, request);
+  if (o.group_fraction < 1.0) {
+    // A learning-curve point: whole groups (structures) kept when a seeded hash of the group id
+    // falls below the fraction, so the same structures are kept for any rank count.
+    if (data.group.empty()) throw InputError("--group-fraction needs --cv-groups structure");
+    std::vector<std::size_t> keep;
+    for (std::size_t i = 0; i < data.rows(); ++i) {
+      const std::uint64_t h = ml::mix64(o.forest.seed ^ ml::mix64(static_cast<std::uint64_t>(data.group[i]) + 0x9e37ULL));
+      if (static_cast<double>(h >> 11) * 0x1.0p-53 < o.group_fraction) keep.push_back(i);
+    }
+    if (keep.empty()) throw InputError("--group-fraction " + std::to_string(o.group_fraction) + " keeps no structure");
+    data = ml::select_rows(data, keep);
+  }
+  if (feature_set) {
+    const auto t0 = std::chrono::steady_clock::now();
+    apply_feature_set(data, *feature_set);
+    say("features " + o.feature_set + ": " + std::to_string(data.n_features()) + " per spectrum (" +
+        fmt(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2) + " s)");
+  }
   if (!o.target_range.empty() || o.target_kweight != 0) {
     const double lo = o.target_range.empty() ? -std::numeric_limits<double>::infinity() : o.target_range[0];
     const double hi = o.target_range.empty() ? std::numeric_limits<double>::infinity() : o.target_range[1];
@@ -120,6 +240,11 @@ void run_train(const TrainOptions& o) {
   base.network = o.network;
   base.network.hidden = parse_hidden(o.hidden);
   base.network.seed = o.forest.seed;
+  base.boosting = o.boosting;
+  base.boosting.max_depth = o.forest.max_depth;
+  base.boosting.max_bins = o.forest.max_bins;
+  base.boosting.class_weight = o.forest.class_weight;
+  base.boosting.seed = o.forest.seed;
   base.normalization = ml::parse_normalization(o.normalization);
 
   std::vector<std::size_t> train = ml::all_rows(data), test;
@@ -140,13 +265,41 @@ void run_train(const TrainOptions& o) {
       " features (" + data.feature_name + "), target " + o.target + "; " + std::to_string(train.size()) + " train, " +
       std::to_string(test.size()) + " test; " + std::to_string(world.size()) + " rank(s)");
 
+  if (root && !o.export_features.empty()) write_feature_rows(o.export_features, data, train, o.cv, o.forest.seed);
+
   nlohmann::json report;
   report["ranks"] = world.size();
   report["n_train"] = train.size();
   report["n_test"] = test.size();
 
   ml::TrainingOptions chosen = base;
-  if (o.cv > 0) {
+  nlohmann::json cv_detail = nlohmann::json::array();
+  if (!o.search.empty()) {
+    if (o.cv == 0) throw InputError("--search needs --cv K (trials are scored by K-fold cross-validation)");
+    if (!o.grid.empty()) throw InputError("--search and --grid cannot be combined");
+    const auto space = ml::parse_search_space(o.search);
+    ml::TpeOptions tpe;
+    tpe.seed = o.forest.seed;
+    tpe.startup_trials = o.search_startup;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto history = mpi::tpe_search_distributed(world, data, train, base, space, o.trials, o.search_batch, o.cv, tpe);
+    std::size_t best = 0;
+    for (std::size_t t = 1; t < history.size(); ++t)
+      if (history[t].score > history[best].score) best = t;
+    nlohmann::json trials = nlohmann::json::array();
+    for (std::size_t t = 0; t < history.size(); ++t)
+      trials.push_back({{"trial", t}, {"batch", t / o.search_batch}, {"score", history[t].score},
+                        {"options", ml::describe_trial(space, history[t].values)}});
+    say("search   TPE, " + std::to_string(history.size()) + " trials in batches of " + std::to_string(o.search_batch) +
+        ": best " + fmt(history[best].score) + " (trial " + std::to_string(best) + ": " +
+        ml::describe_trial(space, history[best].values) + "), " +
+        fmt(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2) + " s");
+    report["search"] = {{"space", o.search}, {"best_trial", best}, {"trials", trials}};
+    if (root && !o.search_history.empty()) write_search_history(o.search_history, space, history, o.search_batch);
+    base = ml::apply_trial(base, space, history[best].values);
+    chosen = base;
+  }
+  if (o.cv > 0 && o.search.empty()) {
     const auto grid = ml::expand_grid(base, o.grid);
     const auto names = ml::describe_grid(o.grid);
     const auto t0 = std::chrono::steady_clock::now();
@@ -154,6 +307,14 @@ void run_train(const TrainOptions& o) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     nlohmann::json cv = nlohmann::json::array();
     for (std::size_t g = 0; g < grid.size(); ++g) {
+      double f1 = 0.0, w1 = 0.0;
+      nlohmann::json folds = nlohmann::json::array();
+      for (const auto& s : result.scores[g]) {
+        f1 += s.macro_f1 / static_cast<double>(o.cv);
+        w1 += s.within_one / static_cast<double>(o.cv);
+        folds.push_back(s.primary(data.task));
+      }
+      cv_detail.push_back({{"grid_point", names[g]}, {"mean_macro_f1", f1}, {"mean_within_one", w1}, {"fold_scores", folds}});
       say("cv       " + std::to_string(o.cv) + "-fold " + (names[g].empty() ? std::string("(base)") : names[g]) + ": mean " +
           (data.task == ml::Task::classification ? "accuracy " : "R² ") + fmt(result.mean_score[g]));
       cv.push_back({{"grid_point", names[g]}, {"mean_score", result.mean_score[g]}});
@@ -163,6 +324,9 @@ void run_train(const TrainOptions& o) {
     say("cv       " + fmt(secs, 2) + " s");
     report["cv"] = cv;
     report["cv_best"] = names[result.best];
+    report["cv_detail"] = cv_detail;
+    report["cv_grouped_by"] = o.cv_groups;
+    if (root && !o.cv_predictions.empty()) write_cv_predictions(o.cv_predictions, data, train, o.cv, o.forest.seed, result);
   }
 
   world.barrier();
@@ -170,9 +334,10 @@ void run_train(const TrainOptions& o) {
   const std::clock_t c0 = std::clock();
   MeasuredTrainingOptions measured = o.measured;
   measured.augment.seed = o.forest.seed;
-  const ml::Model model = measured.any()
-                              ? train_for_measured(world, o.results, data, train, test, chosen, measured, o.forest.seed, report)
-                              : mpi::train_model_distributed(world, data, train, chosen);
+  ml::Model model = measured.any()
+                        ? train_for_measured(world, o.results, data, train, test, chosen, measured, o.forest.seed, report)
+                        : mpi::train_model_distributed(world, data, train, chosen);
+  model.feature_set = feature_set;
   const double my_cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
   world.barrier();
   const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -225,8 +390,10 @@ void run_train(const TrainOptions& o) {
       report["permutation_importance"] = pi.mean_drop;
     }
   }
-  if (chosen.kind == ml::ModelKind::random_forest) {
-    const auto imp = model.forest.feature_importances();
+  if (chosen.kind == ml::ModelKind::random_forest || chosen.kind == ml::ModelKind::gradient_boosting) {
+    const auto imp = chosen.kind == ml::ModelKind::random_forest ? model.forest.feature_importances()
+                                                                  : model.boosting.feature_importances();
+    if (feature_set) report["feature_labels"] = xafs::feature_set_labels(*feature_set);
     report["mdi_importance"] = imp;
     std::vector<std::size_t> order(imp.size());
     std::iota(order.begin(), order.end(), 0);
@@ -234,6 +401,10 @@ void run_train(const TrainOptions& o) {
     std::string top = "mdi      top features:";
     for (std::size_t i = 0; i < std::min<std::size_t>(5, order.size()); ++i) {
       const std::size_t f = order[i];
+      if (feature_set) {
+        top += " " + xafs::feature_set_labels(*feature_set)[f] + " (" + fmt(imp[f], 3) + ")";
+        continue;
+      }
       top += " " + (data.feature_grid.empty() ? "#" + std::to_string(f) : fmt(data.feature_grid[f], 2)) + " (" + fmt(imp[f], 3) + ")";
     }
     say(top);
@@ -285,7 +456,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "Model file to write");
   cmd->add_option("--target", o->target, "cn | rdf | chi | /dataset/path")->capture_default_str();
   cmd->add_option("--features", o->features, "chir_mag | soap | chi | /dataset/path")->capture_default_str();
-  cmd->add_option("--model", o->model, "random_forest | neural_network")->capture_default_str();
+  cmd->add_option("--model", o->model, "random_forest | neural_network | gradient_boosting")->capture_default_str();
   cmd->add_option("--element", o->element, "Keep only items with this absorber Z");
   cmd->add_option("--normalization", o->normalization, "none | minmax | mean (fitted on training rows)")->capture_default_str();
   cmd->add_option("--trees", o->forest.n_trees, "Number of trees")->capture_default_str();
@@ -315,6 +486,39 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--predictions", o->predictions, "Write the held-out rows' true and predicted values as CSV");
   cmd->add_option("--target-range", o->target_range, "Regression on a grid (chi): keep outputs with LO <= k <= HI")
       ->expected(2);
+  // Study options (issue 16): feature sets, grouped CV, gradient boosting.
+  cmd->add_option("--feature-set", o->feature_set,
+                  "Features computed from /spectra/chi: chir_mag, chir_re, chir_im, chik, wavelet, peaks, each "
+                  "optionally :kweight, comma-separated (e.g. chir_mag:1,chir_mag:2,peaks); stored in the model");
+  cmd->add_option("--feature-k", o->feature_k, "Feature set: transform k range LOW HIGH (Å⁻¹)")->expected(2)->capture_default_str();
+  cmd->add_option("--feature-r", o->feature_r, "Feature set: R range LOW HIGH (Å)")->expected(2)->capture_default_str();
+  cmd->add_option("--feature-kweight", o->feature_kweight, "Feature set: default k-weight")->check(CLI::Range(0, 3))->capture_default_str();
+  cmd->add_option("--feature-dk", o->feature_dk, "Feature set: window taper (Å⁻¹)")->capture_default_str();
+  cmd->add_option("--feature-window", o->feature_window, "Feature set: window (hanning, kaiser, ...)")->capture_default_str();
+  cmd->add_option("--feature-r-step", o->feature_r_step, "Feature set: R grid step (Å)")->capture_default_str();
+  cmd->add_option("--feature-k-step", o->feature_k_step, "Feature set: k grid step of chik / wavelet (Å⁻¹)")->capture_default_str();
+  cmd->add_option("--feature-peaks", o->feature_peaks, "Feature set: |chi(R)| peaks kept by the peaks block")->capture_default_str();
+  cmd->add_option("--cv-groups", o->cv_groups, "Keep groups whole in CV folds: structure (/items/structure)");
+  cmd->add_option("--cv-predictions", o->cv_predictions, "Write out-of-fold predictions (item,z,group,fold,true,predicted)");
+  cmd->add_option("--group-fraction", o->group_fraction,
+                  "Keep a seeded fraction of the structures (with --cv-groups structure; learning curves)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--search", o->search,
+                  "TPE hyperparameter search with --cv, e.g. 'learning_rate=log:0.02:0.3;max_leaves=int:4:48;feature_fraction=0.1:1'");
+  cmd->add_option("--trials", o->trials, "TPE: trials")->capture_default_str();
+  cmd->add_option("--search-batch", o->search_batch, "TPE: trials proposed together (fixes the search for any rank count)")
+      ->capture_default_str();
+  cmd->add_option("--search-startup", o->search_startup, "TPE: random trials before the estimator")->capture_default_str();
+  cmd->add_option("--search-history", o->search_history, "TPE: write every trial and its CV score (.csv or .json)");
+  cmd->add_option("--export-features", o->export_features,
+                  "Write the training rows' features with item, z, group, CV fold and label as CSV");
+  cmd->add_option("--rounds", o->boosting.rounds, "Gradient boosting: rounds")->capture_default_str();
+  cmd->add_option("--shrinkage", o->boosting.learning_rate, "Gradient boosting: learning rate")->capture_default_str();
+  cmd->add_option("--max-leaves", o->boosting.max_leaves, "Gradient boosting: leaves per tree")->capture_default_str();
+  cmd->add_option("--leaf-rows", o->boosting.min_samples_leaf, "Gradient boosting: rows per leaf at least")->capture_default_str();
+  cmd->add_option("--l2", o->boosting.l2, "Gradient boosting: L2 penalty on leaf values")->capture_default_str();
+  cmd->add_option("--feature-fraction", o->boosting.feature_fraction, "Gradient boosting: features drawn per tree")
+      ->capture_default_str();
   cmd->add_option("--target-kweight", o->target_kweight, "Regression on a grid (chi): multiply outputs by k^W")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
