@@ -22,9 +22,7 @@ RANKS=${RANKS:-2}
 PY=/usr/bin/python3
 mkdir -p "$WORK"
 [ -x "$XASFORGE" ] || { echo "build xasforge first: cmake --build build --target xasforge" >&2; exit 1; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 \
-  OMPI_MCA_hwloc_base_binding_policy=none OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_btl=self,vader \
-  OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_pml=ob1 OMPI_MCA_plm=isolated
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/local_mpi_env.sh"  # one machine, loopback MPI
 [ -f "$WORK/cn_classification.h5" ] || "$PY" "$here/ml_make_data.py" "$WORK" > /dev/null
 cls="$WORK/cn_classification.h5"
 echo "machine: $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -36,9 +36,7 @@ CURVE=${CURVE:-0.25 0.5}
 MIN_ELEMENT_SITES=${MIN_ELEMENT_SITES:-40}
 PY=/usr/bin/python3
 [ -x "$XASFORGE" ] || { echo "build xasforge first: scripts/build.sh build RelWithDebInfo xasforge" >&2; exit 1; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 \
-  OMPI_MCA_hwloc_base_binding_policy=none OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_btl=self,vader \
-  OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_pml=ob1 OMPI_MCA_plm=isolated
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/local_mpi_env.sh"  # one machine, loopback MPI
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 STRUCTURES=$(cd "$STRUCTURES" && pwd)

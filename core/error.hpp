@@ -1,5 +1,5 @@
 #pragma once
-/// Error types of xasforge, split by what the caller does next (docs/STYLE.md, "Errors").
+/// Error types of xasforge, split by what the caller does next (docs/architecture.md, "Errors").
 #include <stdexcept>
 #include <string>
 

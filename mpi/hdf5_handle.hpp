@@ -1,5 +1,5 @@
 #pragma once
-/// Checked HDF5 C calls and an RAII handle for hid_t (docs/STYLE.md: every C call goes through a
+/// Checked HDF5 C calls and an RAII handle for hid_t (every C call goes through a
 /// checked wrapper that names the operation and keeps the library's own error text).
 ///
 /// Usage: `Hid file{h5_check(H5Fopen(...), "H5Fopen " + path), H5Fclose};` and

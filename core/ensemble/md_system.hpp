@@ -1,6 +1,6 @@
 #pragma once
 /// The state of a periodic molecular-dynamics system: cell, species, masses, positions,
-/// velocities and forces. Units: Å, amu, Å/fs, eV/Å (docs/STYLE.md "Units in names").
+/// velocities and forces. Units: Å, amu, Å/fs, eV/Å.
 #include <cstddef>
 #include <vector>
 

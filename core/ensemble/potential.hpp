@@ -1,6 +1,6 @@
 #pragma once
 /// Interatomic potential interface for the MD engine. Concrete potentials are small evaluators
-/// inlined into one loop (HOOMD's pattern, docs/STYLE.md); this base only dispatches once per
+/// inlined into one loop (HOOMD's pattern); this base only dispatches once per
 /// force evaluation.
 #include <map>
 #include <memory>

@@ -1,4 +1,4 @@
-// FEFF feffNNNN.dat and paths.dat files from xasforge's paths (layout: PHYSICS §1.3 as restated in
+// FEFF feffNNNN.dat and paths.dat files from xasforge's paths (layout: docs/physics.md §1.3 as restated in
 // docs/python.md; amplitude and phase: Rehr & Albers, Phys. Rev. B 41, 8139 (1990), as in
 // rehr_albers.hpp).
 #include "core/scattering/feff_path_writer.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 /// Writes xasforge's scattering paths as FEFF `feffNNNN.dat` files (and `paths.dat`), so that
 /// programs that read FEFF's path files (Larch's feffpath/feffit, Artemis) fit measured data with
-/// xasforge's paths. The columns follow docs/python.md ("FEFF path files") and PHYSICS §1.3:
+/// xasforge's paths. The columns follow docs/python.md ("FEFF path files") and docs/physics.md §1.3:
 /// k, Φ_c = 2 Re δ_l0 + l0π (continuous), |F_eff|, arg F_eff (continuous), r_c = e^{−2 Im δ_l0},
 /// λ = 1/Im p, Re p. Numbers carry more digits than FEFF prints (free-format readers take them).
 #include <filesystem>
@@ -23,7 +23,7 @@ struct FeffPathColumns {
   std::vector<double> k_invA, central_phase, mag_feff_A, phase_feff, red_factor, lambda_A, real_p_invA;
 };
 
-/// Columns of `path` from the Rehr–Albers amplitude (PHYSICS §3.8: F = χ̃ kR² e^{2R Im p}/r_c e^{−iΦ_c}).
+/// Columns of `path` from the Rehr–Albers amplitude (docs/physics.md §3.8: F = χ̃ kR² e^{2R Im p}/r_c e^{−iΦ_c}).
 FeffPathColumns feff_path_columns(const ScatteringPath& path, const PhaseShifts& phases, RehrAlbersCalculator& calc);
 
 /// Writes one feffNNNN.dat (N = path.index). `title` is the first header line; absorber_z the

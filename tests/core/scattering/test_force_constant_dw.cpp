@@ -295,7 +295,7 @@ TEST_CASE("force-constant sigma2: FEFF 8.5L DEBYE idwopt 1 and 2 on the same spr
       CHECK(std::abs(s_rec - rm[i][1]) < 0.6e-5 + 1e-4 * s_rec);
       // FEFF's EM integrates a Gaussian-damped density on a fixed ω grid with an Aω⁴ low-ω fit;
       // its res 0.03 result moves by 2 % between res 0.03 and 0.02 (0.00841 → 0.00826 for Cu)
-      // and differs from the exact normal-mode sum by up to ~3 % (PHYSICS notes: 0.00843 vs
+      // and differs from the exact normal-mode sum by up to ~3 % (a worked normal-mode example: 0.00843 vs
       // 0.00820). Our EOM is checked against FEFF at 6 % and against the exact sum at 2 %.
       CHECK_THAT(s_eom, WithinRel(em[i][1], 0.06));
       CHECK_THAT(s_exact, WithinRel(em[i][1], 0.06));
