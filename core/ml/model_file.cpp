@@ -279,8 +279,8 @@ Model model_from_bytes(const std::string& bytes, const std::string& where) {
         throw InputError(where + ": boosting has " + std::to_string(b.n_outputs) + " outputs for " + std::to_string(m.classes.size()) + " classes");
       for (const auto& t : bj.at("trees")) {
         if (!t.is_binary()) throw InputError(where + ": boosting.trees holds a non-binary entry");
-        const auto& bytes = t.get_binary();
-        auto tree = DecisionTree::from_bytes(std::string(bytes.begin(), bytes.end()));
+        const auto& blob = t.get_binary();
+        auto tree = DecisionTree::from_bytes(std::string(blob.begin(), blob.end()));
         if (tree.n_outputs != 1) throw InputError(where + ": a boosting tree must have one value per leaf");
         for (const auto& node : tree.nodes)
           if (node.feature >= static_cast<std::int32_t>(b.n_features))
