@@ -103,6 +103,6 @@ expect_error "broken.csv:4: expected two numbers k, chi" "$X" predict "$W/g1.xfm
 expect_error "unknown block 'fft'" "$X" train "$W/study.h5" --feature-set chir_mag,fft
 expect_error "no /items/structure dataset" "$X" train "$W/nogroups.h5" --feature-set chir_mag --cv 2 --cv-groups structure
 if [ -n "$SHARED" ] && [ -f "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" ]; then
-  "$X" predict "$W/g1.xfm" "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" | grep -Eq "xdi,0,-1,(4|6|8)$"
+  "$X" predict "$W/g1.xfm" "$SHARED/data/experimental/Fe_Foil_rt_2016Foils.xdi" | grep -Eq "xdi,0,-1,(4|6|8),"
 fi
 echo "study CLI: identical boosted models for 1, 2, 3 ranks; grouped folds; same features from h5, chi.dat, CSV"
