@@ -112,7 +112,9 @@ TEST_CASE("Native atoms: neutral, FEFF's configurations and core-hole rule", "[n
 TEST_CASE("Native Hedin-Lundqvist self-energy matches FEFF's e_ref above the plasmon threshold", "[native]") {
   // FEFF's phase00.dat of Cu lists e_ref(E) = V_int + Δ(E, r_s,int); with FEFF's own r_s,int
   // (1.990) our plasmon-pole integral must reproduce Δ. Below k ≈ 2.5 Å⁻¹ FEFF adds Quinn's
-  // electron-hole damping (not implemented here, docs/scattering_native.md §5), so k ≥ 3.
+  // electron-hole damping (Quinn, Phys. Rev. 126, 1453 (1962)); the native self-energy has no
+  // such term (docs/scattering_native.md §5, listed there as missing), so the comparison starts
+  // at k = 3 Å⁻¹, where every R-factor window starts.
   const auto pf = feff::read_phase_file(fixture("cu_fcc") / "phase00.dat");
   const double rs = 1.990, rho = 3.0 / (4.0 * M_PI * rs * rs * rs);
   const double mu_Ha = pf.energy_eV[0] * units::kHartreePerEv;
