@@ -13,6 +13,8 @@ inline std::filesystem::path shared_dir() {
   return XASFORGE_SHARED_DIR;
 }
 inline std::filesystem::path structures_dir() { return shared_dir() / "data" / "structures"; }
+/// The measured spectra and their manifest (../shared/data/experimental).
+inline std::filesystem::path experimental_dir() { return shared_dir() / "data" / "experimental"; }
 inline std::filesystem::path reference_dir() { return source_dir() / "tests" / "reference"; }
 
 }  // namespace xasforge::test

@@ -22,6 +22,7 @@
 #include "core/structure/readers.hpp"
 #include "core/xafs/ft_window.hpp"
 #include "workflows/cli/commands.hpp"
+#include "workflows/cli/spectrum_command.hpp"
 
 namespace xasforge::cli {
 namespace {
@@ -65,25 +66,11 @@ void read_chi_csv(const std::string& path, std::vector<double>& k, std::vector<d
   if (k.size() < 8) throw InputError(path + ": fewer than 8 k,chi rows");
 }
 
-std::size_t pick_site(const structure::Structure& s, const ShellFitCliOptions& o) {
-  if (o.site && !o.absorber.empty()) throw InputError("--site and --absorber: give one of them, not both");
-  if (o.site) {
-    if (*o.site >= s.size()) throw InputError(s.source + ": --site " + std::to_string(*o.site) + " is out of range");
-    return *o.site;
-  }
-  if (o.absorber.empty()) throw InputError("give the absorber: --site N (0-based) or --absorber ELEMENT");
-  const int z = elements::atomic_number_or_throw(o.absorber);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s.site(i).z == z) return i;
-  }
-  throw InputError(s.source + ": no site of element " + o.absorber + " (--absorber)");
-}
-
 void run(const ShellFitCliOptions& o) {
   std::vector<double> k, chi;
   read_chi_csv(o.chi_file, k, chi);
   const structure::Structure s = structure::read_structure(o.structure_file);
-  const std::size_t site = pick_site(s, o);
+  const std::size_t site = choose_absorber_site(s, o.site, o.absorber);
   scattering::PhaseSettings ps;
   ps.edge = scattering::feff::parse_edge(o.edge);
   ps.cluster_radius_A = o.cluster_radius_A;

@@ -65,20 +65,7 @@ scattering::Edge parse_edge(const std::string& e) {
 }
 
 std::size_t choose_site(const structure::Structure& s, const SpectrumOptions& o) {
-  if (o.site && !o.absorber.empty()) throw InputError("--site and --absorber: give one of them, not both");
-  if (o.site) {
-    if (*o.site >= s.size()) {
-      throw InputError(s.source + ": --site " + std::to_string(*o.site) + " is out of range; the structure has " +
-                       std::to_string(s.size()) + " sites (0-based)");
-    }
-    return *o.site;
-  }
-  if (o.absorber.empty()) throw InputError("give the absorber: --site N (0-based) or --absorber ELEMENT");
-  const int z = elements::atomic_number_or_throw(o.absorber);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s.site(i).z == z) return i;
-  }
-  throw InputError(s.source + ": no site of element " + o.absorber + " (--absorber)");
+  return choose_absorber_site(s, o.site, o.absorber);
 }
 
 // Everything but the output files: the same for the command and for the Python module.
@@ -240,6 +227,24 @@ SpectrumCall spectrum_from_arguments(const std::vector<std::string>& arguments, 
     throw InputError(std::string("spectrum: ") + e.what());
   }
   return compute(*o, structure);
+}
+
+std::size_t choose_absorber_site(const structure::Structure& s, const std::optional<std::size_t>& site,
+                                 const std::string& absorber) {
+  if (site && !absorber.empty()) throw InputError("--site and --absorber: give one of them, not both");
+  if (site) {
+    if (*site >= s.size()) {
+      throw InputError(s.source + ": --site " + std::to_string(*site) + " is out of range; the structure has " +
+                       std::to_string(s.size()) + " sites (0-based)");
+    }
+    return *site;
+  }
+  if (absorber.empty()) throw InputError("give the absorber: --site N (0-based) or --absorber ELEMENT");
+  const int z = elements::atomic_number_or_throw(absorber);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s.site(i).z == z) return i;
+  }
+  throw InputError(s.source + ": no site of element " + absorber + " (--absorber)");
 }
 
 }  // namespace xasforge::cli

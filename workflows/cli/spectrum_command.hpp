@@ -2,6 +2,7 @@
 /// `xasforge spectrum` in process: the Python module calls the command's own option parser and
 /// calculation, so a keyword argument means exactly what the command-line option means.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,12 @@ struct SpectrumCall {
   std::size_t site = 0;
   scattering::Spectrum spectrum;
 };
+
+/// The absorbing site named by `--site N` (0-based) or `--absorber ELEMENT` (its first site), as
+/// every command that takes a structure and one absorber chooses it; InputError when both, neither,
+/// an out-of-range index or an absent element is given.
+std::size_t choose_absorber_site(const structure::Structure& s, const std::optional<std::size_t>& site,
+                                 const std::string& absorber);
 
 /// Parses `arguments` (the options of `xasforge spectrum` after the structure, e.g. {"--site",
 /// "0", "--rmax", "5"}) and computes the spectrum of `structure` as the command does, including

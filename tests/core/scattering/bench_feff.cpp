@@ -13,29 +13,12 @@
 
 #include "core/scattering/feff_files.hpp"
 #include "core/scattering/rehr_albers.hpp"
+#include "tests/core/scattering/feff_fixture.hpp"
 
 using namespace xasforge::scattering;
 
 namespace {
 
-std::vector<ScatteringPath> paths_of(const std::string& dir) {
-  const auto inp = feff::read_feff_inp(dir + "/feff.inp");
-  const auto pd = feff::read_paths_dat(dir + "/paths.dat");
-  std::vector<ScatteringPath> out;
-  for (const auto& e : pd.paths) {
-    ScatteringPath p;
-    p.index = e.index;
-    p.degeneracy = e.degeneracy;
-    const Eigen::Vector3d origin = e.atoms.back().position_A;
-    for (std::size_t j = 0; j + 1 < e.atoms.size(); ++j) {
-      p.scatterers_A.push_back(e.atoms[j].position_A - origin);
-      p.ipot.push_back(e.atoms[j].ipot);
-      p.z.push_back(inp.z_of(e.atoms[j].ipot));
-    }
-    out.push_back(p);
-  }
-  return out;
-}
 
 double cpu_now() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
@@ -48,7 +31,7 @@ TEST_CASE("benchmark: F_eff CPU time per path", "[.bench_feff]") {
   std::string dir;
   while (dirs >> dir) {
     const PhaseShifts ph = feff::read_phase_shifts(dir);
-    const auto paths = paths_of(dir);
+    const auto paths = xasforge::test::read_run_paths(dir);
     REQUIRE(!paths.empty());
     std::vector<std::complex<double>> out(ph.k_invA.size());
     // cold: a fresh calculator per pass (one structure, one pass: what a spectrum costs); its

@@ -144,46 +144,36 @@ inline std::map<int, int> read_potentials_card(const fs::path& feff_inp) {
   return z;
 }
 
-/// paths.dat → ScatteringPath list (coordinates relative to the absorber, Å).
+/// paths.dat (parsed by the library's reader) → ScatteringPath list: coordinates relative to the
+/// absorber (Å), Z from z_of_ipot, reff_A the exact half length of the printed coordinates (the
+/// file's own reff has 4 decimals).
 inline std::vector<scattering::ScatteringPath> read_paths_dat(const fs::path& p, const std::map<int, int>& z_of_ipot) {
-  const auto lines = read_lines(p);
+  const auto parsed = scattering::feff::read_paths_dat(p);
   std::vector<scattering::ScatteringPath> out;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].find("index, nleg, degeneracy") == std::string::npos) continue;
-    std::istringstream ss(lines[i]);
-    int index, nleg;
-    double deg;
-    ss >> index >> nleg >> deg;
+  for (const auto& e : parsed.paths) {
     scattering::ScatteringPath path;
-    path.index = index;
-    path.degeneracy = deg;
-    i += 2;  // skip the column header
-    std::vector<Eigen::Vector3d> pos;
-    std::vector<int> ipots;
-    for (int j = 0; j < nleg; ++j, ++i) {
-      std::istringstream ls(lines[i]);
-      double x, y, z;
-      int ip;
-      ls >> x >> y >> z >> ip;
-      pos.emplace_back(x, y, z);
-      ipots.push_back(ip);
-    }
-    --i;
-    const Eigen::Vector3d origin = pos.back();
+    path.index = e.index;
+    path.degeneracy = e.degeneracy;
+    const Eigen::Vector3d origin = e.atoms.back().position_A;
     double total = 0;
     Eigen::Vector3d prev = origin;
-    for (int j = 0; j + 1 < nleg; ++j) {
-      path.scatterers_A.push_back(pos[j] - origin);
-      path.ipot.push_back(ipots[j]);
-      path.z.push_back(z_of_ipot.at(ipots[j]));
-      total += (pos[j] - prev).norm();
-      prev = pos[j];
+    for (std::size_t j = 0; j + 1 < e.atoms.size(); ++j) {
+      path.scatterers_A.push_back(e.atoms[j].position_A - origin);
+      path.ipot.push_back(e.atoms[j].ipot);
+      path.z.push_back(z_of_ipot.at(e.atoms[j].ipot));
+      total += (e.atoms[j].position_A - prev).norm();
+      prev = e.atoms[j].position_A;
     }
     total += (origin - prev).norm();
     path.reff_A = total / 2;
     out.push_back(path);
   }
   return out;
+}
+
+/// The paths of a FEFF run folder (paths.dat with Z from feff.inp's POTENTIALS card).
+inline std::vector<scattering::ScatteringPath> read_run_paths(const fs::path& dir) {
+  return read_paths_dat(dir / "paths.dat", read_potentials_card(dir / "feff.inp"));
 }
 
 /// feffNNNN.dat through the library's reader (core/scattering/feff_files.hpp).

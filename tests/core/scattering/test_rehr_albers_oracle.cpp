@@ -12,6 +12,7 @@
 
 #include "core/scattering/feff_files.hpp"
 #include "core/scattering/rehr_albers.hpp"
+#include "tests/core/scattering/feff_fixture.hpp"
 #include "tests/test_paths.hpp"
 
 using namespace xasforge::scattering;
@@ -141,24 +142,6 @@ std::vector<cplx> oracle_chi_tilde(const PhaseShifts& ph, const ScatteringPath& 
   return chi;
 }
 
-std::vector<ScatteringPath> fixture_paths(const std::string& dir) {
-  const auto inp = feff::read_feff_inp(dir + "/feff.inp");
-  const auto pd = feff::read_paths_dat(dir + "/paths.dat");
-  std::vector<ScatteringPath> out;
-  for (const auto& e : pd.paths) {
-    ScatteringPath p;
-    p.index = e.index;
-    p.degeneracy = e.degeneracy;
-    const Eigen::Vector3d origin = e.atoms.back().position_A;
-    for (std::size_t j = 0; j + 1 < e.atoms.size(); ++j) {
-      p.scatterers_A.push_back(e.atoms[j].position_A - origin);
-      p.ipot.push_back(e.atoms[j].ipot);
-      p.z.push_back(inp.z_of(e.atoms[j].ipot));
-    }
-    out.push_back(p);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -170,7 +153,7 @@ TEST_CASE("Rehr–Albers kernels equal the plain scalar oracle", "[feff][rehr_al
   for (const std::string name : {"zno", "cu_disordered256"}) {
     const std::string dir = (xasforge::test::reference_dir() / "scattering" / name).string();
     const PhaseShifts ph = feff::read_phase_shifts(dir);
-    auto paths = fixture_paths(dir);
+    auto paths = xasforge::test::read_run_paths(dir);
     REQUIRE(paths.size() > 10);
     if (paths.size() > 40) paths.resize(40);  // keeps the oracle (O(λ³ l) per energy) under a few s
     RehrAlbersCalculator calc(ph);
@@ -201,7 +184,7 @@ TEST_CASE("Rehr–Albers cache contents do not depend on what was cached first",
   // and `average --threads N` depended on N.)
   const std::string dir = (xasforge::test::reference_dir() / "scattering" / "cu_fcc").string();
   const PhaseShifts ph = feff::read_phase_shifts(dir);
-  const auto paths = fixture_paths(dir);
+  const auto paths = xasforge::test::read_run_paths(dir);
   std::size_t n_checked = 0;
   for (const auto& a : paths) {
     if (a.n_legs() != 2) continue;

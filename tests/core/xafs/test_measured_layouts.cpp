@@ -17,29 +17,23 @@
 #include "core/xafs/column_file.hpp"
 #include "core/xafs/measured_spectrum.hpp"
 #include "core/xafs/reduction.hpp"
+#include "tests/input_error_text.hpp"
 #include "tests/test_paths.hpp"
 
 using namespace xasforge;
 using namespace xasforge::xafs;
 using Catch::Matchers::Contains;
+using test::input_error_of;
 
 namespace {
 std::filesystem::path layouts() { return test::reference_dir() / "xafs" / "layouts"; }
-std::filesystem::path experimental(const std::string& name) { return test::shared_dir() / "data" / "experimental" / name; }
+std::filesystem::path experimental(const std::string& name) { return test::experimental_dir() / name; }
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
 }  // namespace
 
 TEST_CASE("every layout fixture reads as Larch's read_ascii reads it", "[xafs][readers][layouts]") {
@@ -143,6 +137,6 @@ TEST_CASE("comment marks * and $ open header lines as in read_ascii; bad files n
     out << "# a b c\n";
     for (int i = 0; i < 20; ++i) out << 9000 + i << " 1 2\n";
   }
-  CHECK_THAT(error_of([&] { load_measured_spectrum(three); }),
+  CHECK_THAT(input_error_of([&] { load_measured_spectrum(three); }),
              Contains("xafs_layout_three.dat:2-21") && Contains("no mu column") && Contains("--mu"));
 }

@@ -13,14 +13,16 @@
 #include "core/xafs/mu_expression.hpp"
 #include "core/xafs/reduction.hpp"
 #include "core/xafs/spectral_features.hpp"
+#include "tests/input_error_text.hpp"
 #include "tests/test_paths.hpp"
 
 using namespace xasforge;
 using namespace xasforge::xafs;
 using Catch::Matchers::Contains;
+using test::input_error_of;
 
 namespace {
-std::filesystem::path experimental(const std::string& name) { return test::shared_dir() / "data" / "experimental" / name; }
+std::filesystem::path experimental(const std::string& name) { return test::experimental_dir() / name; }
 
 std::filesystem::path write_temp(const std::string& name, const std::string& text) {
   const auto path = std::filesystem::path(test::binary_dir()) / ("xafs_test_" + name);
@@ -28,14 +30,6 @@ std::filesystem::path write_temp(const std::string& name, const std::string& tex
   return path;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
 }  // namespace
 
 TEST_CASE("XDI reader: version; fields; labels; comments", "[xafs][readers]") {
@@ -52,7 +46,7 @@ TEST_CASE("XDI reader: version; fields; labels; comments", "[xafs][readers]") {
   CHECK(f.column_index("ITRANS") == 3);
   CHECK(f.line_numbers.front() == 53);  // 52 header lines (the last names the columns)
   CHECK(f.columns[0].front() == 5385.0);
-  CHECK_THAT(error_of([&] { (void)f.column_index("iref"); }), Contains("V_foil.xdi") && Contains("itrans"));
+  CHECK_THAT(input_error_of([&] { (void)f.column_index("iref"); }), Contains("V_foil.xdi") && Contains("itrans"));
 
   const ColumnFile cu = read_column_file(experimental("cu_metal_10K.xdi"));
   CHECK_FALSE(cu.comments.empty());  // this file carries user comments after "///"
@@ -87,35 +81,35 @@ TEST_CASE("mu expressions", "[xafs][readers]") {
   CHECK(MuExpression("if/i0").evaluate(f)[0] == 4.0);
   CHECK(MuExpression("-(col2 + 2*col3) - 1").evaluate(f)[0] == -11.0);
   CHECK(MuExpression("log(col4) ").evaluate(f)[1] == std::log(27.0));
-  CHECK_THAT(error_of([] { MuExpression("ln(i0/it"); }), Contains("missing ')'"));
-  CHECK_THAT(error_of([] { MuExpression("sin(i0)"); }), Contains("unknown function 'sin'"));
-  CHECK_THAT(error_of([] { MuExpression("i0 $ it"); }), Contains("character 4"));
-  CHECK_THAT(error_of([&] { MuExpression("ln(i0/itrans)").evaluate(f); }), Contains("xafs_test_expr.dat") && Contains("itrans"));
-  CHECK_THAT(error_of([&] { MuExpression("col9").evaluate(f); }), Contains("4 columns"));
+  CHECK_THAT(input_error_of([] { MuExpression("ln(i0/it"); }), Contains("missing ')'"));
+  CHECK_THAT(input_error_of([] { MuExpression("sin(i0)"); }), Contains("unknown function 'sin'"));
+  CHECK_THAT(input_error_of([] { MuExpression("i0 $ it"); }), Contains("character 4"));
+  CHECK_THAT(input_error_of([&] { MuExpression("ln(i0/itrans)").evaluate(f); }), Contains("xafs_test_expr.dat") && Contains("itrans"));
+  CHECK_THAT(input_error_of([&] { MuExpression("col9").evaluate(f); }), Contains("4 columns"));
 }
 
 TEST_CASE("bad files give errors naming file and line", "[xafs][readers]") {
   const auto text = write_temp("text.dat", "# nothing here\nenergy mu\nabc def\n");
-  CHECK_THAT(error_of([&] { load_measured_spectrum(text); }), Contains("xafs_test_text.dat:1-3") && Contains("no numeric data"));
+  CHECK_THAT(input_error_of([&] { load_measured_spectrum(text); }), Contains("xafs_test_text.dat:1-3") && Contains("no numeric data"));
 
   const auto ragged = write_temp("ragged.dat", "# e mu\n1 2\n2 3\n3 4 5\n4 5\n");
-  CHECK_THAT(error_of([&] { load_measured_spectrum(ragged, "col1", "col2"); }), Contains("xafs_test_ragged.dat:4"));
+  CHECK_THAT(input_error_of([&] { load_measured_spectrum(ragged, "col1", "col2"); }), Contains("xafs_test_ragged.dat:4"));
 
   const auto few = write_temp("few.dat", "# energy mu\n1 2\n2 3\n3 4\n");
-  CHECK_THAT(error_of([&] { load_measured_spectrum(few); }), Contains("xafs_test_few.dat:2-4") && Contains("only 3 data points"));
+  CHECK_THAT(input_error_of([&] { load_measured_spectrum(few); }), Contains("xafs_test_few.dat:2-4") && Contains("only 3 data points"));
 
   std::string flat_text = "# energy i0 it\n";
   for (int i = 0; i < 200; ++i) flat_text += std::to_string(8000 + 5 * i) + " 1000 500\n";
   const auto no_mu = write_temp("nomu.dat", "# energy a b\n" + flat_text.substr(flat_text.find('\n') + 1));
-  CHECK_THAT(error_of([&] { load_measured_spectrum(no_mu); }), Contains("xafs_test_nomu.dat:2-201") && Contains("no mu column"));
+  CHECK_THAT(input_error_of([&] { load_measured_spectrum(no_mu); }), Contains("xafs_test_nomu.dat:2-201") && Contains("no mu column"));
 
   const auto flat = write_temp("flat.dat", flat_text);
   const MeasuredSpectrum s = load_measured_spectrum(flat, "", "ln(i0/it)");
-  CHECK_THAT(error_of([&] { reduce_spectrum(s); }), Contains("xafs_test_flat.dat:2-201") && Contains("no absorption edge"));
+  CHECK_THAT(input_error_of([&] { reduce_spectrum(s); }), Contains("xafs_test_flat.dat:2-201") && Contains("no absorption edge"));
 
   const auto negative = write_temp("neg.dat", "# energy i0 it\n" + std::string("1 1 -1\n") + flat_text.substr(15));
-  CHECK_THAT(error_of([&] { load_measured_spectrum(negative, "", "ln(i0/it)"); }), Contains("xafs_test_neg.dat:2"));
-  CHECK_THAT(error_of([] { read_column_file("/nonexistent/spectrum.xdi"); }), Contains("/nonexistent/spectrum.xdi"));
+  CHECK_THAT(input_error_of([&] { load_measured_spectrum(negative, "", "ln(i0/it)"); }), Contains("xafs_test_neg.dat:2"));
+  CHECK_THAT(input_error_of([] { read_column_file("/nonexistent/spectrum.xdi"); }), Contains("/nonexistent/spectrum.xdi"));
 }
 
 TEST_CASE("remove_duplicates follows Larch's remove_dups", "[xafs][analytic]") {
@@ -166,7 +160,7 @@ TEST_CASE("features: Larch R grid; k grid; wavelet; normalisations", "[xafs][fea
 TEST_CASE("XDI defaults from column labels give the manifest's mu", "[xafs][readers]") {
   // Every XDI file in the manifest: energy and mu chosen from the labels equal those formed
   // from the manifest's colN expression (the same numbers through the same operations: exact).
-  std::ifstream in(test::shared_dir() / "data" / "experimental" / "manifest.csv");
+  std::ifstream in(test::experimental_dir() / "manifest.csv");
   std::string line;
   std::getline(in, line);
   int n_xdi = 0;

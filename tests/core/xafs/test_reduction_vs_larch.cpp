@@ -24,7 +24,7 @@ struct ManifestRow {
 };
 
 std::vector<ManifestRow> read_manifest() {
-  std::ifstream in(test::shared_dir() / "data" / "experimental" / "manifest.csv");
+  std::ifstream in(test::experimental_dir() / "manifest.csv");
   REQUIRE(in.good());
   std::string line;
   std::getline(in, line);  // header
@@ -56,7 +56,7 @@ TEST_CASE("pre_edge + autobk + xftf match Larch 0.9.58 on every measured spectru
   for (const auto& row : rows) {
     SECTION(row.file) {
       const auto ref = test::read_larch_fixture(test::reference_dir() / "xafs" / "spectra" / (stem_of(row.file) + ".csv"));
-      const MeasuredSpectrum s = load_measured_spectrum(test::shared_dir() / "data" / "experimental" / row.file,
+      const MeasuredSpectrum s = load_measured_spectrum(test::experimental_dir() / row.file,
                                                         row.energy_column, row.mu_expression);
       const auto& e_ref = ref.column("energy", "energy");
       REQUIRE(s.energy_eV.size() == e_ref.size());
@@ -161,7 +161,7 @@ TEST_CASE("pre_edge + autobk + xftf with non-default arguments match Larch", "[x
   for (const auto& c : cases) {
     SECTION(c.name) {
       const auto ref = test::read_larch_fixture(test::reference_dir() / "xafs" / "options" / (std::string(c.name) + ".csv"));
-      const MeasuredSpectrum s = load_measured_spectrum(test::shared_dir() / "data" / "experimental" / c.file, "col1", c.mu);
+      const MeasuredSpectrum s = load_measured_spectrum(test::experimental_dir() / c.file, "col1", c.mu);
       const ReductionResult r = reduce_spectrum(s, c.options);
       const double norm_diff = max_scaled_difference(r.pre_edge.norm, ref.column("energy", "norm"));
       const double flat_diff = max_scaled_difference(r.pre_edge.flat, ref.column("energy", "flat"));
@@ -192,7 +192,7 @@ TEST_CASE("autobk with a standard chi(k) matches Larch", "[xafs][reference]") {
   // Larch subtracts the interpolated standard from chi before the chi(R) minimisation and the
   // clamps (fixture: options/zno_chi_std.csv; standard = half of ZnO's own chi, every 3rd point).
   const auto ref = test::read_larch_fixture(test::reference_dir() / "xafs" / "options" / "zno_chi_std.csv");
-  const MeasuredSpectrum s = load_measured_spectrum(test::shared_dir() / "data" / "experimental" / "ZnO.xdi", "col1",
+  const MeasuredSpectrum s = load_measured_spectrum(test::experimental_dir() / "ZnO.xdi", "col1",
                                                     "ln(col2/col3)");
   ReductionOptions o;
   o.autobk.k_std_invA = ref.column("std", "k");
