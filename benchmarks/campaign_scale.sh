@@ -88,6 +88,7 @@ PY
   mpiexec -n 2 "$XAS" run "$yaml" --output "$out" > "$WORK/after_kill$n.log" 2>/dev/null
   echo "  SIGKILL half-way, rerun: $(grep -E '^resuming' "$WORK/after_kill$n.log" | sed -E 's/ on 2 ranks.*//'), finished in $(since "$t0") s"
   "$XAS" status "$out" | grep -E "items " | sed 's/^ */  final: /'
+  echo "  $(uptime | sed 's/.*load average/load average/')"
 done
 
 if [ "${XASFORGE_SCALE_RANKS:-1}" = 1 ]; then
