@@ -31,7 +31,7 @@ cp examples/demo.yaml "$WORK/demo.yaml"
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
 echo "demo campaign (examples/demo.yaml) over its first $(ls "$WORK/structures" | wc -l) structures"
 
-declare -A WALL ITEMS_S
+declare -A WALL ITEMS_S CPU
 items=0
 for r in 1 2; do
   /usr/bin/time -f "%e %U %S" -o "$WORK/time$r" \
@@ -45,6 +45,7 @@ for r in 1 2; do
   items=$((done_items + failed_items))
   WALL[$r]=$wall
   ITEMS_S[$r]=$items_s
+  CPU[$r]=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
   awk -v r="$r" -v n="$items" -v f="$failed_items" -v w="$wall" -v t="$items_s" -v u="$user" -v s="$sys" 'BEGIN {
     printf "  %d rank%s: %d items (%d failed), run wall %.1f s, items phase %.1f s, %.2f items/s (items phase), %.1f CPU-s (%.3f CPU-s per item)\n",
            r, (r > 1 ? "s" : ""), n, f, w, t, n / t, u + s, (u + s) / n }'
@@ -62,7 +63,9 @@ print(f"  1 and 2 ranks: {len(names) - len(differ)} of {len(names)} datasets bit
       + (f"; differ: {', '.join(differ)}" if differ else ""))
 sys.exit(1 if differ else 0)
 PY
-awk -v w1="${WALL[1]}" -v w2="${WALL[2]}" -v t1="${ITEMS_S[1]}" -v t2="${ITEMS_S[2]}" 'BEGIN {
+awk -v w1="${WALL[1]}" -v w2="${WALL[2]}" -v t1="${ITEMS_S[1]}" -v t2="${ITEMS_S[2]}" \
+    -v c1="${CPU[1]}" -v c2="${CPU[2]}" 'BEGIN {
   printf "  speed-up 1 -> 2 ranks: run wall %.2f (efficiency %.2f), items phase %.2f (efficiency %.2f)\n",
-         w1 / w2, w1 / (2 * w2), t1 / t2, t1 / (2 * t2) }'
+         w1 / w2, w1 / (2 * w2), t1 / t2, t1 / (2 * t2)
+  printf "  CPU-s 1 rank / 2 ranks: %.2f (the efficiency an idle machine would bound: what the second rank costs in extra work)\n", c1 / c2 }'
 echo "machine after: $(uptime | sed 's/.*load average/load average/')"
