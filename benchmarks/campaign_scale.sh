@@ -9,8 +9,9 @@
 #
 # Usage: benchmarks/campaign_scale.sh [BUILD_DIR] [N...]   (default: build 1000 10000 100000)
 #        XASFORGE_SCALE_RANKS=0 skips the 4/16/32-rank section.
-# Takes about 8 min for the default sizes on an idle 2-core machine (estimated from the CPU times;
-# most of it planning the 100,000: one spglib analysis per structure), 34 min at load 10-17; the
+# Takes about 5 min for the default sizes at load 7-19 on 2 cores (most of it generating, running
+# and resuming the 100,000; planning them is 7 CPU-s per rank since the operations-only symmetry
+# search, core/structure/site_orbits.hpp; it was 187 CPU-s with spglib's data set); the
 # synthetic files (4 KiB each, 400 MB for 100,000) go to a temporary folder, removed at the end
 # (XASFORGE_SCALE_KEEP=1 keeps it).
 set -euo pipefail
@@ -88,6 +89,7 @@ PY
   mpiexec -n 2 "$XAS" run "$yaml" --output "$out" > "$WORK/after_kill$n.log" 2>/dev/null
   echo "  SIGKILL half-way, rerun: $(grep -E '^resuming' "$WORK/after_kill$n.log" | sed -E 's/ on 2 ranks.*//'), finished in $(since "$t0") s"
   "$XAS" status "$out" | grep -E "items " | sed 's/^ */  final: /'
+  echo "  $(uptime | sed 's/.*load average/load average/')"
 done
 
 if [ "${XASFORGE_SCALE_RANKS:-1}" = 1 ]; then

@@ -4,11 +4,11 @@
 /// campaign file and the structure files, never on the rank count).
 ///
 /// Cost model (docs/campaign.md, "Planning at scale"): planning is one structure read plus ONE
-/// symmetry analysis (spglib) per structure, whatever the number of absorber elements, and
-/// nothing for a structure without any absorber element. Under MPI the structures are dealt
-/// round-robin over the ranks (structure i to rank i mod size), each rank plans its share, and
-/// rank 0 gathers the per-structure results and puts them back in structure order, so the plan is
-/// the same bytes for any rank count.
+/// symmetry analysis (operations only, core/structure/site_orbits.hpp) per structure, whatever
+/// the number of absorber elements, and nothing for a structure without any absorber element.
+/// Under MPI the structures are dealt round-robin over the ranks (structure i to rank i mod size),
+/// each rank plans its share, and rank 0 gathers the per-structure results and puts them back in
+/// structure order, so the plan is the same bytes for any rank count.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -43,9 +43,10 @@ using PlanProgressFunction = std::function<void(std::size_t planned, std::size_t
 /// InputError naming it (a campaign over no files is almost always a typo in the path).
 std::vector<std::string> expand_structure_globs(const CampaignConfig& config);
 
-/// Every site's symmetry class (core/structure/symmetry.hpp, spglib as pymatgen calls it),
-/// ordered by representative (lowest) site. If spglib cannot analyse a structure, every site is
-/// its own class (correct, only slower).
+/// Every site's symmetry class, ordered by representative (lowest) site: the classes of
+/// core/structure/symmetry.hpp (spglib as pymatgen calls it), found by the operations-only search
+/// of core/structure/site_orbits.hpp and by spglib where that search declines. If spglib cannot
+/// analyse a structure either, every site is its own class (correct, only slower).
 std::vector<structure::AbsorberClass> all_absorber_classes(const structure::Structure& s);
 
 /// The classes of element z only (all_absorber_classes filtered).
