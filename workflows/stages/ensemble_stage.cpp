@@ -162,8 +162,8 @@ EnsembleStage::Member MdEnsembleStage::member(const StageContext& context, const
     } catch (const InputError& ex) {
       const std::string what = ex.what();
       if (what.rfind("sutton_chen", 0) != 0) throw;
-      throw InputError(at_line(cfg, cfg.ensemble.potential_line) + "ensemble.md.potential: " + what + " (item " +
-                       item.key + ")");
+      // The item first: /items/error keeps the first 255 characters.
+      throw InputError(at_line(cfg, cfg.ensemble.potential_line) + "ensemble.md.potential: item " + item.key + ": " + what);
     }
     if (snapshots_.size() >= 256) return {std::move(md.configuration), ensemble::supercell_class_atoms(md.repeats, s.size(), g.class_sites)};
     it = snapshots_.emplace(item.member, std::make_pair(std::move(md.configuration), md.repeats)).first;
