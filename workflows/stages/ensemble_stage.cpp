@@ -91,13 +91,14 @@ std::string EnsembleStage::chi_description() const {
 
 std::vector<mpi::BlockSpec> EnsembleStage::blocks() const {
   namespace b = ensemble_blocks;
+  namespace sp = spectra_blocks;
   std::vector<mpi::BlockSpec> out = {
-      {b::kChi, k_invA_.size(), "", chi_description(), "/spectra/k", k_invA_, "angstrom^-1"},
-      {b::kPaths, 1, "", "mean number of scattering paths per absorber (NaN for rmc)", "", {}, ""},
-      {b::kAbsorbers, 1, "", "absorber atoms of the class in the member's configuration", "", {}, ""},
-      {b::kSigma2, 1, "angstrom^2",
+      {sp::kChi.path, k_invA_.size(), "", chi_description(), "/spectra/k", k_invA_, "angstrom^-1"},
+      {sp::kPaths.path, 1, "", "mean number of scattering paths per absorber (NaN for rmc)", "", {}, ""},
+      {b::kAbsorbers.path, 1, "", "absorber atoms of the class in the member's configuration", "", {}, ""},
+      {b::kSigma2.path, 1, "angstrom^2",
        "first-shell sigma^2 of the member's configuration (variance of absorber-neighbour distances)", "", {}, ""},
-      {b::kFirstShellR, 1, "angstrom", "mean first-shell distance of the member's configuration", "", {}, ""},
+      {b::kFirstShellR.path, 1, "angstrom", "mean first-shell distance of the member's configuration", "", {}, ""},
   };
   for (auto& x : extra_blocks()) out.push_back(std::move(x));
   return out;
@@ -137,15 +138,15 @@ void EnsembleStage::run(const StageContext& context, RowValues& row) const {
 
   namespace b = ensemble_blocks;
   const auto shell = ensemble::first_shell_statistics(m.configuration, m.atoms, g.window);
-  row[b::kAbsorbers] = {static_cast<double>(m.atoms.size())};
-  row[b::kSigma2] = {shell.sigma2_A2};
-  row[b::kFirstShellR] = {shell.mean_r_A};
+  b::kAbsorbers.put(row, {static_cast<double>(m.atoms.size())});
+  b::kSigma2.put(row, {shell.sigma2_A2});
+  b::kFirstShellR.put(row, {shell.mean_r_A});
   if (m.chi_written) return;
 
   // χ(k) with σ² = 0: the mean over the class's atoms (in atom order: the same on every rank).
   const auto chi = ensemble::mean_snapshot_chi(*g.phases, snapshot_options(cfg), m.configuration, m.atoms);
-  row[b::kChi] = ensemble::onto_grid(ensemble::feff_output_k_grid(), chi.chi, k_invA_);
-  row[b::kPaths] = {chi.mean_paths};
+  spectra_blocks::kChi.put(row, ensemble::onto_grid(ensemble::feff_output_k_grid(), chi.chi, k_invA_));
+  spectra_blocks::kPaths.put(row, {chi.mean_paths});
 }
 
 // --- md ------------------------------------------------------------------------------------------
@@ -213,9 +214,9 @@ std::string RmcEnsembleStage::chi_description() const {
 
 std::vector<mpi::BlockSpec> RmcEnsembleStage::extra_blocks() const {
   namespace b = ensemble_blocks;
-  return {{b::kMisfit, 1, "", "final RMC misfit in ensemble.rmc.space", "", {}, ""},
-          {b::kRFactor, 1, "", "final k-space R-factor (features.k, k^kweight)", "", {}, ""},
-          {b::kS02, 1, "", "S0^2 refitted during the RMC run", "", {}, ""}};
+  return {{b::kMisfit.path, 1, "", "final RMC misfit in ensemble.rmc.space", "", {}, ""},
+          {b::kRFactor.path, 1, "", "final k-space R-factor (features.k, k^kweight)", "", {}, ""},
+          {b::kS02.path, 1, "", "S0^2 refitted during the RMC run", "", {}, ""}};
 }
 
 EnsembleStage::Member RmcEnsembleStage::member(const StageContext& context, const Group& g, RowValues& row) const {
@@ -240,11 +241,11 @@ EnsembleStage::Member RmcEnsembleStage::member(const StageContext& context, cons
   auto res = ensemble::run_rmc_member(context.structure, rmc, in);
   // The fitted model on the shared grid: the fit grid (features.k ± 0.5 Å⁻¹), NaN outside.
   namespace b = ensemble_blocks;
-  row[b::kChi] = ensemble::onto_grid(res.fit_k_invA, res.model_chi, k_invA_);
-  row[b::kPaths] = {kNaN};
-  row[b::kMisfit] = {res.misfit};
-  row[b::kRFactor] = {res.r_factor};
-  row[b::kS02] = {res.s02};
+  spectra_blocks::kChi.put(row, ensemble::onto_grid(res.fit_k_invA, res.model_chi, k_invA_));
+  spectra_blocks::kPaths.put(row, {kNaN});
+  b::kMisfit.put(row, {res.misfit});
+  b::kRFactor.put(row, {res.r_factor});
+  b::kS02.put(row, {res.s02});
   return {std::move(res.configuration), std::move(res.atoms), true};
 }
 

@@ -41,16 +41,14 @@ std::uint64_t member_seed(std::uint64_t campaign_seed, const std::string& struct
 /// features.k. InputError "<yaml>:<line>: ensemble.<key>: ...".
 void check_ensemble_inputs(const CampaignConfig& config);
 
-/// The blocks every ensemble kind writes (typed handles: path and width in one place).
+/// The blocks the ensemble kinds write besides spectra_blocks::kChi and kPaths (one column each).
 namespace ensemble_blocks {
-inline constexpr const char* kChi = "/spectra/chi";                        ///< shared k grid
-inline constexpr const char* kPaths = "/spectra/n_paths";                  ///< 1
-inline constexpr const char* kAbsorbers = "/ensemble/member_absorbers";    ///< 1
-inline constexpr const char* kSigma2 = "/ensemble/member_sigma2";          ///< 1
-inline constexpr const char* kFirstShellR = "/ensemble/member_first_shell_r";  ///< 1
-inline constexpr const char* kMisfit = "/ensemble/member_misfit";          ///< 1, rmc only
-inline constexpr const char* kRFactor = "/ensemble/member_r_factor";       ///< 1, rmc only
-inline constexpr const char* kS02 = "/ensemble/member_s02";                ///< 1, rmc only
+inline constexpr BlockHandle kAbsorbers{"/ensemble/member_absorbers"};
+inline constexpr BlockHandle kSigma2{"/ensemble/member_sigma2"};
+inline constexpr BlockHandle kFirstShellR{"/ensemble/member_first_shell_r"};
+inline constexpr BlockHandle kMisfit{"/ensemble/member_misfit"};    ///< rmc only
+inline constexpr BlockHandle kRFactor{"/ensemble/member_r_factor"};  ///< rmc only
+inline constexpr BlockHandle kS02{"/ensemble/member_s02"};           ///< rmc only
 }  // namespace ensemble_blocks
 
 /// What the three kinds share: the blocks, the per-(structure, class, edge) cache of phase shifts

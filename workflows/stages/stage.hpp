@@ -9,6 +9,7 @@
 /// Stages run in pipeline order and see the blocks filled by earlier ones (xftf reads /spectra/chi).
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,26 @@ namespace xasforge::workflows {
 
 /// Values of one item, keyed by block path ("/labels/cn").
 using RowValues = std::map<std::string, std::vector<double>>;
+
+/// Typed handle of one data block: its dataset path, spelled once. Stages that share a block
+/// (the spectrum or ensemble stage writes /spectra/chi, xftf reads it) use the same handle, so a
+/// misspelt path is a compile error, and reading a block that no earlier stage filled fails the
+/// item with the block's name instead of std::out_of_range.
+struct BlockHandle {
+  const char* path;
+  void put(RowValues& row, std::vector<double> values) const { row[path] = std::move(values); }
+  const std::vector<double>& get(const RowValues& row) const {
+    const auto it = row.find(path);
+    if (it == row.end()) throw std::logic_error(std::string("stage order: block ") + path + " read before any stage filled it");
+    return it->second;
+  }
+};
+
+/// Blocks more than one stage touches.
+namespace spectra_blocks {
+inline constexpr BlockHandle kChi{"/spectra/chi"};        ///< chi(k) on the shared grid /spectra/k
+inline constexpr BlockHandle kPaths{"/spectra/n_paths"};  ///< paths summed (per absorber for ensembles)
+}  // namespace spectra_blocks
 
 struct StageContext {
   const CampaignConfig& config;
