@@ -1,11 +1,12 @@
 #pragma once
 /// A stage turns one work item into values of one or more data blocks of the results file.
 ///
-/// To add a stage (e.g. the spectrum stage once core/scattering lands):
+/// To add a stage (docs/architecture.md, "The stage contract"):
 ///  1. derive from Stage in workflows/stages/<name>_stage.{hpp,cpp}; blocks() declares the datasets
 ///     it fills (path, columns, units, shared grid); run() computes them from the item (throw to
 ///     fail the item: the message is recorded, the campaign goes on);
-///  2. add one line to make_pipeline() in pipeline.cpp, under the condition that asks for it.
+///  2. add one line to the Pipeline constructor in pipeline.cpp, under the condition that asks for
+///     it; a new ensemble kind instead gets one line in make_ensemble_stage's map.
 /// Stages run in pipeline order and see the blocks filled by earlier ones (xftf reads /spectra/chi).
 #include <cstdint>
 #include <map>
