@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <functional>
 #include <regex>
+#include <stdexcept>
 
 #include <yaml-cpp/yaml.h>
 
@@ -116,6 +117,24 @@ std::string resolve_path(const std::filesystem::path& base, const std::string& p
 
 }  // namespace
 
+namespace {
+template <class T>
+const T& kind_settings(const EnsembleSettings& e, const char* kind) {
+  if (const T* t = std::get_if<T>(&e.settings)) return *t;
+  throw std::logic_error(std::string("EnsembleSettings::") + kind + "(): the campaign's ensemble kind is " + e.kind);
+}
+}  // namespace
+
+const ensemble::MdMemberSettings& EnsembleSettings::md() const {
+  return kind_settings<ensemble::MdMemberSettings>(*this, "md");
+}
+const ensemble::TrajectoryMemberSettings& EnsembleSettings::trajectory() const {
+  return kind_settings<ensemble::TrajectoryMemberSettings>(*this, "trajectory");
+}
+const ensemble::RmcMemberSettings& EnsembleSettings::rmc() const {
+  return kind_settings<ensemble::RmcMemberSettings>(*this, "rmc");
+}
+
 bool CampaignConfig::wants_label(const std::string& l) const {
   return std::find(labels.begin(), labels.end(), l) != labels.end();
 }
@@ -183,27 +202,6 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
   auto& e = c.ensemble;
   e.kind = str("ensemble.kind");
   e.members = static_cast<int>(integer("ensemble.members"));
-  e.md_temperature_K = real("ensemble.md.temperature");
-  e.md_timestep_fs = real("ensemble.md.timestep_fs");
-  e.md_equilibration_steps = integer("ensemble.md.equilibration_steps");
-  e.md_sample_every = integer("ensemble.md.sample_every");
-  e.md_supercell_min_A = real("ensemble.md.supercell_min_A");
-  if (v.count("ensemble.trajectory.file")) e.trajectory_file = resolve_path(base, str("ensemble.trajectory.file"));
-  e.trajectory_stride = static_cast<int>(integer("ensemble.trajectory.stride"));
-  if (v.count("ensemble.rmc.target")) e.rmc_target = resolve_path(base, str("ensemble.rmc.target"));
-  e.rmc_moves = integer("ensemble.rmc.moves");
-  e.rmc_max_step_A = real("ensemble.rmc.max_step");
-  e.md_potential = str("ensemble.md.potential");
-  e.md_einstein_temperature_K = real("ensemble.md.einstein_temperature");
-  e.md_thermostat = str("ensemble.md.thermostat");
-  e.md_cell = str("ensemble.md.cell");
-  if (v.count("ensemble.trajectory.types")) e.trajectory_types = list("ensemble.trajectory.types");
-  e.rmc_space = str("ensemble.rmc.space");
-  e.rmc_r_min_A = v.at("ensemble.rmc.r")[0].as<double>();
-  e.rmc_r_max_A = v.at("ensemble.rmc.r")[1].as<double>();
-  e.rmc_temperature = real("ensemble.rmc.temperature");
-  e.rmc_supercell_min_A = real("ensemble.rmc.supercell_min_A");
-  e.rmc_start_displacement_A = real("ensemble.rmc.start_displacement");
   e.potential_line = r.line("ensemble.md.potential");
   e.trajectory_file_line = r.line("ensemble.trajectory.file");
   e.rmc_target_line = r.line("ensemble.rmc.target");
@@ -215,14 +213,44 @@ CampaignConfig parse_campaign(const std::string& text, const std::filesystem::pa
     if (r.has("ensemble." + sub) && e.kind != sub)
       r.fail("ensemble." + sub, "settings for '" + sub + "' given but ensemble.kind is '" + e.kind +
                                     "'; allowed: set kind: " + sub + " or remove this section");
-  if (e.kind == "trajectory" && e.trajectory_file.empty())
-    r.fail("ensemble", "kind trajectory needs ensemble.trajectory.file");
-  if (e.kind == "rmc" && e.rmc_target.empty()) r.fail("ensemble", "kind rmc needs ensemble.rmc.target");
+  // Only the settings of the campaign's kind are kept (the schema has filled in every default).
+  if (e.kind == "md") {
+    ensemble::MdMemberSettings m;
+    m.temperature_K = real("ensemble.md.temperature");
+    m.timestep_fs = real("ensemble.md.timestep_fs");
+    m.equilibration_steps = integer("ensemble.md.equilibration_steps");
+    m.sample_every = integer("ensemble.md.sample_every");
+    m.supercell_min_A = real("ensemble.md.supercell_min_A");
+    m.potential = str("ensemble.md.potential");
+    m.einstein_temperature_K = real("ensemble.md.einstein_temperature");
+    m.thermostat = str("ensemble.md.thermostat");
+    m.cell = str("ensemble.md.cell");
+    e.settings = std::move(m);
+  } else if (e.kind == "trajectory") {
+    ensemble::TrajectoryMemberSettings t;
+    if (v.count("ensemble.trajectory.file")) t.file = resolve_path(base, str("ensemble.trajectory.file"));
+    t.stride = static_cast<int>(integer("ensemble.trajectory.stride"));
+    if (v.count("ensemble.trajectory.types")) t.types = list("ensemble.trajectory.types");
+    if (t.file.empty()) r.fail("ensemble", "kind trajectory needs ensemble.trajectory.file");
+    e.settings = std::move(t);
+  } else if (e.kind == "rmc") {
+    ensemble::RmcMemberSettings m;
+    if (v.count("ensemble.rmc.target")) m.target = resolve_path(base, str("ensemble.rmc.target"));
+    m.moves = integer("ensemble.rmc.moves");
+    m.max_step_A = real("ensemble.rmc.max_step");
+    m.space = str("ensemble.rmc.space");
+    m.r_min_A = v.at("ensemble.rmc.r")[0].as<double>();
+    m.r_max_A = v.at("ensemble.rmc.r")[1].as<double>();
+    m.temperature = real("ensemble.rmc.temperature");
+    m.supercell_min_A = real("ensemble.rmc.supercell_min_A");
+    m.start_displacement_A = real("ensemble.rmc.start_displacement");
+    if (m.target.empty()) r.fail("ensemble", "kind rmc needs ensemble.rmc.target");
+    e.settings = std::move(m);
+  }
   if (e.kind != "none" && !s.enabled)
     r.fail("ensemble.kind", "kind " + e.kind + " computes chi(k) per member but scattering.enabled is false; "
                             "allowed: kind none, or scattering.enabled: true");
-  if (e.kind == "rmc" && e.rmc_r_max_A <= e.rmc_r_min_A)
-    r.fail("ensemble.rmc.r", "the R range must be increasing");
+  if (e.kind == "rmc" && e.rmc().r_max_A <= e.rmc().r_min_A) r.fail("ensemble.rmc.r", "the R range must be increasing");
 
   auto& f = c.features;
   f.k_min_invA = v.at("features.k")[0].as<double>();

@@ -3,14 +3,18 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <variant>
 #include <vector>
+
+#include "core/ensemble/member_settings.hpp"
+#include "core/scattering/spectrum_defaults.hpp"
 
 namespace xasforge::workflows {
 
 struct DebyeWallerSettings {
   std::string model = "correlated_debye";
-  double temperature_K = 300.0;
-  double debye_temperature_K = 300.0;
+  double temperature_K = scattering::defaults::kTemperature_K;
+  double debye_temperature_K = scattering::defaults::kDebyeTemperature_K;
   double einstein_temperature_K = 300.0;
   double sigma2_A2 = 0.003;
   int recursion_levels = 16;
@@ -19,39 +23,29 @@ struct DebyeWallerSettings {
 
 struct ScatteringSettings {
   bool enabled = true;  ///< run the spectrum stage
-  double rmax_A = 6.0;
-  int max_legs = 4;
-  double cluster_radius_A = 8.0;
+  double rmax_A = scattering::defaults::kRmax_A;
+  int max_legs = scattering::defaults::kMaxLegs;
+  double cluster_radius_A = scattering::defaults::kClusterRadius_A;
   std::string phases = "feff8l";
-  double s02 = 1.0;
+  double s02 = scattering::defaults::kS02;
   double k_max_invA = 20.0;
   double k_step_invA = 0.05;
   DebyeWallerSettings debye_waller;
 };
 
+/// ensemble.*: the kind, the number of members, and the settings of that kind only (a variant:
+/// md, trajectory or rmc; none for kind none). The defaults of the per-kind settings are their
+/// member initialisers in core/ensemble/member_settings.hpp, which the schema prints.
 struct EnsembleSettings {
-  std::string kind = "none";  ///< none | md | trajectory | rmc
+  using KindSettings = std::variant<std::monostate, ensemble::MdMemberSettings, ensemble::TrajectoryMemberSettings,
+                                    ensemble::RmcMemberSettings>;
+  std::string kind = "none";  ///< none | md | trajectory | rmc (the alternative held by `settings`)
   int members = 1;
-  double md_temperature_K = 300.0;
-  double md_timestep_fs = 1.0;
-  long long md_equilibration_steps = 1000;
-  long long md_sample_every = 100;
-  double md_supercell_min_A = 12.0;
-  std::string trajectory_file;  ///< resolved against the YAML folder
-  int trajectory_stride = 1;
-  std::vector<std::string> trajectory_types;  ///< elements of LAMMPS types 1, 2, ...
-  std::string rmc_target;       ///< resolved against the YAML folder
-  long long rmc_moves = 10000;
-  double rmc_max_step_A = 0.1;
-  std::string md_potential = "auto";   ///< auto | sutton_chen | einstein
-  double md_einstein_temperature_K = 300.0;
-  std::string md_thermostat = "langevin";
-  std::string md_cell = "structure";   ///< structure | relaxed
-  std::string rmc_space = "r";         ///< k | r | wavelet
-  double rmc_r_min_A = 1.0, rmc_r_max_A = 5.0;
-  double rmc_temperature = 1e-5;
-  double rmc_supercell_min_A = 12.0;
-  double rmc_start_displacement_A = 0.07;
+  KindSettings settings;
+  /// The settings of kind md / trajectory / rmc; std::logic_error if the campaign is of another kind.
+  const ensemble::MdMemberSettings& md() const;
+  const ensemble::TrajectoryMemberSettings& trajectory() const;
+  const ensemble::RmcMemberSettings& rmc() const;
   /// YAML lines of keys that errors found later (planning, items) name; 0 = default.
   int potential_line = 0, trajectory_file_line = 0, rmc_target_line = 0, members_line = 0;
 };

@@ -1,6 +1,7 @@
 #include "workflows/campaign_schema.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <functional>
 #include <regex>
@@ -8,7 +9,10 @@
 #include <sstream>
 
 #include "core/elements/element.hpp"
+#include "core/ensemble/member_settings.hpp"
+#include "core/scattering/spectrum_defaults.hpp"
 #include "core/error.hpp"
+#include "workflows/stages/ensemble_stage.hpp"
 
 namespace xasforge::workflows {
 namespace {
@@ -55,8 +59,31 @@ SchemaNode required(SchemaNode n) {
   return n;
 }
 
+/// YAML text of a default defined in C++ (shortest text that reads back to the same double).
+/// Whole numbers keep a ".0" and exponents lose leading zeros ("6.0", "1e-5").
+std::string yaml_of(double x) {
+  char buf[40];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  std::string t(buf, r.ptr);
+  const auto e = t.find('e');
+  if (e == std::string::npos) return t.find('.') == std::string::npos ? t + ".0" : t;
+  std::size_t d = e + 1 + (t[e + 1] == '-' || t[e + 1] == '+' ? 1 : 0);
+  while (d + 1 < t.size() && t[d] == '0') t.erase(d, 1);
+  return t;
+}
+std::string yaml_of(long long x) { return std::to_string(x); }
+std::string yaml_of(int x) { return std::to_string(x); }
+std::string yaml_of(const std::string& x) { return x; }
+std::string yaml_range(double lo, double hi) { return "[" + yaml_of(lo) + ", " + yaml_of(hi) + "]"; }
+
 SchemaNode build_schema() {
   using K = ValueKind;
+  // Defaults defined in one place each and printed from there (docs/architecture.md, "Defaults").
+  const ensemble::MdMemberSettings md;
+  const ensemble::TrajectoryMemberSettings traj;
+  const ensemble::RmcMemberSettings rmc;
+  std::vector<std::string> ensemble_kinds = {"none"};  // plus the stage factory's names, its one list
+  for (const auto& name : ensemble_stage_names()) ensemble_kinds.push_back(name);
   return section("", "campaign file", {
     leaf("campaign", K::kString, "", "Campaign name (default: the YAML file's stem)."),
     number("seed", K::kInt, "42", 0, 4294967295.0, "",
@@ -73,14 +100,14 @@ SchemaNode build_schema() {
     }, true),
     section("scattering", "Multiple-scattering path expansion.", {
       leaf("enabled", K::kBool, "true", "Compute chi(k) (the spectrum stage: FEFF 8.5L phase shifts, paths, path sum); false: labels only."),
-      number("rmax", K::kReal, "6.0", 1.0, 15.0, "Å", "Longest half path length."),
-      number("max_legs", K::kInt, "4", 2, 8, "", "Most legs per scattering path."),
-      number("cluster_radius", K::kReal, "8.0", 1.0, 20.0, "Å",
+      number("rmax", K::kReal, yaml_of(scattering::defaults::kRmax_A), 1.0, 15.0, "Å", "Longest half path length."),
+      number("max_legs", K::kInt, yaml_of(scattering::defaults::kMaxLegs), 2, 8, "", "Most legs per scattering path."),
+      number("cluster_radius", K::kReal, yaml_of(scattering::defaults::kClusterRadius_A), 1.0, 20.0, "Å",
              "Cluster radius for potentials and paths; must be at least rmax."),
       choice("phases", K::kEnum, "feff8l", {"feff8l", "native"},
              "Phase-shift provider: feff8l (FEFF 8.5L pot/xsph child processes) or native (in-process potentials, "
              "docs/scattering_native.md)."),
-      number("s02", K::kReal, "1.0", 0.0, 1.5, "", "Amplitude reduction factor S0^2.", true),
+      number("s02", K::kReal, yaml_of(scattering::defaults::kS02), 0.0, 1.5, "", "Amplitude reduction factor S0^2.", true),
       number("k_max", K::kReal, "20.0", 2.0, 30.0, "Å⁻¹", "End of the shared chi(k) grid (/spectra/k)."),
       number("k_step", K::kReal, "0.05", 0.01, 0.5, "Å⁻¹", "Step of the shared chi(k) grid."),
       section("debye_waller", "Thermal disorder of static structures.", {
@@ -88,8 +115,8 @@ SchemaNode build_schema() {
                {"none", "correlated_debye", "einstein", "constant", "equation_of_motion", "recursion", "normal_modes"},
                "Debye–Waller model; equation_of_motion, recursion and normal_modes take every path's sigma^2 from "
                "the cluster's UFF force constants (docs/debye_waller.md)."),
-        number("temperature", K::kReal, "300", 0.0, 5000.0, "K", "Sample temperature."),
-        number("debye_temperature", K::kReal, "300", 1.0, 5000.0, "K", "Debye temperature (correlated_debye)."),
+        number("temperature", K::kReal, yaml_of(scattering::defaults::kTemperature_K), 0.0, 5000.0, "K", "Sample temperature."),
+        number("debye_temperature", K::kReal, yaml_of(scattering::defaults::kDebyeTemperature_K), 1.0, 5000.0, "K", "Debye temperature (correlated_debye)."),
         number("einstein_temperature", K::kReal, "300", 1.0, 5000.0, "K", "Einstein temperature (einstein)."),
         number("sigma2", K::kReal, "0.003", 0.0, 0.1, "Å²", "sigma^2 of every path (constant)."),
         number("recursion_levels", K::kInt, "16", 1, 200, "", "Lanczos levels of the recursion model (FEFF 8.5L uses 2)."),
@@ -98,26 +125,26 @@ SchemaNode build_schema() {
       }),
     }),
     section("ensemble", "Configurational averaging (one item per member).", {
-      choice("kind", K::kEnum, "none", {"none", "md", "trajectory", "rmc"},
+      choice("kind", K::kEnum, "none", ensemble_kinds,
              "none: the static structure; md: snapshots of a molecular-dynamics run; trajectory: frames of "
              "a file; rmc: reverse Monte Carlo models."),
       number("members", K::kInt, "1", 1, 100000, "", "Ensemble members per absorber class (1 for kind none)."),
       section("md", "Molecular dynamics (kind md).", {
-        number("temperature", K::kReal, "300", 1.0, 5000.0, "K", "Thermostat temperature."),
-        number("timestep_fs", K::kReal, "1.0", 0.01, 10.0, "fs", "Integration time step."),
-        number("equilibration_steps", K::kInt, "1000", 0, 1e8, "", "Steps before the first snapshot."),
-        number("sample_every", K::kInt, "100", 1, 1e7, "",
+        number("temperature", K::kReal, yaml_of(md.temperature_K), 1.0, 5000.0, "K", "Thermostat temperature."),
+        number("timestep_fs", K::kReal, yaml_of(md.timestep_fs), 0.01, 10.0, "fs", "Integration time step."),
+        number("equilibration_steps", K::kInt, yaml_of(md.equilibration_steps), 0, 1e8, "", "Steps before the first snapshot."),
+        number("sample_every", K::kInt, yaml_of(md.sample_every), 1, 1e7, "",
                "Not used: every member is an independent chain whose snapshot is taken after "
                "equilibration_steps (docs/campaign.md, \"Ensembles\")."),
-        number("supercell_min_A", K::kReal, "12.0", 1.0, 100.0, "Å",
+        number("supercell_min_A", K::kReal, yaml_of(md.supercell_min_A), 1.0, 100.0, "Å",
                "Smallest perpendicular width of the periodic supercell (repeats of the structure's cell)."),
-        choice("potential", K::kEnum, "auto", {"auto", "sutton_chen", "einstein"},
+        choice("potential", K::kEnum, yaml_of(md.potential), {"auto", "sutton_chen", "einstein"},
                "auto: Sutton–Chen for an elemental structure with published parameters (Ni, Cu, Rh, Pd, Ag, "
                "Ir, Pt, Au, Pb, Al), else the harmonic Einstein crystal; sutton_chen; einstein (any structure)."),
-        number("einstein_temperature", K::kReal, "300", 1.0, 5000.0, "K",
+        number("einstein_temperature", K::kReal, yaml_of(md.einstein_temperature_K), 1.0, 5000.0, "K",
                "Einstein temperature of the harmonic Einstein-crystal potential."),
-        choice("thermostat", K::kEnum, "langevin", {"langevin", "bussi"}, "NVT thermostat."),
-        choice("cell", K::kEnum, "structure", {"structure", "relaxed"},
+        choice("thermostat", K::kEnum, yaml_of(md.thermostat), {"langevin", "bussi"}, "NVT thermostat."),
+        choice("cell", K::kEnum, yaml_of(md.cell), {"structure", "relaxed"},
                "structure: the structure's cell (fixed volume); relaxed: scaled isotropically to the "
                "potential's zero-temperature equilibrium first (unstrained NVT)."),
       }),
@@ -125,22 +152,22 @@ SchemaNode build_schema() {
         leaf("file", K::kString, "",
              "Trajectory file (extended XYZ with Lattice, or LAMMPS dump), relative to the YAML file; its "
              "frames are supercells of the structure, in the structure's orientation."),
-        number("stride", K::kInt, "1", 1, 1e6, "", "Member m is frame m·stride (0-based)."),
+        number("stride", K::kInt, yaml_of(traj.stride), 1, 1e6, "", "Member m is frame m·stride (0-based)."),
         leaf("types", K::kElementList, "",
              "Elements of LAMMPS atom types 1, 2, ... (a dump without an element column), e.g. [Cu, Ni]."),
       }),
       section("rmc", "Reverse Monte Carlo (kind rmc).", {
         leaf("target", K::kString, "", "Measured chi(k) file to fit, relative to the YAML file."),
-        number("moves", K::kInt, "10000", 1, 1e9, "", "Monte Carlo moves per model."),
-        number("max_step", K::kReal, "0.1", 0.001, 1.0, "Å", "Largest single-atom move."),
-        choice("space", K::kEnum, "r", {"k", "r", "wavelet"},
+        number("moves", K::kInt, yaml_of(rmc.moves), 1, 1e9, "", "Monte Carlo moves per model."),
+        number("max_step", K::kReal, yaml_of(rmc.max_step_A), 0.001, 1.0, "Å", "Largest single-atom move."),
+        choice("space", K::kEnum, yaml_of(rmc.space), {"k", "r", "wavelet"},
                "Residual space of the misfit (k range: features.k, k-weight: features.kweight)."),
-        number("r", K::kRange, "[1, 5]", 0.0, 15.0, "Å", "R range of the misfit in r and wavelet space."),
-        number("temperature", K::kReal, "1e-5", 0.0, 1.0, "",
+        number("r", K::kRange, yaml_range(rmc.r_min_A, rmc.r_max_A), 0.0, 15.0, "Å", "R range of the misfit in r and wavelet space."),
+        number("temperature", K::kReal, yaml_of(rmc.temperature), 0.0, 1.0, "",
                "Metropolis temperature in misfit units, annealed linearly to 0."),
-        number("supercell_min_A", K::kReal, "12.0", 1.0, 100.0, "Å",
+        number("supercell_min_A", K::kReal, yaml_of(rmc.supercell_min_A), 1.0, 100.0, "Å",
                "Smallest perpendicular width of the periodic start supercell."),
-        number("start_displacement", K::kReal, "0.07", 0.0, 0.5, "Å",
+        number("start_displacement", K::kReal, yaml_of(rmc.start_displacement_A), 0.0, 0.5, "Å",
                "Gaussian displacement (per Cartesian component) added to the start supercell."),
       }),
     }),

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/ensemble/ensemble_members.hpp"
 #include "core/error.hpp"
 #include "mpi/results_file.hpp"
 #include "workflows/stages/ensemble_stage.hpp"
@@ -99,7 +100,7 @@ std::vector<EnsembleSummaryLine> write_ensemble_summary(const std::filesystem::p
   std::vector<double> misfit, target_k, target_chi;
   if (rmc) {
     misfit = mpi::read_block(results, "/ensemble/member_misfit");
-    read_k_chi(config.ensemble.rmc_target, target_k, target_chi);
+    ensemble::read_k_chi(config.ensemble.rmc().target, target_k, target_chi);
   }
   const auto k = shared_k_grid_invA(config);
   if (k.size() != n_k) throw Error(results.string() + ": /spectra/chi has " + std::to_string(n_k) + " columns, the campaign's grid " + std::to_string(k.size()));

@@ -10,6 +10,7 @@
 
 #include <Eigen/Dense>
 
+#include "core/scattering/spectrum_defaults.hpp"
 #include "core/scattering/phase_shifts.hpp"
 #include "core/scattering/scattering_path.hpp"
 
@@ -24,9 +25,9 @@ struct PathAtom {
 };
 
 struct PathFinderOptions {
-  double rmax_A = 5.0;   ///< maximum half path length (FEFF RPATH)
-  int max_legs = 4;      ///< maximum number of legs (FEFF NLEG), 2..9 (at most 8 scatterers)
-  double critpw = 2.5;   ///< plane-wave importance cut, % of the first path (FEFF CRITERIA 2nd value)
+  double rmax_A = defaults::kRmax_A;  ///< maximum half path length (FEFF RPATH)
+  int max_legs = defaults::kMaxLegs;  ///< maximum number of legs (FEFF NLEG), 2..9 (at most 8 scatterers)
+  double critpw = defaults::kCritpwPercent;   ///< plane-wave importance cut, % of the first path (FEFF CRITERIA 2nd value)
   /// FEFF groups paths by a hash of standard-frame coordinates rounded to 1e-3 Å, so equivalent
   /// paths whose coordinate sits on a rounding boundary (e.g. 2.0885 Å in a translated or rotated
   /// crystal) can land in different groups and change the pw reference. When true (default), such

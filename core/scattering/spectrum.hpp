@@ -16,7 +16,7 @@ namespace xasforge::scattering {
 
 struct SpectrumSettings {
   PhaseSettings phase;                          ///< edge and the cluster radius given to the potentials
-  PathFinderOptions paths{6.0, 4, 2.5};         ///< rmax (half path length), max legs, critpw
+  PathFinderOptions paths;                      ///< rmax (half path length), max legs, critpw: defaults::
   RehrAlbersOptions feff;                       ///< iorder (2)
   std::string sigma2_model = "correlated-debye";  ///< see make_debye_waller_model()
   DebyeWallerSettings debye_waller;             ///< r_norm,av is taken from the phase shifts when 0

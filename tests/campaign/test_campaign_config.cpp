@@ -19,6 +19,7 @@
 #include "workflows/campaign_plan.hpp"
 #include "workflows/campaign_schema.hpp"
 #include "workflows/progress_printer.hpp"
+#include "core/ensemble/ensemble_members.hpp"
 #include "core/ensemble/md_system.hpp"
 #include "core/ensemble/random_stream.hpp"
 #include "workflows/stages/ensemble_stage.hpp"
@@ -26,6 +27,7 @@
 #include "workflows/stages/structure_info_stages.hpp"
 #include "workflows/stages/spectrum_stage.hpp"
 #include "core/scattering/debye_waller.hpp"
+#include "core/scattering/spectrum.hpp"
 
 using namespace xasforge;
 using namespace xasforge::workflows;
@@ -106,8 +108,8 @@ TEST_CASE("every documented key is read", "[campaign][config]") {
                                 "t.yaml");
   CHECK(t.ensemble.kind == "md");
   CHECK(t.ensemble.members == 8);
-  CHECK(t.ensemble.md_temperature_K == 500.0);
-  CHECK(t.ensemble.md_timestep_fs == 2.0);
+  CHECK(t.ensemble.md().temperature_K == 500.0);
+  CHECK(t.ensemble.md().timestep_fs == 2.0);
   CHECK(t.output.checkpoint_every_s == 300.0);
   CHECK(t.output.progress_every_s == 30.0);
   CHECK(t.scheduler.item_time_limit_s == 7200.0);
@@ -409,28 +411,126 @@ TEST_CASE("ensemble keys: defaults, the hash of existing campaigns, kind-specifi
   CHECK(load_campaign(test::source_dir() / "examples" / "quick.yaml").hash == "e3492b959e5d7114");
   const std::string md = kMinimal + "ensemble: {kind: md, members: 2}\n";
   const auto a = parse_campaign(md, "c.yaml");
-  CHECK(a.ensemble.md_potential == "auto");
-  CHECK(a.ensemble.md_thermostat == "langevin");
-  CHECK(a.ensemble.md_einstein_temperature_K == 300.0);
+  CHECK(a.ensemble.md().potential == "auto");
+  CHECK(a.ensemble.md().thermostat == "langevin");
+  CHECK(a.ensemble.md().einstein_temperature_K == 300.0);
   CHECK(parse_campaign(kMinimal + "ensemble: {kind: md, members: 2, md: {potential: einstein}}\n", "c.yaml").hash !=
         a.hash);
   CHECK(parse_campaign(kMinimal + "ensemble: {kind: md, members: 2, md: {potential: auto}}\n", "c.yaml").hash == a.hash);
   const auto r = parse_campaign(kMinimal + "ensemble:\n  kind: rmc\n  rmc: {target: t.csv, r: [1.2, 4], space: k}\n",
                                 "dir/c.yaml");
-  CHECK(r.ensemble.rmc_target == "dir/t.csv");
-  CHECK(r.ensemble.rmc_r_min_A == 1.2);
-  CHECK(r.ensemble.rmc_space == "k");
+  CHECK(r.ensemble.rmc().target == "dir/t.csv");
+  CHECK(r.ensemble.rmc().r_min_A == 1.2);
+  CHECK(r.ensemble.rmc().space == "k");
   CHECK(r.ensemble.rmc_target_line == 7);
   CHECK_THAT(error_of(kMinimal + "scattering: {enabled: false}\nensemble: {kind: md, members: 2}\n"),
              Contains("scattering.enabled is false"));
 }
 
+TEST_CASE("ensemble settings: a variant per kind whose defaults are the schema's", "[campaign][config][ensemble]") {
+  // Every ensemble default is a member initialiser of core/ensemble/member_settings.hpp; the schema
+  // prints those, so a campaign that sets nothing gets exactly them.
+  const auto md = parse_campaign(kMinimal + "ensemble: {kind: md, members: 2}\n", "c.yaml");
+  const ensemble::MdMemberSettings md_default;
+  CHECK(md.ensemble.md().temperature_K == md_default.temperature_K);
+  CHECK(md.ensemble.md().timestep_fs == md_default.timestep_fs);
+  CHECK(md.ensemble.md().equilibration_steps == md_default.equilibration_steps);
+  CHECK(md.ensemble.md().supercell_min_A == md_default.supercell_min_A);
+  CHECK(md.ensemble.md().potential == md_default.potential);
+  CHECK(md.ensemble.md().cell == md_default.cell);
+  CHECK_THROWS_AS(md.ensemble.rmc(), std::logic_error);  // only the kind's own settings exist
+  CHECK_THROWS_AS(md.ensemble.trajectory(), std::logic_error);
+  const auto rmc = parse_campaign(kMinimal + "ensemble: {kind: rmc, rmc: {target: t.csv}}\n", "c.yaml");
+  const ensemble::RmcMemberSettings rmc_default;
+  CHECK(rmc.ensemble.rmc().moves == rmc_default.moves);
+  CHECK(rmc.ensemble.rmc().max_step_A == rmc_default.max_step_A);
+  CHECK(rmc.ensemble.rmc().temperature == rmc_default.temperature);
+  CHECK(rmc.ensemble.rmc().r_min_A == rmc_default.r_min_A);
+  CHECK(rmc.ensemble.rmc().r_max_A == rmc_default.r_max_A);
+  CHECK(rmc.ensemble.rmc().start_displacement_A == rmc_default.start_displacement_A);
+  CHECK_THROWS_AS(rmc.ensemble.md(), std::logic_error);
+  const auto traj = parse_campaign(kMinimal + "ensemble: {kind: trajectory, trajectory: {file: f.xyz}}\n", "c.yaml");
+  CHECK(traj.ensemble.trajectory().stride == ensemble::TrajectoryMemberSettings{}.stride);
+  CHECK(std::holds_alternative<std::monostate>(parse_campaign(kMinimal, "c.yaml").ensemble.settings));
+}
+
+TEST_CASE("defaults agree: the schema's, the settings structs' and core's", "[campaign][config]") {
+  // A campaign that sets nothing gets the same values as a default-constructed CampaignConfig, and
+  // the single-spectrum defaults of core (scattering::defaults, PathFinderOptions) are the same
+  // numbers: a default written twice cannot drift apart unnoticed.
+  const auto c = parse_campaign(kMinimal, "c.yaml");
+  const CampaignConfig d;
+  CHECK(c.scattering.rmax_A == d.scattering.rmax_A);
+  CHECK(c.scattering.max_legs == d.scattering.max_legs);
+  CHECK(c.scattering.cluster_radius_A == d.scattering.cluster_radius_A);
+  CHECK(c.scattering.s02 == d.scattering.s02);
+  CHECK(c.scattering.k_max_invA == d.scattering.k_max_invA);
+  CHECK(c.scattering.k_step_invA == d.scattering.k_step_invA);
+  CHECK(c.scattering.phases == d.scattering.phases);
+  const auto& dw = c.scattering.debye_waller;
+  CHECK(dw.model == d.scattering.debye_waller.model);
+  CHECK(dw.temperature_K == d.scattering.debye_waller.temperature_K);
+  CHECK(dw.debye_temperature_K == d.scattering.debye_waller.debye_temperature_K);
+  CHECK(dw.einstein_temperature_K == d.scattering.debye_waller.einstein_temperature_K);
+  CHECK(dw.sigma2_A2 == d.scattering.debye_waller.sigma2_A2);
+  CHECK(dw.recursion_levels == d.scattering.debye_waller.recursion_levels);
+  CHECK(dw.force_constant_scale == d.scattering.debye_waller.force_constant_scale);
+  CHECK(c.features.k_min_invA == d.features.k_min_invA);
+  CHECK(c.features.k_max_invA == d.features.k_max_invA);
+  CHECK(c.features.dk_invA == d.features.dk_invA);
+  CHECK(c.features.kweight == d.features.kweight);
+  CHECK(c.features.window == d.features.window);
+  CHECK(c.features.r_max_A == d.features.r_max_A);
+  CHECK(c.features.r_step_A == d.features.r_step_A);
+  CHECK(c.rdf.r_max_A == d.rdf.r_max_A);
+  CHECK(c.rdf.bin_width_A == d.rdf.bin_width_A);
+  CHECK(c.soap.r_cut_A == d.soap.r_cut_A);
+  CHECK(c.soap.n_max == d.soap.n_max);
+  CHECK(c.soap.l_max == d.soap.l_max);
+  CHECK(c.soap.sigma_A == d.soap.sigma_A);
+  CHECK(c.seed == d.seed);
+  CHECK(c.max_sites == d.max_sites);
+  // core's single-structure spectrum and path finder: the same rmax and legs as the campaign's
+  CHECK(scattering::PathFinderOptions{}.rmax_A == c.scattering.rmax_A);
+  CHECK(scattering::PathFinderOptions{}.max_legs == c.scattering.max_legs);
+  CHECK(scattering::SpectrumSettings{}.paths.rmax_A == c.scattering.rmax_A);
+  CHECK(scattering::defaults::kDebyeTemperature_K == dw.debye_temperature_K);
+}
+
+TEST_CASE("ensemble stage factory: one stage per kind; an unknown kind lists the valid names", "[campaign][ensemble]") {
+  CHECK(ensemble_stage_names() == std::vector<std::string>{"md", "rmc", "trajectory"});
+  // The schema's ensemble.kind values are none plus the factory's names (one list).
+  const SchemaNode* kind = nullptr;
+  for (const auto& section : campaign_schema().children)
+    if (section.key == "ensemble")
+      for (const auto& leaf : section.children)
+        if (leaf.key == "kind") kind = &leaf;
+  REQUIRE(kind != nullptr);
+  CHECK(kind->allowed == std::vector<std::string>{"none", "md", "rmc", "trajectory"});
+
+  auto c = parse_campaign(kMinimal + "ensemble: {kind: md, members: 2}\n", "c.yaml");
+  const auto md = make_ensemble_stage(c);
+  CHECK(md->kind() == "md");
+  CHECK(md->name() == "ensemble_md");
+  CHECK(dynamic_cast<const MdEnsembleStage*>(md.get()) != nullptr);
+  auto r = parse_campaign(kMinimal + "ensemble: {kind: rmc, rmc: {target: t.csv}}\n", "c.yaml");
+  const auto rmc = make_ensemble_stage(r);
+  CHECK(rmc->name() == "ensemble_rmc");
+  CHECK(rmc->blocks().size() == md->blocks().size() + 3);  // misfit, R-factor, S0^2
+  c.ensemble.kind = "langevin_md";
+  CHECK_THROWS_WITH(make_ensemble_stage(c),
+                    Contains("c.yaml") && Contains("unknown ensemble kind 'langevin_md'") &&
+                        Contains("allowed: md, rmc, trajectory"));
+  c.ensemble.kind = "none";
+  CHECK_THROWS_AS(make_ensemble_stage(c), InputError);
+}
+
 TEST_CASE("ensemble supercells, seeds and the class atoms of a shuffled supercell", "[campaign][ensemble]") {
   const auto cu = structure::read_structure(test::reference_dir() / "campaign/structures/mp-30.json");
   // primitive fcc: perpendicular width a/sqrt(3) = 2.09 A, so 12 A needs 6 repeats
-  CHECK(supercell_repeats(cu, 12.0) == std::array<int, 3>{6, 6, 6});
-  CHECK(supercell_repeats(cu, 7.0) == std::array<int, 3>{4, 4, 4});
-  const auto w = first_shell_window(cu, 0);
+  CHECK(ensemble::supercell_repeats(cu, 12.0) == std::array<int, 3>{6, 6, 6});
+  CHECK(ensemble::supercell_repeats(cu, 7.0) == std::array<int, 3>{4, 4, 4});
+  const auto w = ensemble::first_shell_window(cu, 0);
   // d1 = 2.5606 A, next shell a = 3.621 A: window up to the midpoint 3.09 A
   CHECK_THAT(w[1], WithinAbs(0.5 * (2.56061892 + 2.56061892 * std::sqrt(2.0)), 1e-6));
   CHECK(w[0] < 2.56 - 0.3);
@@ -458,7 +558,7 @@ TEST_CASE("ensemble supercells, seeds and the class atoms of a shuffled supercel
   const auto frame = ensemble::to_structure(shuffled);
   std::size_t total = 0;
   for (const auto& cls : classes) {
-    const auto atoms = class_atoms_in_supercell(fe3o4, cls.sites, frame);
+    const auto atoms = ensemble::class_atoms_in_supercell(fe3o4, cls.sites, frame);
     CHECK(atoms.size() == 2 * cls.sites.size());
     for (auto a : atoms) {
       const std::size_t original = order[a] % fe3o4.size();  // make_supercell: images outer, sites inner
@@ -468,7 +568,7 @@ TEST_CASE("ensemble supercells, seeds and the class atoms of a shuffled supercel
   }
   CHECK(total == 2 * 24);
   // A frame that is not a supercell of the structure is refused.
-  CHECK_THROWS_WITH(class_atoms_in_supercell(cu, {0}, frame), Contains("not a supercell"));
+  CHECK_THROWS_WITH(ensemble::class_atoms_in_supercell(cu, {0}, frame), Contains("not a supercell"));
 }
 
 TEST_CASE("k,chi files: CSV with a header or columns; errors name the line", "[campaign][ensemble]") {
@@ -479,7 +579,7 @@ TEST_CASE("k,chi files: CSV with a header or columns; errors name the line", "[c
     for (int i = 0; i < 20; ++i) out << 0.5 * i << "," << 0.01 * i << "\n";
   }
   std::vector<double> k, chi;
-  read_k_chi((dir / "a.csv").string(), k, chi);
+  ensemble::read_k_chi((dir / "a.csv").string(), k, chi);
   CHECK(k.size() == 20);
   CHECK(chi[3] == 0.03);
   {
@@ -489,7 +589,7 @@ TEST_CASE("k,chi files: CSV with a header or columns; errors name the line", "[c
   }
   k.clear();
   chi.clear();
-  CHECK_THROWS_WITH(read_k_chi((dir / "b.dat").string(), k, chi), Contains("b.dat:13: expected two numbers"));
+  CHECK_THROWS_WITH(ensemble::read_k_chi((dir / "b.dat").string(), k, chi), Contains("b.dat:13: expected two numbers"));
 }
 
 TEST_CASE("force-constant Debye-Waller models in the campaign YAML (docs/debye_waller.md)", "[campaign][config]") {

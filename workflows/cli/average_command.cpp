@@ -38,9 +38,10 @@ struct AverageOptions {
   long site = -1;
   std::string absorber;
   bool all_sites = false;
-  double rmax_A = 5.0;
-  int max_legs = 3;
-  double cluster_radius_A = 7.0;
+  // The snapshot-average defaults, defined once in ensemble::SnapshotChiOptions.
+  double rmax_A = ensemble::SnapshotChiOptions{}.rmax_A;
+  int max_legs = ensemble::SnapshotChiOptions{}.max_legs;
+  double cluster_radius_A = ensemble::SnapshotChiOptions{}.cluster_radius_A;
   std::string sigma2_model = "none";
   std::string output = "chi.csv";
   std::string phases_dir;

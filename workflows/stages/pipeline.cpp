@@ -16,7 +16,7 @@ Pipeline::Pipeline(const CampaignConfig& config) {
     if (config.ensemble.kind == "none")
       stages_.push_back(std::make_unique<SpectrumStage>(config));  // core/scattering compute_spectrum
     else
-      stages_.push_back(std::make_unique<EnsembleStage>(config));  // core/ensemble: md, trajectory, rmc members
+      stages_.push_back(make_ensemble_stage(config));          // one stage per kind: md, trajectory, rmc
     stages_.push_back(std::make_unique<XftfStage>(config));        // core/xafs xftf
   }
   if (config.wants_label("cn")) {

@@ -36,9 +36,9 @@ SpectrumStage::SpectrumStage(const CampaignConfig& config)
     : k_invA_(shared_k_grid_invA(config)), provider_(scattering::make_phase_provider(config.scattering.phases, "scattering.phases")) {}
 
 std::vector<mpi::BlockSpec> SpectrumStage::blocks() const {
-  return {{"/spectra/chi", k_invA_.size(), "", "chi(k), FEFF ff2x convention, on the shared k grid", "/spectra/k",
+  return {{spectra_blocks::kChi.path, k_invA_.size(), "", "chi(k), FEFF ff2x convention, on the shared k grid", "/spectra/k",
            k_invA_, "angstrom^-1"},
-          {"/spectra/n_paths", 1, "", "scattering paths summed (passing the curved-wave filter)", "", {}, ""}};
+          {spectra_blocks::kPaths.path, 1, "", "scattering paths summed (passing the curved-wave filter)", "", {}, ""}};
 }
 
 void SpectrumStage::run(const StageContext& context, RowValues& row) const {
@@ -74,8 +74,8 @@ void SpectrumStage::run(const StageContext& context, RowValues& row) const {
   }
   double n_included = 0;
   for (const auto& p : spectrum.paths) n_included += p.included ? 1.0 : 0.0;
-  row["/spectra/chi"] = std::move(chi);
-  row["/spectra/n_paths"] = {n_included};
+  spectra_blocks::kChi.put(row, std::move(chi));
+  spectra_blocks::kPaths.put(row, {n_included});
 }
 
 }  // namespace xasforge::workflows

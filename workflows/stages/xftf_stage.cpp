@@ -54,7 +54,7 @@ std::vector<double> chir_feature_row(const std::vector<double>& k_invA, std::vec
 }
 
 void XftfStage::run(const StageContext& context, RowValues& row) const {
-  row["/features/chir_mag"] = chir_feature_row(k_invA_, row.at("/spectra/chi"), context.config.features,
+  row["/features/chir_mag"] = chir_feature_row(k_invA_, spectra_blocks::kChi.get(row), context.config.features,
                                                context.config.scattering.k_step_invA, r_A_);
 }
 
