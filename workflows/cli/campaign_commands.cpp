@@ -136,7 +136,10 @@ TrainOptions train_options(const workflows::TrainSettings& t, const std::string&
   a.noise_min = t.augment_noise[0], a.noise_max = t.augment_noise[1];
   a.kmax_min_invA = t.augment_kmax[0], a.kmax_max_invA = t.augment_kmax[1];
   o.measured.calibrate = t.calibrate;
-  o.measured.group_cv = static_cast<std::size_t>(t.group_cv);
+  if (t.group_cv > 0) {  // train.group_cv K: K structure-grouped folds (train --cv K --cv-groups structure)
+    o.cv = static_cast<std::size_t>(t.group_cv);
+    o.cv_groups = "structure";
+  }
   o.measured.unsure_below = t.unsure_below;
   return o;
 }
