@@ -123,7 +123,7 @@ void write_cv_predictions(const std::string& path, const ml::Dataset& data, cons
   out << "item,z,group,fold,true,predicted\n";
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const auto& pred = result.scores[result.best][f].predicted;
-    if (pred.size() != folds[f].size()) throw InputError("--cv-predictions: fold " + std::to_string(f) + " predictions missing");
+    if (pred.size() != folds[f].size()) throw std::logic_error("write_cv_predictions: fold " + std::to_string(f) + " predictions missing");
     for (std::size_t i = 0; i < folds[f].size(); ++i) {
       const std::size_t r = folds[f][i];
       out << (data.item_index.empty() ? static_cast<long>(r) : data.item_index[r]) << ','
