@@ -53,6 +53,6 @@ absorbers: { elements: [Fe, Cu, Zn, O] }
 scattering: { enabled: false }
 output: { checkpoint_every: 10 items }
 YAML
-( cd "$WORK" && XASFORGE_TEST_ITEM_DELAY_MS=100 mpiexec -n 2 "$XAS" run slow.yaml -o slow.h5 ) 2>/dev/null \
+( cd "$WORK" && mpiexec -n 2 "$XAS" run slow.yaml -o slow.h5 --testing-hooks item_delay_ms=100 ) 2>/dev/null \
   | grep -E "^(campaign|finished)" | sed 's/^/  [2 ranks, items padded to 0.1 s] /'
 ls -l "$WORK"/big.h5 | awk '{printf "  results file of the big campaign: %.1f MB\n", $5/1e6}'

@@ -178,20 +178,6 @@ std::string join_lines(const std::vector<std::string>& v) {
   return s;
 }
 
-/// Test hook (documented in docs/campaign.md): XASFORGE_TEST_KILL_AT_WRITE="K:PHASE" makes rank
-/// 0 SIGKILL itself during its K-th checkpoint, at PHASE = data (after the first data block),
-/// status (data written, status not yet) or flush (status written, not yet flushed).
-void maybe_kill(int rank, int checkpoint, const char* phase) {
-  if (rank != 0) return;
-  const char* env = std::getenv("XASFORGE_TEST_KILL_AT_WRITE");
-  if (!env) return;
-  const std::string spec(env);
-  const auto colon = spec.find(':');
-  const int k = std::atoi(spec.substr(0, colon).c_str());
-  const std::string want = colon == std::string::npos ? "data" : spec.substr(colon + 1);
-  if (k == checkpoint && want == phase) ::kill(::getpid(), SIGKILL);
-}
-
 /// Parallel-file-system settings from the environment (docs/campaign.md, "Laptop and cluster").
 /// XASFORGE_HDF5_ALIGNMENT=BYTES: objects of at least half that size start on a multiple of it in
 /// the file (H5Pset_alignment; e.g. the Lustre stripe size, so no chunk straddles two stripes).
@@ -551,6 +537,13 @@ std::pair<Hid, Hid> row_selection(hid_t dset, const std::vector<std::int64_t>& r
 
 }  // namespace
 
+/// The kill_at_write testing hook (testing_hooks.hpp): rank 0 SIGKILLs itself in its K-th
+/// checkpoint at the named phase, to test that an interrupted write resumes cleanly.
+void ResultsWriter::maybe_kill(const char* phase) const {
+  if (impl_->rank == 0 && kill_at_checkpoint_ > 0 && kill_at_checkpoint_ == n_checkpoints_ && kill_phase_ == phase)
+    ::kill(::getpid(), SIGKILL);
+}
+
 void ResultsWriter::write_checkpoint(const std::vector<FinishedRow>& rows_in) {
   if (!impl_) throw Error("ResultsWriter: write_checkpoint after close");
   ++n_checkpoints_;
@@ -591,7 +584,7 @@ void ResultsWriter::write_checkpoint(const std::vector<FinishedRow>& rows_in) {
       std::copy(v.begin(), v.end(), buffer.begin() + static_cast<std::ptrdiff_t>(i * nc));
     }
     write(impl_->blocks[b], H5T_NATIVE_DOUBLE, nc, buffer.data(), blocks_[b].path);
-    if (b == 0) maybe_kill(impl_->rank, n_checkpoints_, "data");
+    if (b == 0) maybe_kill("data");
   }
   // 2. the outcome columns other than status
   {
@@ -610,18 +603,18 @@ void ResultsWriter::write_checkpoint(const std::vector<FinishedRow>& rows_in) {
     write(impl_->rank_col, H5T_NATIVE_INT32, 1, rank.data(), "/items/rank");
     write(impl_->finished, H5T_NATIVE_DOUBLE, 1, finished.data(), "/items/finished_at");
   }
-  if (blocks_.empty()) maybe_kill(impl_->rank, n_checkpoints_, "data");
+  if (blocks_.empty()) maybe_kill("data");
   // Every rank's data write has returned (so every MPI-IO aggregator has written its part) before
   // any status byte is written: a status of 1 on disk always has its data on disk.
   MPI_Barrier(impl_->comm);
-  maybe_kill(impl_->rank, n_checkpoints_, "status");
+  maybe_kill("status");
   // 3. status
   {
     std::vector<std::int8_t> status(std::max<std::size_t>(rows.size(), 1), 0);
     for (std::size_t i = 0; i < rows.size(); ++i) status[i] = static_cast<std::int8_t>(rows[i]->status);
     write(impl_->status, H5T_NATIVE_INT8, 1, status.data(), "/items/status");
   }
-  maybe_kill(impl_->rank, n_checkpoints_, "flush");
+  maybe_kill("flush");
   // 4. flush (collective)
   h5_check(H5Fflush(impl_->file, H5F_SCOPE_GLOBAL), "H5Fflush");
   last_collective_ = collective;

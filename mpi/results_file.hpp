@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "mpi/testing_hooks.hpp"
 #include "mpi/results_layout.hpp"  // BlockSpec, ItemEntry, FinishedRow, ... (MPI-free)
 
 namespace xasforge::mpi {
@@ -58,6 +59,11 @@ class ResultsWriter {
   void write_checkpoint(const std::vector<FinishedRow>& rows);
   /// Collective close; reports errors (the destructor only logs them).
   void close();
+  /// Tests only: the kill_at_write hook (testing_hooks.hpp) acts in write_checkpoint.
+  void set_testing_hooks(const TestingHooks& hooks) {
+    kill_at_checkpoint_ = hooks.kill_at_checkpoint;
+    kill_phase_ = hooks.kill_phase;
+  }
 
   /// True if every H5Dwrite of the last checkpoint was performed collectively by MPI-IO
   /// (H5Pget_mpio_actual_io_mode != H5D_MPIO_NO_COLLECTIVE); for tests.
@@ -72,6 +78,9 @@ class ResultsWriter {
   std::size_t n_items_ = 0;
   bool last_collective_ = false;
   int n_checkpoints_ = 0;
+  int kill_at_checkpoint_ = 0;  // testing only (set_testing_hooks)
+  std::string kill_phase_;
+  void maybe_kill(const char* phase) const;
 };
 
 }  // namespace xasforge::mpi

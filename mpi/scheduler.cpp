@@ -309,12 +309,11 @@ StageValues run_in_child(std::int64_t item, const StageFunction& stage, double l
   return decode(msg);
 }
 
-// ---- test hook: append dispatched ids to a file (docs/campaign.md) ---------------------------
+// ---- testing hook: append dispatched ids to a file (testing_hooks.hpp, dispatch_log) ---------
 
-void log_dispatch(const std::vector<std::int64_t>& ids) {
-  static const char* path = std::getenv("XASFORGE_TEST_DISPATCH_LOG");
-  if (!path || ids.empty()) return;
-  if (FILE* f = std::fopen(path, "a")) {
+void log_dispatch(const std::string& path, const std::vector<std::int64_t>& ids) {
+  if (path.empty() || ids.empty()) return;
+  if (FILE* f = std::fopen(path.c_str(), "a")) {
     for (auto id : ids) std::fprintf(f, "%lld\n", static_cast<long long>(id));
     std::fclose(f);
   }
@@ -459,7 +458,7 @@ SchedulerReport Scheduler::run(const std::vector<std::int64_t>& todo_in, const S
     b = std::min(b, queue.size());
     std::vector<std::int64_t> ids(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(b));
     queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(b));
-    log_dispatch(ids);
+    log_dispatch(options_.dispatch_log, ids);
     return ids;
   };
   auto finish_checkpoint_if_ready = [&] {
@@ -541,7 +540,7 @@ SchedulerReport Scheduler::run(const std::vector<std::int64_t>& todo_in, const S
     if (master_computes && !own.valid() && !checkpoint_pending && !queue.empty()) {
       const std::int64_t id = queue.front();
       queue.pop_front();
-      log_dispatch({id});
+      log_dispatch(options_.dispatch_log, {id});
       if (n_workers == 0) {
         held.push_back(execute_item(id, stage, options_.item_time_limit_s, 0));
         account(static_cast<std::int8_t>(held.back().status), held.back().wall_s);

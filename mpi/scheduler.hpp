@@ -53,6 +53,8 @@ struct SchedulerOptions {
   /// With a single rank it always computes.
   int master_computes = -1;
   double progress_every_s = 1.0;
+  /// Tests only (testing_hooks.hpp, dispatch_log): rank 0 appends every id it hands out here.
+  std::string dispatch_log;
 };
 
 /// What a stage returns for one item: one vector per data block, in the results layout's order.

@@ -228,23 +228,14 @@ void plan_and_create(const CampaignConfig& config, const Pipeline& pipeline, con
   }
 }
 
-/// Test hooks (docs/campaign.md, "Tests"), read once per run:
-///  XASFORGE_TEST_ITEM_DELAY_MS=MS[@RANK]  every item (or only those run on rank RANK) sleeps MS first;
-///  XASFORGE_TEST_ITEM_SUBPROCESS=SECONDS  every item runs `sleep SECONDS` as a subprocess and waits
-///                                         for it (stands in for a FEFF module in the stop tests);
-///  XASFORGE_TEST_FAIL_EVERY=K             items whose id is a multiple of K throw (failures at run
-///                                         time on whichever rank runs them).
+/// The per-item testing hooks (mpi/testing_hooks.hpp: item_delay_ms, item_subprocess,
+/// fail_every), given by `xasforge run --testing-hooks` and inert by default.
 class TestHooks {
  public:
-  explicit TestHooks(int rank) {
-    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_DELAY_MS")) {
-      const std::string v = env;
-      const auto at = v.find('@');
-      if (at == std::string::npos || std::atoi(v.c_str() + at + 1) == rank) delay_ms_ = std::atoi(v.c_str());
-    }
-    if (const char* env = std::getenv("XASFORGE_TEST_ITEM_SUBPROCESS")) subprocess_s_ = env;
-    if (const char* env = std::getenv("XASFORGE_TEST_FAIL_EVERY")) fail_every_ = std::atoi(env);
-  }
+  TestHooks(const mpi::TestingHooks& h, int rank)
+      : delay_ms_(h.item_delay_rank < 0 || h.item_delay_rank == rank ? h.item_delay_ms : 0),
+        fail_every_(h.fail_every),
+        subprocess_s_(h.item_subprocess_s) {}
   void apply(std::int64_t id) const {
     if (fail_every_ > 0 && id % fail_every_ == 0) throw Error("test hook: item " + std::to_string(id) + " fails");
     if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
@@ -326,7 +317,8 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
   try {
     mpi::ResultsWriter writer(p.output, MPI_Comm(comm), pipeline.blocks());
     StructureCache cache;
-    const TestHooks hooks(comm.rank());
+    const TestHooks hooks(options.testing, comm.rank());
+    writer.set_testing_hooks(options.testing);
     const mpi::StageFunction stage = [&](std::int64_t id) {
       hooks.apply(id);
       const auto i = static_cast<std::size_t>(id);
@@ -356,6 +348,7 @@ RunSummary run_campaign(const RunOptions& options, const boost::mpi::communicato
     so.item_time_limit_s = config.scheduler.item_time_limit_s;
     so.target_batch_s = config.scheduler.batch_seconds;
     so.master_computes = config.scheduler.master_computes;
+    so.dispatch_log = options.testing.dispatch_log;
     std::unique_ptr<ProgressPrinter> printer;
     mpi::ProgressFunction progress;
     if (comm.rank() == 0) {

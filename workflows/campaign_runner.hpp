@@ -8,6 +8,7 @@
 #include <boost/mpi/communicator.hpp>
 
 #include "mpi/scheduler.hpp"
+#include "mpi/testing_hooks.hpp"
 
 namespace xasforge::workflows {
 
@@ -16,6 +17,7 @@ struct RunOptions {
   std::string output;         ///< overrides output.file when not empty
   bool force = false;         ///< start over when the results file holds another campaign
   bool retry_failed = false;  ///< re-run items recorded as failed (not structure-level failures)
+  mpi::TestingHooks testing;  ///< fault injection for tests only (run --testing-hooks; default: none)
 };
 
 struct RunSummary {

@@ -1,5 +1,6 @@
 #include "core/ensemble/triangle_table.hpp"
 
+#include <stdexcept>
 #include <algorithm>
 #include <cmath>
 #include <mutex>
@@ -65,7 +66,7 @@ void TriangleTable::chi_tilde(const scattering::ScatteringPath& path, scattering
                               std::span<cd> out) {
   if (path.scatterers_A.size() != 2 || path.ipot.size() != 2)
     throw InputError("triangle table: the path must have exactly two scatterers");
-  if (out.size() != ne_) throw InputError("triangle table: output size differs from the energy grid");
+  if (out.size() != ne_) throw std::logic_error("triangle table: output size differs from the energy grid");
   const Eigen::Vector3d& a = path.scatterers_A[0];
   const Eigen::Vector3d d = path.scatterers_A[1] - a;
   const double r1 = a.norm(), r2 = d.norm(), r3 = path.scatterers_A[1].norm();

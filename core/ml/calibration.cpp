@@ -1,5 +1,6 @@
 #include "core/ml/calibration.hpp"
 
+#include <stdexcept>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -29,7 +30,7 @@ TargetMatrix temperature_scale(const TargetMatrix& p, double temperature, double
 
 double negative_log_likelihood(const TargetMatrix& q, const std::vector<std::size_t>& truth) {
   if (truth.size() != static_cast<std::size_t>(q.rows()) || truth.empty())
-    throw InputError("calibration: " + std::to_string(truth.size()) + " labels for " + std::to_string(q.rows()) + " rows");
+    throw std::logic_error("calibration: " + std::to_string(truth.size()) + " labels for " + std::to_string(q.rows()) + " rows");
   double s = 0.0;
   for (std::size_t i = 0; i < truth.size(); ++i)
     s -= std::log(std::max(q(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(truth[i])), 1e-300));
@@ -108,7 +109,7 @@ TargetMatrix Calibration::apply(const TargetMatrix& p) const {
 
 Calibration fit_calibration(const TargetMatrix& p, const std::vector<std::size_t>& truth,
                             const std::vector<std::size_t>& fold_of_row, double epsilon, double unsure_below) {
-  if (fold_of_row.size() != truth.size()) throw InputError("calibration: one fold per row is needed");
+  if (fold_of_row.size() != truth.size()) throw std::logic_error("calibration: one fold per row is needed");
   Calibration cal;
   cal.epsilon = epsilon;
   cal.unsure_below = unsure_below;

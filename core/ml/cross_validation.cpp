@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "core/ml/random_stream.hpp"
@@ -37,12 +38,16 @@ std::vector<std::vector<std::size_t>> kfold_splits(const Dataset& data, const st
   return folds;
 }
 
-std::vector<std::vector<std::size_t>> grouped_kfold_splits(const Dataset& data, const std::vector<std::size_t>& rows,
-                                                           std::size_t k, std::uint64_t seed) {
+std::vector<std::vector<std::size_t>> grouped_kfold_splits(const std::vector<int>& group, const std::vector<int>& labels,
+                                                           const std::vector<std::size_t>& rows, std::size_t k,
+                                                           std::uint64_t seed) {
   if (k < 2) throw InputError("cross-validation: need at least 2 folds, got " + std::to_string(k));
-  if (data.group.size() != data.rows()) throw InputError("cross-validation: grouped folds need a group per row");
   std::map<int, std::vector<std::size_t>> by_group;
-  for (auto r : rows) by_group[data.group[r]].push_back(r);
+  for (auto r : rows) {
+    if (r >= group.size() || (!labels.empty() && r >= labels.size()))
+      throw std::out_of_range("grouped_kfold_splits: row " + std::to_string(r) + " has no group or label");
+    by_group[group[r]].push_back(r);
+  }
   if (by_group.size() < k)
     throw InputError("cross-validation: " + std::to_string(by_group.size()) + " groups cannot make " + std::to_string(k) + " grouped folds");
   std::vector<std::vector<std::size_t>> groups;
@@ -50,12 +55,13 @@ std::vector<std::vector<std::size_t>> grouped_kfold_splits(const Dataset& data, 
   RandomStream random(seed, 0x67726f7570ULL);  // "group"
   for (std::size_t i = groups.size(); i > 1; --i) std::swap(groups[i - 1], groups[random.uniform_index(i)]);
   std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-  // Class index of each row (regression: one class, so only the fold sizes are balanced).
+  // Class index of each row (no labels, i.e. regression: one class, so only the fold sizes are balanced).
+  const bool stratify = !labels.empty();
   std::map<int, std::size_t> class_of;
-  if (data.task == Task::classification)
-    for (auto r : rows) class_of.emplace(data.labels[r], class_of.size());
+  if (stratify)
+    for (auto r : rows) class_of.emplace(labels[r], class_of.size());
   const std::size_t n_classes = std::max<std::size_t>(1, class_of.size());
-  auto cls = [&](std::size_t r) { return data.task == Task::classification ? class_of.at(data.labels[r]) : 0; };
+  auto cls = [&](std::size_t r) { return stratify ? class_of.at(labels[r]) : 0; };
   std::vector<double> share(n_classes, 0.0);
   for (auto r : rows) share[cls(r)] += 1.0 / static_cast<double>(k);
   std::vector<std::vector<double>> counts(k, std::vector<double>(n_classes, 0.0));
@@ -83,6 +89,13 @@ std::vector<std::vector<std::size_t>> grouped_kfold_splits(const Dataset& data, 
   }
   for (auto& f : folds) std::sort(f.begin(), f.end());
   return folds;
+}
+
+std::vector<std::vector<std::size_t>> grouped_kfold_splits(const Dataset& data, const std::vector<std::size_t>& rows,
+                                                           std::size_t k, std::uint64_t seed) {
+  if (data.group.size() != data.rows()) throw InputError("cross-validation: grouped folds need a group per row");
+  static const std::vector<int> no_labels;
+  return grouped_kfold_splits(data.group, data.task == Task::classification ? data.labels : no_labels, rows, k, seed);
 }
 
 namespace {

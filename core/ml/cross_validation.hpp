@@ -23,8 +23,16 @@ std::vector<std::vector<std::size_t>> kfold_splits(const Dataset& data, const st
 /// as groups allow: groups are shuffled (seeded), taken largest first, and each goes to the fold
 /// where it leaves the per-class fold counts closest (least squares) to an even share, ties to the
 /// smaller fold, then the lower fold index. Throws InputError if there are fewer groups than folds.
+/// This is the project's one grouped split: `train --cv K --cv-groups structure` (and its alias
+/// `--group-cv K`) scores with it, and the calibration's out-of-fold rows come from it.
 std::vector<std::vector<std::size_t>> grouped_kfold_splits(const Dataset& data, const std::vector<std::size_t>& rows,
                                                            std::size_t k, std::uint64_t seed);
+/// The same split from plain vectors: group[r] and labels[r] of row r (labels empty: not
+/// stratified, only the fold sizes are balanced). Rows beyond either vector are a programming
+/// error (std::out_of_range).
+std::vector<std::vector<std::size_t>> grouped_kfold_splits(const std::vector<int>& group, const std::vector<int>& labels,
+                                                           const std::vector<std::size_t>& rows, std::size_t k,
+                                                           std::uint64_t seed);
 
 /// Grid spec "key=v1,v2;key=v1,..." over ForestOptions / NetworkOptions keys: max_features,
 /// max_depth, min_samples_leaf, criterion, class_weight, trees, bootstrap, dropout,

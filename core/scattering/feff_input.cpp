@@ -1,5 +1,6 @@
 #include "core/scattering/feff_input.hpp"
 
+#include <stdexcept>
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -73,7 +74,7 @@ std::vector<PathAtom> path_atoms(const FeffCluster& cluster) {
 }
 
 void write_feff_inp(std::ostream& out, const FeffCluster& cluster, const FeffCards& cards) {
-  if (cluster.atoms.size() != cluster.ipot.size()) throw InputError("feff.inp writer: atoms and ipot differ in size");
+  if (cluster.atoms.size() != cluster.ipot.size()) throw std::logic_error("feff.inp writer: atoms and ipot differ in size");
   char buf[256];
   std::string title = cards.title;
   std::replace(title.begin(), title.end(), '\n', ' ');

@@ -231,33 +231,11 @@ PhaseShifts FeffPhaseProvider::run_feff(const feff::FeffCluster& cluster, const 
 
 PhaseShifts FeffPhaseProvider::compute(const structure::Structure& structure, std::size_t absorber_site,
                                        const PhaseSettings& settings) {
-  const feff::FeffCluster cluster = feff::make_feff_cluster(structure, absorber_site, settings.cluster_radius_A);
-  const std::string key = structure_hash(structure) + "|" + absorber_class_key(cluster) + "|" + settings_key(settings);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-      ++hits_;
-      return *it->second;
-    }
-  }
-  const std::string title = (structure.name.empty() ? std::string("structure") : structure.name) + " site " +
-                            std::to_string(absorber_site);
-  auto result = std::make_shared<const PhaseShifts>(run_feff(cluster, settings, title));
-  ++runs_;
-  std::lock_guard<std::mutex> lock(mutex_);
-  cache_.emplace(key, result);
-  return *result;
-}
-
-std::size_t FeffPhaseProvider::cache_size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return cache_.size();
-}
-
-void FeffPhaseProvider::clear_cache() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  cache_.clear();
+  return cache_.get_or_compute(structure, absorber_site, settings, [&](const feff::FeffCluster& cluster) {
+    const std::string title = (structure.name.empty() ? std::string("structure") : structure.name) + " site " +
+                              std::to_string(absorber_site);
+    return run_feff(cluster, settings, title);
+  });
 }
 
 }  // namespace xasforge::scattering

@@ -2,17 +2,15 @@
 /// PhaseShiftProvider that runs FEFF 8.5L's input, potential and phase modules (`feff8l_rdinp`,
 /// `feff8l_pot`, `feff8l_xsph`) in a private scratch folder (unique per process and call,
 /// removed afterwards) and reads phaseNN.dat, pot.pad and pot.json (feff_files.hpp). Results are
-/// cached in memory per (structure, absorber class, settings); the absorber class is the sorted
-/// list of (potential, Z, distance to 1e-4 Å) of the absorber's cluster, so symmetry-equivalent
-/// absorbers of one structure share one FEFF run. Thread-safe.
-#include <atomic>
+/// cached in memory per (structure, absorber class, settings) by the PhaseShiftCache every
+/// provider uses; the absorber class is the sorted list of (potential, Z, distance to 1e-4 Å) of
+/// the absorber's cluster, so symmetry-equivalent absorbers of one structure share one FEFF run.
+/// Thread-safe.
 #include <cstddef>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <string>
 
 #include "core/scattering/feff_input.hpp"
+#include "core/scattering/phase_shift_cache.hpp"
 #include "core/scattering/phase_shift_provider.hpp"
 
 namespace xasforge::scattering {
@@ -27,15 +25,13 @@ class FeffPhaseProvider final : public PhaseShiftProvider {
   static PhaseShifts run_feff(const feff::FeffCluster& cluster, const PhaseSettings& settings,
                               const std::string& title = "xasforge phase shifts");
 
-  std::size_t feff_runs() const { return runs_.load(); }
-  std::size_t cache_hits() const { return hits_.load(); }
-  std::size_t cache_size() const;
-  void clear_cache();
+  std::size_t feff_runs() const { return cache_.computed(); }
+  std::size_t cache_hits() const { return cache_.hits(); }
+  std::size_t cache_size() const { return cache_.size(); }
+  void clear_cache() { cache_.clear(); }
 
  private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<const PhaseShifts>> cache_;
-  std::atomic<std::size_t> runs_{0}, hits_{0};
+  PhaseShiftCache cache_;
 };
 
 /// Stable hash of a structure (lattice, species, coordinates to 1e-6 Å), hex.

@@ -1,6 +1,7 @@
 // Force constants (UFF) and the dynamical matrix of a cluster (docs/debye_waller.md).
 #include "core/scattering/force_constants.hpp"
 
+#include <stdexcept>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -104,7 +105,7 @@ double uff_bend_Nm_A2(int zi, int zj, int zk, double rij, double rjk) {
 SpringNetwork uff_spring_network(const std::vector<Eigen::Vector3d>& pos, const std::vector<int>& z,
                                  const std::vector<double>& mass, const ForceConstantOptions& options) {
   const std::size_t n = pos.size();
-  if (z.size() != n || mass.size() != n) throw InputError("force constants: positions, elements and masses differ in length");
+  if (z.size() != n || mass.size() != n) throw std::logic_error("force constants: positions, elements and masses differ in length");
   if (!(options.scale > 0.0)) throw InputError("force constants: scale must be > 0");
   if (!(options.bond_tolerance >= 1.0)) throw InputError("force constants: bond tolerance must be ≥ 1");
   SpringNetwork net;

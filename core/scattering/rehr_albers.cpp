@@ -154,8 +154,13 @@ PathGeometry path_geometry(const ScatteringPath& path) {
   return g;
 }
 
-RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbersOptions options)
-    : phases_(&phases), options_(options) {
+RehrAlbersCalculator::RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbersOptions options,
+                                           RehrAlbersWorkspace* workspace)
+    : phases_(&phases),
+      options_(options),
+      own_workspace_(workspace ? nullptr : std::make_unique<RehrAlbersWorkspace>()),
+      workspace_(workspace ? workspace : own_workspace_.get()) {
+  ring_.pool = vertices_.pool = legs_.pool = workspace_;
   if (options_.iorder < 0 || options_.iorder > 4) {
     throw InputError("scattering.iorder: " + std::to_string(options_.iorder) + " is outside 0..4");
   }
@@ -323,38 +328,28 @@ void RehrAlbersCalculator::build_set(LamSet& set) const {
   }
 }
 
-namespace {
-// Per-thread pool of arena blocks (size, memory), capped at kPoolMaxBlocks (blocks are 0.5–1 MB, so a
-// thread keeps at most ~64–140 MB of freed table memory for its next calculators).
-constexpr std::size_t kPoolMaxBlocks = 128;
-std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>>& block_pool() {
-  thread_local std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>> pool;
-  return pool;
+std::unique_ptr<double[]> RehrAlbersWorkspace::take(std::size_t block_doubles) {
+  auto it = std::find_if(free_.begin(), free_.end(), [&](const auto& x) { return x.first == block_doubles; });
+  if (it == free_.end()) return std::unique_ptr<double[]>(new double[block_doubles]);
+  auto b = std::move(it->second);
+  free_.erase(it);
+  return b;
 }
-}  // namespace
+
+void RehrAlbersWorkspace::give_back(std::size_t block_doubles, std::unique_ptr<double[]> b) {
+  if (free_.size() < kMaxBlocks) free_.emplace_back(block_doubles, std::move(b));
+}
 
 RehrAlbersCalculator::Arena::~Arena() {
-  auto& pool = block_pool();
-  for (auto& b : blocks) {
-    if (pool.size() >= kPoolMaxBlocks) break;
-    pool.emplace_back(block, std::move(b));
-  }
+  if (!pool) return;
+  for (auto& b : blocks) pool->give_back(block, std::move(b));
 }
 
 std::size_t RehrAlbersCalculator::Arena::alloc(std::size_t n) {
   std::size_t off = used;
   if (off % block + n > block) off = (off / block + 1) * block;
   const std::size_t blk = off / block;
-  while (blocks.size() <= blk) {
-    auto& pool = block_pool();
-    auto it = std::find_if(pool.begin(), pool.end(), [&](const auto& x) { return x.first == block; });
-    if (it != pool.end()) {
-      blocks.push_back(std::move(it->second));
-      pool.erase(it);
-    } else {
-      blocks.push_back(std::unique_ptr<double[]>(new double[block]));
-    }
-  }
+  while (blocks.size() <= blk) blocks.push_back(pool->take(block));
   used = off + n;
   return off;
 }
@@ -518,7 +513,7 @@ const double* RehrAlbersCalculator::vertex_table(int ip, bool ss, double rin_A, 
 
 void RehrAlbersCalculator::chi_tilde(const ScatteringPath& path, std::span<std::complex<double>> chi) {
   const std::size_t ne = ne_;
-  if (chi.size() != ne) throw InputError("chi_tilde: output has the wrong size");
+  if (chi.size() != ne) throw std::logic_error("chi_tilde: output has the wrong size");
   const PathGeometry geo = path_geometry(path);
   const int n = static_cast<int>(geo.leg_A.size());  // N legs
   const int n_sc = n - 1;

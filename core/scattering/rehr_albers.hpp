@@ -12,8 +12,10 @@
 /// energy-innermost and padded to blocks of 4 energies, and the three kernels (Hankel tables per
 /// leg length, scatterer F-cores per (potential, legs, β), the matrix chain per path) work on
 /// 4 energies at once (AVX2/FMA when the CPU has it, chosen at run time). Leg tables and vertex
-/// tables are cached and shared between paths; their memory comes from per-thread pooled blocks.
-/// Nothing is allocated in the energy loops.
+/// tables are cached and shared between paths; their memory comes from blocks of a
+/// RehrAlbersWorkspace that the caller owns (one per thread) and lends to each calculator, so a
+/// later calculator reuses memory an earlier one already touched. Nothing is allocated in the
+/// energy loops.
 #include <complex>
 #include <cstddef>
 #include <cstdint>
@@ -73,13 +75,40 @@ double wigner_d(int l, int m, int mp, double beta_rad);
 /// for l = 0..lmax and m = 0..mmax, written to out[l*(mmax+1)+m] (docs/physics.md (E3.5)).
 void hankel_coefficients(std::complex<double> z, int lmax, int mmax, std::span<std::complex<double>> out);
 
+/// Table memory for Rehr–Albers calculators: blocks of doubles that a calculator takes when it
+/// grows its caches and gives back when it is destroyed, so the next calculator on the same
+/// thread reuses memory already touched (a fresh calculator on fresh memory paid page faults on
+/// every table: 12 -> 200 µs per path on cu_fcc). Owned by the caller, one per thread (not
+/// thread-safe), and it must outlive the calculators that borrow it. Keeps at most kMaxBlocks
+/// freed blocks (0.5–1 MB each). Its content never changes a result, only where tables live.
+class RehrAlbersWorkspace {
+ public:
+  static constexpr std::size_t kMaxBlocks = 128;
+  RehrAlbersWorkspace() = default;
+  RehrAlbersWorkspace(const RehrAlbersWorkspace&) = delete;
+  RehrAlbersWorkspace& operator=(const RehrAlbersWorkspace&) = delete;
+  RehrAlbersWorkspace(RehrAlbersWorkspace&&) noexcept = default;
+  RehrAlbersWorkspace& operator=(RehrAlbersWorkspace&&) noexcept = default;
+  /// Freed blocks held for the next calculator.
+  std::size_t free_blocks() const { return free_.size(); }
+
+ private:
+  friend class RehrAlbersCalculator;
+  std::unique_ptr<double[]> take(std::size_t block_doubles);           // a freed block of that size, or a new one
+  void give_back(std::size_t block_doubles, std::unique_ptr<double[]> b);  // dropped beyond kMaxBlocks
+  std::vector<std::pair<std::size_t, std::unique_ptr<double[]>>> free_;
+};
+
 /// Rehr–Albers F_eff calculator bound to one set of phase shifts, which must outlive it (it keeps
 /// a pointer). Not thread-safe (it owns leg and vertex caches); use one per thread or rank.
 class RehrAlbersCalculator {
  public:
   /// Validates the phase shifts (grid sizes, l0 of 1 or 2, potentials present) and the options;
-  /// throws InputError naming the field.
-  explicit RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbersOptions options = {});
+  /// throws InputError naming the field. `workspace`: the caller's table memory (one per thread,
+  /// outliving the calculator); nullptr: the calculator keeps a private one (nothing reused
+  /// across calculators).
+  explicit RehrAlbersCalculator(const PhaseShifts& phases, RehrAlbersOptions options = {},
+                                RehrAlbersWorkspace* workspace = nullptr);
 
   /// χ̃_Γ(k) on every grid energy into chi_tilde (size = number of grid points).
   /// Throws InputError if the path names a potential absent from the phase shifts.
@@ -114,13 +143,13 @@ class RehrAlbersCalculator {
     const double* re = nullptr;
     const double* im = nullptr;
   };
-  // Bump allocator over fixed-size blocks of doubles. Blocks come from and go back to a per-thread
-  // pool, so a new calculator reuses memory that an earlier one already touched (no page faults
-  // in a campaign's later spectra); reset() keeps the blocks. Tables never straddle blocks.
-  // (Removing the pool made a fresh calculator's pass 12 -> 200 µs/path on cu_fcc: page faults.)
+  // Bump allocator over fixed-size blocks of doubles. Blocks come from and go back to the
+  // workspace, so a new calculator reuses memory that an earlier one already touched (no page
+  // faults in a campaign's later spectra); `used = 0` keeps the blocks. Tables never straddle blocks.
   struct Arena {
     std::vector<std::unique_ptr<double[]>> blocks;
     std::size_t block = 0, used = 0;
+    RehrAlbersWorkspace* pool = nullptr;  // lends and takes back the blocks
     Arena() = default;
     Arena(Arena&&) noexcept = default;
     Arena& operator=(Arena&&) noexcept = default;
@@ -179,6 +208,9 @@ class RehrAlbersCalculator {
 
   const PhaseShifts* phases_;
   RehrAlbersOptions options_;
+  // Declared before the arenas so that it outlives them (they give their blocks back to it).
+  std::unique_ptr<RehrAlbersWorkspace> own_workspace_;  // when the caller lent none
+  RehrAlbersWorkspace* workspace_ = nullptr;
   int l0_ = 1;
   int lmax_all_ = 0;                                 // largest l over potentials and l0
   std::size_t ne_ = 0, nep_ = 0, nblk_ = 0;         // energies, padded to a lane multiple, blocks

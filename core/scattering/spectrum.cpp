@@ -23,12 +23,13 @@ double cpu_now() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 }  // namespace
 
 Spectrum compute_spectrum(const std::vector<ScatteringPath>& paths, int absorber_z, const PhaseShifts& phases,
-                          const SpectrumSettings& settings, const std::vector<PathAtom>* atoms) {
+                          const SpectrumSettings& settings, const std::vector<PathAtom>* atoms,
+                          RehrAlbersWorkspace* workspace) {
   if (paths.empty()) {
     throw PhysicsError("no scattering paths within rmax = " + std::to_string(settings.paths.rmax_A) + " Å");
   }
   double c0 = cpu_now();
-  RehrAlbersCalculator calc(phases, settings.feff);
+  RehrAlbersCalculator calc(phases, settings.feff, workspace);
   std::vector<std::vector<std::complex<double>>> amps(paths.size(), std::vector<std::complex<double>>(phases.k_invA.size()));
   for (std::size_t i = 0; i < paths.size(); ++i) calc.chi_tilde(paths[i], amps[i]);
   const double feff_s = cpu_now() - c0;
@@ -54,7 +55,8 @@ Spectrum compute_spectrum(const std::vector<ScatteringPath>& paths, int absorber
   return out;
 }
 
-Spectrum compute_spectrum(const std::vector<PathAtom>& atoms, const PhaseShifts& phases, const SpectrumSettings& settings) {
+Spectrum compute_spectrum(const std::vector<PathAtom>& atoms, const PhaseShifts& phases, const SpectrumSettings& settings,
+                          RehrAlbersWorkspace* workspace) {
   int absorber_z = 0;
   for (const auto& a : atoms) {
     if (a.ipot == 0) {
@@ -66,13 +68,14 @@ Spectrum compute_spectrum(const std::vector<PathAtom>& atoms, const PhaseShifts&
   const double c0 = cpu_now();
   const std::vector<ScatteringPath> paths = find_paths(atoms, phases, settings.paths);
   const double paths_s = cpu_now() - c0;
-  Spectrum out = compute_spectrum(paths, absorber_z, phases, settings, &atoms);
+  Spectrum out = compute_spectrum(paths, absorber_z, phases, settings, &atoms, workspace);
   out.paths_s = paths_s;
   return out;
 }
 
 Spectrum compute_spectrum(const structure::Structure& structure, std::size_t absorber_site,
-                          const SpectrumSettings& settings, PhaseShiftProvider& provider) {
+                          const SpectrumSettings& settings, PhaseShiftProvider& provider,
+                          RehrAlbersWorkspace* workspace) {
   const double c0 = cpu_now();
   const feff::FeffCluster cluster = feff::make_feff_cluster(structure, absorber_site, settings.phase.cluster_radius_A);
   const std::vector<PathAtom> atoms = feff::path_atoms(cluster);
@@ -80,7 +83,7 @@ Spectrum compute_spectrum(const structure::Structure& structure, std::size_t abs
   const auto t0 = std::chrono::steady_clock::now();
   const PhaseShifts phases = provider.compute(structure, absorber_site, settings.phase);
   const double phases_s = seconds_since(t0);
-  Spectrum out = compute_spectrum(atoms, phases, settings);
+  Spectrum out = compute_spectrum(atoms, phases, settings, workspace);
   out.cluster_s = cluster_s;
   out.phases_s = phases_s;
   return out;

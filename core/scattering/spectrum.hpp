@@ -28,17 +28,22 @@ struct SpectrumSettings {
 /// χ(k) for the absorber at `absorber_site` of a structure (periodic or cluster). Phase shifts
 /// come from the provider (which caches per absorber class); paths from find_paths() on the
 /// provider's cluster. Throws InputError for bad settings, PhysicsError when no path is found.
+/// workspace (all overloads): the caller's Rehr–Albers table memory, one per thread, reused by
+/// the calculator of each call (nullptr: a private one per call; results are the same).
 Spectrum compute_spectrum(const structure::Structure& structure, std::size_t absorber_site,
-                          const SpectrumSettings& settings, PhaseShiftProvider& provider);
+                          const SpectrumSettings& settings, PhaseShiftProvider& provider,
+                          RehrAlbersWorkspace* workspace = nullptr);
 
 /// χ(k) for a prepared atom list with precomputed phase shifts (MD snapshots: phase shifts once,
 /// geometry per snapshot). atoms: the absorber is the first atom with ipot 0; every ipot must have
 /// phase shifts. settings.phase is not used.
-Spectrum compute_spectrum(const std::vector<PathAtom>& atoms, const PhaseShifts& phases, const SpectrumSettings& settings);
+Spectrum compute_spectrum(const std::vector<PathAtom>& atoms, const PhaseShifts& phases, const SpectrumSettings& settings,
+                          RehrAlbersWorkspace* workspace = nullptr);
 
 /// The same from paths already found (e.g. FEFF's paths.dat): F_eff, σ² and the sum. `atoms`: the
 /// cluster the paths index (ScatteringPath::atom_index); required by the force-constant σ² models.
 Spectrum compute_spectrum(const std::vector<ScatteringPath>& paths, int absorber_z, const PhaseShifts& phases,
-                          const SpectrumSettings& settings, const std::vector<PathAtom>* atoms = nullptr);
+                          const SpectrumSettings& settings, const std::vector<PathAtom>* atoms = nullptr,
+                          RehrAlbersWorkspace* workspace = nullptr);
 
 }  // namespace xasforge::scattering

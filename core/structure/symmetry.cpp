@@ -1,5 +1,6 @@
 #include "core/structure/symmetry.hpp"
 
+#include <stdexcept>
 #include <map>
 #include <memory>
 
@@ -51,7 +52,7 @@ SymmetryInfo analyze_symmetry(const Structure& s, const SymmetryOptions& options
 
 std::vector<AbsorberClass> absorber_classes(const Structure& s, const SymmetryInfo& symmetry) {
   if (symmetry.equivalent_atoms.size() != s.size())
-    throw InputError("absorber_classes: symmetry data has " + std::to_string(symmetry.equivalent_atoms.size()) +
+    throw std::logic_error("absorber_classes: symmetry data has " + std::to_string(symmetry.equivalent_atoms.size()) +
                      " sites, structure '" + s.name + "' has " + std::to_string(s.size()));
   // SymmetrizedStructure groups by np.unique(equivalent_atoms), i.e. by representative in
   // ascending order; each class lists its sites in ascending order.

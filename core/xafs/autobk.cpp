@@ -1,5 +1,6 @@
 #include "core/xafs/autobk.hpp"
 
+#include <stdexcept>
 #include <Eigen/Dense>
 #include <unsupported/Eigen/NonLinearOptimization>
 #include <unsupported/Eigen/NumericalDiff>
@@ -71,7 +72,7 @@ AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<doub
 AutobkResult autobk(const std::vector<double>& energy_in, const std::vector<double>& mu, double e0,
                     double edge_step, const AutobkOptions& o, const Fft& fft) {
   if (fft.size() != o.nfft)
-    throw InputError("autobk: the FFT is planned for " + std::to_string(fft.size()) + " points but nfft = " +
+    throw std::logic_error("autobk: the FFT is planned for " + std::to_string(fft.size()) + " points but nfft = " +
                      std::to_string(o.nfft));
   if (energy_in.size() != mu.size())
     throw InputError("autobk: energy has " + std::to_string(energy_in.size()) + " points but mu has " +

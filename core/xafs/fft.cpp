@@ -1,5 +1,6 @@
 #include "core/xafs/fft.hpp"
 
+#include <stdexcept>
 #include <fftw3.h>
 
 #include <cstring>
@@ -60,13 +61,13 @@ Fft::Fft(Fft&&) noexcept = default;
 Fft& Fft::operator=(Fft&&) noexcept = default;
 
 void Fft::forward(std::vector<std::complex<double>>& data) const {
-  if (data.size() != n_) throw InputError("Fft::forward: data length " + std::to_string(data.size()) +
+  if (data.size() != n_) throw std::logic_error("Fft::forward: data length " + std::to_string(data.size()) +
                                           " differs from the planned length " + std::to_string(n_));
   execute(plans_->forward, data);
 }
 
 void Fft::inverse(std::vector<std::complex<double>>& data) const {
-  if (data.size() != n_) throw InputError("Fft::inverse: data length " + std::to_string(data.size()) +
+  if (data.size() != n_) throw std::logic_error("Fft::inverse: data length " + std::to_string(data.size()) +
                                           " differs from the planned length " + std::to_string(n_));
   execute(plans_->inverse, data);
   const double scale = 1.0 / static_cast<double>(n_);

@@ -1,6 +1,7 @@
 #include "core/numerics/numerics.hpp"
 #include "core/xafs/fourier_transform.hpp"
 
+#include <stdexcept>
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -67,7 +68,7 @@ ChiR xftf(const std::vector<double>& k_invA, const std::vector<double>& chi, con
 ChiR xftf(const std::vector<double>& k_invA, const std::vector<double>& chi, const XftfOptions& o,
           const Fft& fft) {
   if (fft.size() != o.nfft)
-    throw InputError("xftf: the FFT is planned for " + std::to_string(fft.size()) + " points but nfft = " +
+    throw std::logic_error("xftf: the FFT is planned for " + std::to_string(fft.size()) + " points but nfft = " +
                      std::to_string(o.nfft));
   if (k_invA.size() != chi.size())
     throw InputError("xftf: k has " + std::to_string(k_invA.size()) + " points but chi has " +

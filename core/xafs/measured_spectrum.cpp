@@ -17,8 +17,8 @@ constexpr std::size_t kMinPoints = 10;
 MeasuredSpectrum load_athena_spectrum(const std::filesystem::path& path, const std::string& energy_column,
                                       const std::string& mu_expression) {
   if (!energy_column.empty() || !mu_expression.empty())
-    throw InputError(path.string() + ": an Athena project stores energy and mu(E) already; --energy-column and --mu "
-                     "do not apply");
+    throw InputError(path.string() + ": an Athena project stores energy and mu(E) already; an energy column or "
+                     "mu expression does not apply");
   const std::vector<AthenaGroup> groups = read_athena_project(path);
   const AthenaGroup& g = groups.front();
   MeasuredSpectrum s;
@@ -80,7 +80,7 @@ MeasuredSpectrum load_measured_spectrum(const std::filesystem::path& path, const
       for (std::size_t i = 0; i < file.labels.size(); ++i) known += (i ? ", " : "") + file.labels[i];
       throw InputError(s.path + ":" + data_lines + ": no mu column (none labelled mu, mutrans, mufluor, xmu or norm, "
                        "no i0 with itrans/it or ifluor/if, and more than two columns); columns are: " + known +
-                       "; give --mu, e.g. ln(col2/col3)");
+                       "; name the mu expression, e.g. ln(col2/col3)");
     }
   }
   const MuExpression expression(s.mu_expression);

@@ -4,7 +4,7 @@
 Modes (one ctest entry each, see tests/campaign/CMakeLists.txt):
   ranks    identical results datasets for 1 rank (no mpiexec), -n 2 and -n 3
   kill     SIGKILL at >= 10 moments (random times, and inside checkpoint writes through the
-           XASFORGE_TEST_KILL_AT_WRITE hook), resume each time with 1-3 ranks: the final data equals
+           --testing-hooks kill_at_write=K:PHASE), resume each time with 1-3 ranks: the final data equals
            an uninterrupted run's and no item finished before a resume is handed out again
   corrupt  corrupted structure files: the campaign finishes, their items fail with reasons, the
            others are done; `xasforge status` groups the reasons
@@ -223,7 +223,7 @@ def mode_kill(env):
     log = os.path.join(env.work, "dispatch.log")
     kills = 0
     campaigns_completed = 0
-    delay = {"XASFORGE_TEST_ITEM_DELAY_MS": "25"}
+    delay = "item_delay_ms=25"
 
     def finish_and_compare(tag):
         nonlocal campaigns_completed
@@ -246,11 +246,11 @@ def mode_kill(env):
         if os.path.exists(log):
             os.remove(log)
         e = dict(os.environ)
-        e.update(delay)
-        e["XASFORGE_TEST_DISPATCH_LOG"] = log
+        hooks = [delay, f"dispatch_log={log}"]
         if kind == "hook":
-            e["XASFORGE_TEST_KILL_AT_WRITE"] = spec
-        p = subprocess.Popen(env.command(["run", yaml, "--output", target], n), cwd=env.work, env=e,
+            hooks.append(f"kill_at_write={spec}")
+        p = subprocess.Popen(env.command(["run", yaml, "--output", target, "--testing-hooks", ",".join(hooks)], n),
+                             cwd=env.work, env=e,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         how = ""
         if kind == "time":
@@ -400,6 +400,11 @@ def mode_cli(env):
         check(f["labels/first_shell_distance"].attrs["units"] == b"angstrom", "units are attributes")
     rc, so, se = env.run(["run", a, "--output", "other.h5"])
     check(rc == 0 and os.path.exists(os.path.join(env.work, "other.h5")), "--output overrides output.file")
+    rc, so, se = env.run(["run", a, "--output", "hooks.h5", "--testing-hooks", "fail_evry=3"])
+    check(rc != 0 and "unknown key 'fail_evry'" in se and not os.path.exists(os.path.join(env.work, "hooks.h5")),
+          "a misspelled testing hook is an error before anything runs")
+    rc, so, se = env.run(["run", "--help"])
+    check(rc == 0 and "--testing-hooks" not in so, "--testing-hooks is hidden from --help")
     rc, so, se = env.run(["status", "other.h5"])
     check(rc == 0 and "0 failed, 0 pending" in so and "throughput" in so, "status of a finished campaign")
     rc, so, se = env.run(["status", a])
@@ -411,7 +416,7 @@ def mode_cli(env):
     c = env.write_campaign("slow", campaign_yaml("slow", "one/*.json", ["Fe"],
                                                  "scheduler: {item_time_limit: 1s}\n"))
     t0 = time.time()
-    rc, so, se = env.run(["run", c, "--output", "slow.h5"], n=2, env={"XASFORGE_TEST_ITEM_DELAY_MS": "20000"})
+    rc, so, se = env.run(["run", c, "--output", "slow.h5", "--testing-hooks", "item_delay_ms=20000"], n=2)
     took = time.time() - t0
     with h5py.File(os.path.join(env.work, "slow.h5"), "r") as f:
         err = f["items/error"][0].decode()
@@ -535,7 +540,7 @@ def mode_ensemble(env):
 
     # --- md: interrupted (rank 0 SIGKILLs itself in the 2nd checkpoint) and resumed == uninterrupted
     killed = os.path.join(env.work, "md_killed.h5")
-    rc, so, se = env.run(["run", yaml, "--output", killed], n=2, env={"XASFORGE_TEST_KILL_AT_WRITE": "2:status"},
+    rc, so, se = env.run(["run", yaml, "--output", killed, "--testing-hooks", "kill_at_write=2:status"], n=2,
                          timeout=240)
     st = status_of(killed)
     check(rc != 0 and st is not None and 0 < int(np.sum(st == 1)) < len(st),
@@ -716,7 +721,7 @@ def mode_many(env):
     for n in (None, 16, 32):
         out = os.path.join(env.work, f"m{n or 1}.h5")
         t0 = time.time()
-        rc, so, se = env.run(["run", yaml, "--output", out], n=n, timeout=180, env={"XASFORGE_TEST_FAIL_EVERY": "7"})
+        rc, so, se = env.run(["run", yaml, "--output", out, "--testing-hooks", "fail_every=7"], n=n, timeout=180)
         took = time.time() - t0
         if not check(rc == 0, f"{n or 1} rank(s): the campaign finishes, exit 0 ({took:.1f} s)"):
             print(so, se)
@@ -737,8 +742,8 @@ def mode_many(env):
     # Parallel-file-system settings (docs/campaign.md, "Laptop and cluster"): HDF5 alignment at
     # creation and MPI-IO hints change where bytes go, never what is stored.
     out = os.path.join(env.work, "hints.h5")
-    rc, so, se = env.run(["run", yaml, "--output", out], n=2, timeout=120,
-                         env={"XASFORGE_TEST_FAIL_EVERY": "7", "XASFORGE_HDF5_ALIGNMENT": "16384",
+    rc, so, se = env.run(["run", yaml, "--output", out, "--testing-hooks", "fail_every=7"], n=2, timeout=120,
+                         env={"XASFORGE_HDF5_ALIGNMENT": "16384",
                               "XASFORGE_MPIIO_HINTS": "romio_cb_write=enable,cb_buffer_size=1048576,cb_nodes=1"})
     if check(rc == 0, "-n 2 with XASFORGE_HDF5_ALIGNMENT and XASFORGE_MPIIO_HINTS finishes"):
         check(same_data(results[1], read_all(out)), "... and gives the datasets of 1 rank")
@@ -789,12 +794,12 @@ def wait_for(cond, timeout):
 
 
 def stop_scenario(env, what, yaml, n, marker, stop):
-    """Starts a campaign whose items each run `sleep MARKER` (XASFORGE_TEST_ITEM_SUBPROCESS),
+    """Starts a campaign whose items each run `sleep MARKER` (--testing-hooks item_subprocess=MARKER),
     waits until items are running, stops it with stop(popen), then checks that nothing is left."""
     e = dict(os.environ)
-    e["XASFORGE_TEST_ITEM_SUBPROCESS"] = marker
     out = os.path.join(env.work, f"stop_{marker}.h5")
-    p = subprocess.Popen(env.command(["run", yaml, "--output", out], n), cwd=env.work, env=e,
+    p = subprocess.Popen(env.command(["run", yaml, "--output", out, "--testing-hooks", f"item_subprocess={marker}"], n),
+                         cwd=env.work, env=e,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     running = wait_for(lambda: len(marker_processes(marker)) >= (n or 1), 60)
     check(running, f"{what}: items are running their subprocesses")
@@ -840,7 +845,7 @@ def mode_stop(env):
     d = many_structures(env, "slowmaster")
     yaml = env.write_campaign("slowmaster", campaign_yaml("slowmaster", "slowmaster/*.json", ["Fe", "Cu", "Zn", "O"],
                                                           "output: {checkpoint_every: 2 items}\n"))
-    rc, so, se = env.run(["run", yaml, "--output", "slowmaster.h5"], n=2, env={"XASFORGE_TEST_ITEM_DELAY_MS": "1500@0"})
+    rc, so, se = env.run(["run", yaml, "--output", "slowmaster.h5", "--testing-hooks", "item_delay_ms=1500@0"], n=2)
     if not check(rc == 0, "slow items on rank 0: the campaign finishes"):
         print(so, se)
     else:

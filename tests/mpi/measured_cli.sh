@@ -75,6 +75,53 @@ assert c["temperature"] > 0 and 0 <= c["ece_after"] <= 1 and c["rows"] == 240, c
 assert len(c["reliability"]) == 10
 PY
 
+# One grouped split: --cv 5 --cv-groups structure, its deprecated alias --group-cv 5 and the
+# 5 folds --calibrate implies give the same model; without augmentation or calibration the
+# grouped CV is scored by the grid search and reported in the same shape.
+"$X" "${args[@]}" "$W/m3.json" -o "$W/m3.xfm" --cv 5 --cv-groups structure > /dev/null
+"$X" "${args[@]}" "$W/m4.json" -o "$W/m4.xfm" --group-cv 5 > /dev/null 2> "$W/alias.err"
+cmp "$W/m1.xfm" "$W/m3.xfm"
+cmp "$W/m1.xfm" "$W/m4.xfm"
+grep -q "deprecated; it means --cv K --cv-groups structure" "$W/alias.err"
+"$X" train "$W/sim.h5" --target cn --trees 15 --seed 3 --group-cv 5 --metrics-json "$W/g.json" > "$W/g.txt" 2> /dev/null
+grep -q "^groupcv  5-fold by structure: accuracy" "$W/g.txt"
+/usr/bin/python3 - "$W/g.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["group_cv"]["folds"] == 5 and m["group_cv"]["rows"] == 120 and m["cv_grouped_by"] == "structure", m
+assert sum(map(sum, m["cv_confusion"]["counts"])) == 120
+PY
+
+# A named feature set with augmentation and calibration: the copies are chi(k) put through the
+# same feature set as the simulated rows (2 copies of 120 rows), the model is the same for 1 and
+# 2 ranks, other augmentation ranges give other rows (so the copies are really recomputed), and
+# predict applies the stored set: item 5's chi(k) as a k,chi CSV predicts as its row in the file.
+fargs=(train "$W/sim.h5" --target cn --trees 15 --seed 3 --feature-set chir_mag:2,peaks:1 --augment 2 --calibrate)
+"$X" "${fargs[@]}" --metrics-json "$W/f1.json" -o "$W/f1.xfm" > "$W/ftrain1.txt"
+mpiexec -n 2 "$X" "${fargs[@]}" -o "$W/f2.xfm" > /dev/null
+cmp "$W/f1.xfm" "$W/f2.xfm"
+grep -q "^features chir_mag:2,peaks:1: 209 per spectrum" "$W/ftrain1.txt"  # 201 |chi(R)| + 4 peaks × 2
+grep -q "^fit      360 rows (120 simulated + 240 augmented copies)" "$W/ftrain1.txt"
+grep -q "^groupcv  5-fold by structure: accuracy" "$W/ftrain1.txt"
+"$X" "${fargs[@]}" --augment-e0 2 -o "$W/f3.xfm" > /dev/null
+if cmp -s "$W/f1.xfm" "$W/f3.xfm"; then echo "other augmentation ranges gave the same model"; exit 1; fi
+/usr/bin/python3 - "$W/f1.json" "$W/sim.h5" "$W/item5.csv" <<'PY'
+import json, sys
+import h5py
+m = json.load(open(sys.argv[1]))
+assert m["group_cv"]["rows"] == 120 and m["calibration"]["rows"] == 240, m["group_cv"]
+with h5py.File(sys.argv[2]) as f:
+    k, chi = f["/spectra/k"][:], f["/spectra/chi"][5]
+with open(sys.argv[3], "w") as out:
+    out.write("k,chi\n")
+    for a, b in zip(k, chi):
+        out.write(f"{a!r},{b!r}\n")
+PY
+"$X" predict "$W/f1.xfm" "$W/sim.h5" "$W/item5.csv" --probabilities --quiet > "$W/fp.csv"
+h5=$(grep "sim.h5,5,5," "$W/fp.csv" | cut -d, -f4-)
+csvp=$(grep "item5.csv,0,-1," "$W/fp.csv" | cut -d, -f4-)
+[ -n "$h5" ] && [ "$h5" = "$csvp" ] || { echo "feature-set predictions differ: h5 '$h5' csv '$csvp'"; exit 1; }
+
 L=$SRC/tests/reference/xafs/layouts
 "$X" predict "$W/m1.xfm" "$L/fe_foil_xdac.060" "$L/cu_foil_two_column.txt" --probabilities -o "$W/p.csv" 2> "$W/p.err"
 [ "$(head -1 "$W/p.csv")" == "input,row,item,prediction,p_4,p_6,p_8,p_top,second,p_second,unsure" ]
@@ -101,6 +148,7 @@ expect_error "fe_foil_xdac.060" "$X" predict "$W/m1.xfm" "$L/fe_foil_xdac.060" -
 expect_error "three_unnamed_columns.dat:3-42: no mu column" "$X" predict "$W/m1.xfm" "$SRC/tests/reference/xafs/bad/three_unnamed_columns.dat"
 expect_error "--kmin must be below --kmax" "$X" predict "$W/m1.xfm" "$L/fe_foil_xdac.060" --kmin 9 --kmax 4
 expect_error "augmentation s02" "$X" train "$W/sim.h5" --augment 1 --augment-s02 1.5 0.5 -o "$W/bad.xfm"
+expect_error "--group-cv 4 and --cv 5 disagree" "$X" train "$W/sim.h5" --group-cv 4 --cv 5
 if [ -n "$SHARED" ] && [ -f "$SHARED/data/experimental/APS10BM_2019.dat" ]; then
   # The MnO2 MRCAT file is read without column options.
   "$X" predict "$W/m1.xfm" "$SHARED/data/experimental/APS10BM_2019.dat" 2> "$W/mno2.err" > /dev/null

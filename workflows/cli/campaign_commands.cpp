@@ -136,7 +136,10 @@ TrainOptions train_options(const workflows::TrainSettings& t, const std::string&
   a.noise_min = t.augment_noise[0], a.noise_max = t.augment_noise[1];
   a.kmax_min_invA = t.augment_kmax[0], a.kmax_max_invA = t.augment_kmax[1];
   o.measured.calibrate = t.calibrate;
-  o.measured.group_cv = static_cast<std::size_t>(t.group_cv);
+  if (t.group_cv > 0) {  // train.group_cv K: K structure-grouped folds (train --cv K --cv-groups structure)
+    o.cv = static_cast<std::size_t>(t.group_cv);
+    o.cv_groups = "structure";
+  }
   o.measured.unsure_below = t.unsure_below;
   return o;
 }
@@ -168,6 +171,12 @@ void add_campaign_commands(CLI::App& app) {
     cmd->add_option("--output,-o", opts->output, "Results file (overrides output.file)");
     cmd->add_flag("--force", opts->force, "Start over if the results file holds another campaign");
     cmd->add_flag("--retry-failed", opts->retry_failed, "Also re-run items recorded as failed");
+    // Fault injection for the campaign tests (mpi/testing_hooks.hpp, docs/campaign.md "Tests"):
+    // hidden from --help (empty group), never needed by a user.
+    cmd->add_option_function<std::string>(
+           "--testing-hooks", [opts](const std::string& spec) { opts->testing = mpi::parse_testing_hooks(spec); },
+           "Testing only: key=value,... (kill_at_write, dispatch_log, item_delay_ms, item_subprocess, fail_every)")
+        ->group("");
     cmd->callback([opts] {
       std::exception_ptr error;
       bool quiet = false;

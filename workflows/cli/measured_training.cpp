@@ -5,10 +5,11 @@
 #include <cstdio>
 #include <iterator>
 #include <map>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "core/ml/calibration.hpp"
-#include "core/ml/group_folds.hpp"
+#include "core/ml/cross_validation.hpp"
 #include "core/ml/metrics.hpp"
 #include "core/ml/random_stream.hpp"
 #include "mpi/dataset_loader.hpp"
@@ -54,10 +55,13 @@ ml::Dataset augmented_rows(const ml::Dataset& data, const std::vector<std::size_
     for (std::size_t c = 0; c < copies; ++c, ++at) {
       const ml::AugmentationDraw draw = ml::draw_augmentation(options, key, c);
       const std::vector<double> chi = ml::augment_chi(sim.k_invA, sim.chi[r], draw, options, key, c);
-      const std::vector<double> f = workflows::chir_feature_row(sim.k_invA, chi, sim.features, sim.k_step_invA, sim.r_A);
+      const std::vector<double> f =
+          sim.feature_set ? xafs::compute_feature_set(*sim.feature_set, sim.k_invA, chi,
+                                                      data.source + ": item " + std::to_string(key) + " augmented copy " + std::to_string(c))
+                          : workflows::chir_feature_row(sim.k_invA, chi, sim.features, sim.k_step_invA, sim.r_A);
       if (f.size() != data.n_features())
-        throw InputError(data.source + ": augmented |chi(R)| has " + std::to_string(f.size()) + " points, the data set " +
-                         std::to_string(data.n_features()));
+        throw std::logic_error("augmented_rows: " + std::to_string(f.size()) + " features for an augmented copy, " +
+                               std::to_string(data.n_features()) + " in the data set (features not computed the same way)");
       for (std::size_t j = 0; j < f.size(); ++j) out.features(static_cast<Eigen::Index>(at), static_cast<Eigen::Index>(j)) = f[j];
       if (!data.labels.empty()) out.labels.push_back(data.labels[r]);
       if (!data.element_z.empty()) out.element_z.push_back(data.element_z[r]);
@@ -111,7 +115,8 @@ ml::Model train_for_measured(const boost::mpi::communicator& world, const std::s
   if (data.task != ml::Task::classification) throw InputError("augmentation, grouped CV and calibration apply to classification (--target cn)");
   o.augment.validate();
   const bool augment = o.augment.enabled();
-  const SimulatedSpectra sim = load_simulated_spectra(results, data);
+  SimulatedSpectra sim = load_simulated_spectra(results, data);
+  sim.feature_set = o.feature_set;
   if (augment) {
     say("augment  " + o.augment.describe());
     report["augmentation"] = o.augment.describe();
@@ -140,10 +145,11 @@ ml::Model train_for_measured(const boost::mpi::communicator& world, const std::s
     for (std::size_t r : train) l.push_back(data.labels[r]);
     return l;
   }());
-  const std::size_t k = o.group_cv > 0 ? o.group_cv : (o.calibrate ? 5 : 0);
+  const std::size_t k = o.grouped_folds;
   ml::Calibration calibration;
+  if (o.calibrate && k < 2) throw std::logic_error("train_for_measured: calibration without grouped folds");
   if (k > 0) {
-    const auto folds = ml::group_kfold(sim.group, train, k, seed);
+    const auto folds = ml::grouped_kfold_splits(sim.group, data.labels, train, k, seed);
     std::vector<std::vector<double>> oof;
     std::vector<std::size_t> truth, fold_of_row;
     std::size_t right_clean = 0, n_clean = 0, right_aug = 0, n_aug = 0;
@@ -221,12 +227,14 @@ ml::Model train_for_measured(const boost::mpi::communicator& world, const std::s
       (augment ? " + " + std::to_string(fit.rows() - train.size()) + " augmented copies" : std::string()) + ")");
   ml::Model model = mpi::train_model_distributed(world, fit, ml::all_rows(fit), chosen);
   model.calibration = calibration;
-  model.reduction.known = true;
-  model.reduction.kmin_invA = sim.features.k_min_invA;
-  model.reduction.kmax_invA = sim.features.k_max_invA;
-  model.reduction.dk_invA = sim.features.dk_invA;
-  model.reduction.kweight = sim.features.kweight;
-  model.reduction.window = sim.features.window;
+  if (!sim.feature_set) {  // a feature set carries its own transform (model.feature_set)
+    model.reduction.known = true;
+    model.reduction.kmin_invA = sim.features.k_min_invA;
+    model.reduction.kmax_invA = sim.features.k_max_invA;
+    model.reduction.dk_invA = sim.features.dk_invA;
+    model.reduction.kweight = sim.features.kweight;
+    model.reduction.window = sim.features.window;
+  }
   if (augment) model.augmentation = o.augment.describe();
   if (augment && !test.empty()) {
     const ml::Dataset t = augmented_rows(data, test, sim, o.augment, 1, false);

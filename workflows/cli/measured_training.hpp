@@ -4,6 +4,7 @@
 /// |chi(R)| by the campaign's own xftf stage function, structure-grouped k-fold cross-validation,
 /// and temperature-scaled probabilities fitted on its out-of-fold predictions (docs/ml.md).
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,16 +13,24 @@
 
 #include "core/ml/augmentation.hpp"
 #include "core/ml/model.hpp"
+#include "core/xafs/feature_sets.hpp"
 #include "workflows/campaign_config.hpp"
 
 namespace xasforge::cli {
 
 struct MeasuredTrainingOptions {
   ml::AugmentationOptions augment;  ///< copies 0: no augmentation
-  std::size_t group_cv = 0;         ///< structure-grouped k-fold CV (0: off; calibrate implies 5)
+  /// Folds of the structure-grouped CV run here (0: none). run_train sets it from
+  /// `--cv K --cv-groups structure` (calibrate without them: 5); the split is
+  /// ml::grouped_kfold_splits, the same one `--cv K --cv-groups structure` scores with.
+  std::size_t grouped_folds = 0;
   bool calibrate = false;           ///< temperature scaling on the grouped CV's out-of-fold rows
   double unsure_below = 0.5;        ///< calibrated top probability under which predict flags "unsure"
-  bool any() const { return augment.enabled() || group_cv > 0 || calibrate; }
+  /// The named feature set (train --feature-set) the data set's rows were computed with: the
+  /// augmented copies go through the same xafs::compute_feature_set; none: the campaign's |chi(R)|.
+  std::optional<xafs::FeatureSetSpec> feature_set;
+  /// Whether training goes through train_for_measured (augmented rows or calibration).
+  bool any() const { return augment.enabled() || calibrate; }
 };
 
 /// The simulated spectra behind a data set's rows, read from the results file.
@@ -32,6 +41,7 @@ struct SimulatedSpectra {
   workflows::FeatureSettings features;       ///< the campaign's features section
   double k_step_invA = 0.05;
   std::vector<double> r_A;                   ///< the data set's feature grid
+  std::optional<xafs::FeatureSetSpec> feature_set;  ///< set: features are this named set of chi(k)
 };
 
 /// Reads /spectra/k, /spectra/chi, /items/structure and the campaign YAML (/campaign config)
@@ -39,7 +49,8 @@ struct SimulatedSpectra {
 SimulatedSpectra load_simulated_spectra(const std::string& results, const ml::Dataset& data);
 
 /// The listed rows followed by `copies` augmented copies of each (copy c of row r keyed by the
-/// row's item index), features recomputed from the augmented chi(k) with the campaign's xftf.
+/// row's item index), features recomputed from the augmented chi(k): the named feature set when
+/// sim.feature_set is set, otherwise |chi(R)| by the campaign's xftf.
 /// keep_original false: the copies only.
 ml::Dataset augmented_rows(const ml::Dataset& data, const std::vector<std::size_t>& rows, const SimulatedSpectra& sim,
                            const ml::AugmentationOptions& options, std::size_t copies, bool keep_original);

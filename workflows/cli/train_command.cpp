@@ -15,6 +15,7 @@
 #include <numeric>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -122,7 +123,7 @@ void write_cv_predictions(const std::string& path, const ml::Dataset& data, cons
   out << "item,z,group,fold,true,predicted\n";
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const auto& pred = result.scores[result.best][f].predicted;
-    if (pred.size() != folds[f].size()) throw InputError("--cv-predictions: fold " + std::to_string(f) + " predictions missing");
+    if (pred.size() != folds[f].size()) throw std::logic_error("write_cv_predictions: fold " + std::to_string(f) + " predictions missing");
     for (std::size_t i = 0; i < folds[f].size(); ++i) {
       const std::size_t r = folds[f][i];
       out << (data.item_index.empty() ? static_cast<long>(r) : data.item_index[r]) << ','
@@ -130,6 +131,31 @@ void write_cv_predictions(const std::string& path, const ml::Dataset& data, cons
           << f << ',' << data.labels[r] << ',' << pred[i] << '\n';
     }
   }
+}
+
+/// The grouped CV's summary in the shape train_for_measured writes it (`group_cv`,
+/// `cv_confusion`, a `groupcv` line): pooled accuracy of the chosen grid point's out-of-fold
+/// predictions on the folds the search used (classification only).
+void report_grouped_cv(const ml::Dataset& data, const std::vector<std::size_t>& train, std::size_t k, std::uint64_t seed,
+                       const ml::GridResult& result, nlohmann::json& report, const std::function<void(const std::string&)>& say) {
+  const auto folds = ml::kfold_splits(data, train, k, seed);
+  std::vector<int> truth, predicted;
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    const auto& pred = result.scores[result.best][f].predicted;
+    if (pred.size() != folds[f].size()) throw std::logic_error("report_grouped_cv: fold " + std::to_string(f) + " predictions missing");
+    for (std::size_t i = 0; i < folds[f].size(); ++i) {
+      truth.push_back(data.labels[folds[f][i]]);
+      predicted.push_back(pred[i]);
+    }
+  }
+  std::size_t right = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) right += truth[i] == predicted[i];
+  const double accuracy = truth.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(truth.size());
+  say("groupcv  " + std::to_string(k) + "-fold by structure: accuracy " + fmt(accuracy) + " on " + std::to_string(truth.size()) +
+      " simulated rows");
+  report["group_cv"] = {{"folds", k}, {"grouped_by", "structure"}, {"rows", truth.size()}, {"accuracy", accuracy}};
+  const auto cm = ml::confusion_matrix(truth, predicted);
+  report["cv_confusion"] = {{"classes", cm.classes}, {"counts", cm.counts}};
 }
 
 /// The feature rows the model sees (after the feature set), with item, element, group, CV fold
@@ -187,12 +213,27 @@ void write_search_history(const std::string& path, const std::vector<ml::SearchD
 
 }  // namespace
 
-void run_train(const TrainOptions& o) {
+void run_train(const TrainOptions& given) {
   boost::mpi::communicator world;
   const bool root = world.rank() == 0;
   auto say = [&](const std::string& line) {
     if (root) std::cout << line << std::endl;
   };
+  TrainOptions o = given;
+  if (o.group_cv > 0) {  // the older spelling of --cv K --cv-groups structure
+    if (o.cv > 0 && o.cv != o.group_cv)
+      throw InputError("--group-cv " + std::to_string(o.group_cv) + " and --cv " + std::to_string(o.cv) +
+                       " disagree (--group-cv K means --cv K --cv-groups structure)");
+    if (!o.cv_groups.empty() && o.cv_groups != "structure")
+      throw InputError("--group-cv groups by structure, --cv-groups says '" + o.cv_groups + "'");
+    o.cv = o.group_cv;
+    o.cv_groups = "structure";
+    if (root) std::cerr << "note: --group-cv K is deprecated; it means --cv K --cv-groups structure\n";
+  }
+  const bool grouped = o.cv_groups == "structure";
+  MeasuredTrainingOptions measured = o.measured;
+  measured.augment.seed = o.forest.seed;
+  measured.grouped_folds = grouped && o.cv > 0 ? o.cv : (measured.calibrate ? 5 : 0);
 
   mpi::DatasetRequest request;
   request.features = o.features;
@@ -200,9 +241,6 @@ void run_train(const TrainOptions& o) {
   request.element_z = o.element;
   std::optional<xafs::FeatureSetSpec> feature_set;
   if (!o.feature_set.empty()) {
-    if (o.measured.any())
-      throw InputError("--feature-set cannot be combined with --augment, --calibrate or --group-cv yet "
-                       "(augmented rows are |chi(R)| features); use --cv-groups structure for grouped folds");
     feature_set = study_feature_set(o);
     request.features = "chi";  // the set is computed from /spectra/chi on /spectra/k
   }
@@ -299,7 +337,10 @@ void run_train(const TrainOptions& o) {
     base = ml::apply_trial(base, space, history[best].values);
     chosen = base;
   }
-  if (o.cv > 0 && o.search.empty()) {
+  // With augmentation or calibration and no grid or search, the grouped CV runs once, inside
+  // train_for_measured (its folds are trained on augmented rows); a grid or search is scored here.
+  const bool cv_in_measured = measured.any() && grouped && o.grid.empty() && o.search.empty();
+  if (o.cv > 0 && o.search.empty() && !cv_in_measured) {
     const auto grid = ml::expand_grid(base, o.grid);
     const auto names = ml::describe_grid(o.grid);
     const auto t0 = std::chrono::steady_clock::now();
@@ -327,13 +368,16 @@ void run_train(const TrainOptions& o) {
     report["cv_detail"] = cv_detail;
     report["cv_grouped_by"] = o.cv_groups;
     if (root && !o.cv_predictions.empty()) write_cv_predictions(o.cv_predictions, data, train, o.cv, o.forest.seed, result);
+    if (grouped && data.task == ml::Task::classification && !measured.any())
+      report_grouped_cv(data, train, o.cv, o.forest.seed, result, report, say);
   }
+  if (cv_in_measured && !o.cv_predictions.empty())
+    throw InputError("--cv-predictions is not written with --augment or --calibrate (their grouped CV trains on augmented rows)");
 
   world.barrier();
   const auto t0 = std::chrono::steady_clock::now();
   const std::clock_t c0 = std::clock();
-  MeasuredTrainingOptions measured = o.measured;
-  measured.augment.seed = o.forest.seed;
+  measured.feature_set = feature_set;
   ml::Model model = measured.any()
                         ? train_for_measured(world, o.results, data, train, test, chosen, measured, o.forest.seed, report)
                         : mpi::train_model_distributed(world, data, train, chosen);
@@ -426,7 +470,8 @@ void run_train(const TrainOptions& o) {
 namespace {
 
 /// Options of train_for_measured (measured_training.hpp): augmentation, grouped CV, calibration.
-void add_measured_training_options(CLI::App* cmd, MeasuredTrainingOptions& m) {
+void add_measured_training_options(CLI::App* cmd, TrainOptions& o) {
+  MeasuredTrainingOptions& m = o.measured;
   auto& a = m.augment;
   auto pair = [](double& lo, double& hi) {
     return [&lo, &hi](const std::vector<double>& v) { lo = v.at(0), hi = v.at(1); };
@@ -441,7 +486,7 @@ void add_measured_training_options(CLI::App* cmd, MeasuredTrainingOptions& m) {
                                                 "Noise rms of chi at k = 10 Å⁻¹, log-uniform LO HI [3e-4 3e-3]")->expected(2);
   cmd->add_option_function<std::vector<double>>("--augment-kmax", pair(a.kmax_min_invA, a.kmax_max_invA),
                                                 "Last k of the data, uniform LO HI in Å⁻¹ [10 14]")->expected(2);
-  cmd->add_option("--group-cv", m.group_cv, "k-fold cross-validation with each structure's sites in one fold (0 = off)");
+  cmd->add_option("--group-cv", o.group_cv, "Deprecated: --group-cv K means --cv K --cv-groups structure");
   cmd->add_flag("--calibrate", m.calibrate, "Temperature-scale the probabilities on structure-grouped out-of-fold rows");
   cmd->add_option("--unsure-below", m.unsure_below, "predict flags a spectrum unsure under this calibrated top probability")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
@@ -522,7 +567,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--target-kweight", o->target_kweight, "Regression on a grid (chi): multiply outputs by k^W")
       ->check(CLI::Range(0, 3))
       ->capture_default_str();
-  add_measured_training_options(cmd, o->measured);
+  add_measured_training_options(cmd, *o);
   cmd->callback([o] {
     static std::unique_ptr<boost::mpi::environment> env;
     if (!env) env = std::make_unique<boost::mpi::environment>();

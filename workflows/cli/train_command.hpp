@@ -33,6 +33,7 @@ struct TrainOptions {
   int feature_kweight = 2, feature_peaks = 4;
   std::string feature_window = "hanning";
   std::string cv_groups;                // "" or "structure"
+  std::size_t group_cv = 0;             // deprecated alias: --group-cv K means --cv K --cv-groups structure
   std::string cv_predictions;           // out-of-fold predictions CSV of the chosen grid point
   double group_fraction = 1.0;          // keep this seeded fraction of the groups (learning curves)
   std::string export_features;          // the training rows' features (and CV fold) as CSV

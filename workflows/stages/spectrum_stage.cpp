@@ -59,7 +59,7 @@ void SpectrumStage::run(const StageContext& context, RowValues& row) const {
   st.chi.k_step_invA = cfg.k_step_invA;
   st.chi.k_max_invA = cfg.k_max_invA;
   const auto spectrum = scattering::compute_spectrum(context.structure, static_cast<std::size_t>(context.item.site),
-                                                     st, *provider_);
+                                                     st, *provider_, workspace_.get());
 
   // Linear interpolation onto the shared grid (the path sum uses the same step, so this is
   // normally a copy); NaN where the phase-shift grid ends.

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/scattering/phase_shift_provider.hpp"
+#include "core/scattering/rehr_albers.hpp"
 #include "workflows/stages/stage.hpp"
 
 namespace xasforge::workflows {
@@ -23,6 +24,8 @@ class SpectrumStage : public Stage {
  private:
   std::vector<double> k_invA_;
   std::unique_ptr<scattering::PhaseShiftProvider> provider_;  // scattering.phases; owns a cache: one per rank
+  // Rehr–Albers table memory reused by each item's calculator (items run one at a time per rank).
+  std::unique_ptr<scattering::RehrAlbersWorkspace> workspace_ = std::make_unique<scattering::RehrAlbersWorkspace>();
 };
 
 /// The campaign's shared k grid 0, k_step, ..., k_max (Å⁻¹) of /spectra/k.

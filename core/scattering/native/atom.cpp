@@ -1,6 +1,7 @@
 // Self-consistent free atoms (docs/scattering_native.md §3).
 #include "core/scattering/native/atom.hpp"
 
+#include <stdexcept>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -293,7 +294,7 @@ const RadialGrid& standard_grid() {
 
 double bound_state_energy(const std::vector<double>& v, int z, int n, int l) {
   const RadialGrid& g = standard_grid();
-  if (v.size() != g.n) throw InputError("bound_state_energy: the potential must be sampled on standard_grid()");
+  if (v.size() != g.n) throw std::logic_error("bound_state_energy: the potential must be sampled on standard_grid()");
   Solver s(g, z, v);
   std::vector<double> P, Q;
   return s.solve(n, l, 0.0, P, Q);

@@ -252,21 +252,8 @@ std::shared_ptr<const Atom> NativePhaseProvider::atom(const Configuration& confi
 
 PhaseShifts NativePhaseProvider::compute(const structure::Structure& structure, std::size_t absorber_site,
                                          const PhaseSettings& settings) {
-  const feff::FeffCluster cluster = feff::make_feff_cluster(structure, absorber_site, settings.cluster_radius_A);
-  const std::string key = structure_hash(structure) + "|" + absorber_class_key(cluster) + "|" + settings_key(settings);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-      ++hits_;
-      return *it->second;
-    }
-  }
-  auto result = std::make_shared<const PhaseShifts>(compute_cluster(cluster, settings));
-  ++runs_;
-  std::lock_guard<std::mutex> lock(mutex_);
-  cache_.emplace(key, result);
-  return *result;
+  return cache_.get_or_compute(structure, absorber_site, settings,
+                               [&](const feff::FeffCluster& cluster) { return compute_cluster(cluster, settings); });
 }
 
 PhaseShifts NativePhaseProvider::compute_cluster(const feff::FeffCluster& cluster, const PhaseSettings& settings,

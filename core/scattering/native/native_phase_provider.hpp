@@ -16,6 +16,7 @@
 #include "core/scattering/feff_input.hpp"
 #include "core/scattering/native/atom.hpp"
 #include "core/scattering/native/self_energy.hpp"
+#include "core/scattering/phase_shift_cache.hpp"
 #include "core/scattering/phase_shift_provider.hpp"
 
 namespace xasforge::scattering::native {
@@ -45,15 +46,15 @@ class NativePhaseProvider final : public PhaseShiftProvider {
   std::shared_ptr<const Atom> atom(const Configuration& config);
 
   std::size_t atoms_solved() const { return atoms_solved_.load(); }
-  std::size_t runs() const { return runs_.load(); }
-  std::size_t cache_hits() const { return hits_.load(); }
+  std::size_t runs() const { return cache_.computed(); }
+  std::size_t cache_hits() const { return cache_.hits(); }
 
  private:
-  std::mutex mutex_;
+  std::mutex mutex_;  // guards atoms_
   std::map<std::string, std::shared_ptr<const Atom>> atoms_;
-  std::map<std::string, std::shared_ptr<const PhaseShifts>> cache_;
+  PhaseShiftCache cache_;
   HedinLundqvistTable hl_;
-  std::atomic<std::size_t> atoms_solved_{0}, runs_{0}, hits_{0};
+  std::atomic<std::size_t> atoms_solved_{0};
 };
 
 }  // namespace xasforge::scattering::native

@@ -5,13 +5,14 @@
 
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "core/ml/augmentation.hpp"
 #include "core/ml/calibration.hpp"
-#include "core/ml/group_folds.hpp"
+#include "core/ml/cross_validation.hpp"
 #include "core/ml/model_file.hpp"
 #include "core/ml/random_stream.hpp"
 #include "synthetic.hpp"
@@ -138,7 +139,7 @@ TEST_CASE("expected calibration error and reliability bins by hand", "[ml][calib
   // T = 1 and a tiny ε give back the probabilities.
   const TargetMatrix same = temperature_scale(q, 1.0, 1e-15);
   CHECK((same - q).cwiseAbs().maxCoeff() < 1e-12);
-  CHECK_THROWS_AS(negative_log_likelihood(q, {0, 1}), xasforge::InputError);
+  CHECK_THROWS_AS(negative_log_likelihood(q, {0, 1}), std::logic_error);  // a caller bug, not user input
 }
 
 TEST_CASE("temperature scaling recovers a known over-confidence", "[ml][calibration]") {
@@ -233,7 +234,11 @@ TEST_CASE("grouped folds: every group in one fold, every row once, balanced, see
     for (int j = 0; j < 1 + g % 5; ++j) group.push_back(g);
   std::vector<std::size_t> rows(group.size());
   std::iota(rows.begin(), rows.end(), 0);
-  const auto folds = group_kfold(group, rows, 5, 9);
+  // Labels that differ between structures, so the split is also stratified (the measured
+  // training's call: grouped_kfold_splits(structure per row, label per row, ...)).
+  std::vector<int> labels;
+  for (int g : group) labels.push_back(4 + 2 * (g % 3));
+  const auto folds = grouped_kfold_splits(group, labels, rows, 5, 9);
   REQUIRE(folds.size() == 5);
   std::vector<int> fold_of_group(40, -1);
   std::size_t total = 0, smallest = rows.size(), largest = 0;
@@ -249,9 +254,29 @@ TEST_CASE("grouped folds: every group in one fold, every row once, balanced, see
     }
   }
   CHECK(total == rows.size());  // a partition: 120 rows, each once
-  CHECK(largest - smallest <= 5);  // greedy filling: folds differ by at most one group (≤ 5 rows)
-  CHECK(group_kfold(group, rows, 5, 9) == folds);
-  CHECK(group_kfold(group, rows, 5, 10) != folds);
-  CHECK_THROWS_WITH(group_kfold(group, rows, 1, 9), Contains("at least 2 folds"));
-  CHECK_THROWS_WITH(group_kfold(std::vector<int>{0, 0, 1}, {0, 1, 2}, 3, 9), Contains("2 structures for 3 folds"));
+  // Largest groups first, each to the fold that keeps the per-class counts nearest an even
+  // share: with groups of at most 5 rows the folds end within 2 groups (10 rows) of each other.
+  CHECK(largest - smallest <= 10);
+  for (int c : {4, 6, 8}) {  // stratified: each class within one group (5 rows) of its even share
+    std::size_t all_c = 0;
+    for (int l : labels) all_c += l == c;
+    for (const auto& f : folds) {
+      std::size_t n = 0;
+      for (std::size_t r : f) n += labels[r] == c;
+      CHECK(std::abs(static_cast<double>(n) - static_cast<double>(all_c) / 5.0) <= 5.0);
+    }
+  }
+  CHECK(grouped_kfold_splits(group, labels, rows, 5, 9) == folds);
+  CHECK(grouped_kfold_splits(group, labels, rows, 5, 10) != folds);
+  // The Dataset form (train --cv K --cv-groups structure) gives the same split.
+  Dataset d;
+  d.task = Task::classification;
+  d.features = FeatureMatrix::Zero(static_cast<Eigen::Index>(rows.size()), 1);
+  d.labels = labels;
+  d.group = group;
+  CHECK(grouped_kfold_splits(d, rows, 5, 9) == folds);
+  CHECK(kfold_splits(d, rows, 5, 9) == folds);
+  CHECK_THROWS_WITH(grouped_kfold_splits(group, labels, rows, 1, 9), Contains("at least 2 folds"));
+  CHECK_THROWS_WITH(grouped_kfold_splits(std::vector<int>{0, 0, 1}, {}, {0, 1, 2}, 3, 9), Contains("2 groups cannot make 3 grouped folds"));
+  CHECK_THROWS_AS(grouped_kfold_splits(std::vector<int>{0, 1}, {}, {0, 1, 2}, 2, 9), std::out_of_range);
 }
