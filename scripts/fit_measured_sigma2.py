@@ -239,16 +239,17 @@ def main():
         print(f"total {time.time() - t_start:.0f} s for {len(rows)} spectra")
         return
     lines = ["| spectrum | T (K) | shell (N × R Å) | k, R window | N·S0² xasforge / Larch | σ² xasforge fit | σ² Larch fit | "
-             "σ² EOM | σ² recursion | σ² correlated Debye (Θ_D 350 K) | R-factor xasforge / Larch |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "σ² EOM | σ² recursion | σ² correlated Debye (Θ_D 350 K) | σ² hybrid | R-factor xasforge / Larch |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         lines.append(
             f"| {r['file']} | {r['T']} | {r.get('la_paths', '')} | {KMIN:g}–{r['kmax']:g}, {r['rmin']:g}–{r['rmax']:g} | "
             f"{r['xf_n_s02']:.2f} / {r.get('la_n_s02', float('nan')):.2f} | {r['xf_sig2']:.4f} ± {r['xf_sig2_err']:.4f} | "
             f"{r.get('la_sig2', float('nan')):.4f} ± {r.get('la_sig2_err', float('nan')):.4f} | "
             f"{r.get('pred_equation-of-motion', float('nan')):.4f} | {r.get('pred_recursion', float('nan')):.4f} | "
-            f"{r.get('pred_correlated-debye', float('nan')):.4f} | {r['xf_rfactor']:.4f} / {r.get('la_rfactor', float('nan')):.4f} |")
-    table = "\n".join(lines) + "\n\n" + scale_cv(rows)
+            f"{r.get('pred_correlated-debye', float('nan')):.4f} | {r.get('pred_hybrid', float('nan')):.4f} | "
+            f"{r['xf_rfactor']:.4f} / {r.get('la_rfactor', float('nan')):.4f} |")
+    table = "\n".join(lines) + "\n\n" + prediction_table(rows).split("\n\n")[-1] + "\n\n" + scale_cv(rows)
     (out_dir / "sigma2_table.md").write_text(table + "\n")
     print(table)
     print(f"total {time.time() - t_start:.0f} s for {len(rows)} spectra")
