@@ -9,7 +9,6 @@
 /// Force constants: UFF (core/scattering/force_constants.hpp) unless a network is given.
 /// HybridDebyeWallerModel ("hybrid") takes the recursion σ² for paths with a non-metal atom and the
 /// correlated-Debye σ² for paths made only of metal atoms (elements::is_metal).
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,9 +78,10 @@ class ForceConstantModel final : public DebyeWallerModel {
 /// every scatterer) are all metals (elements::is_metal) gets the correlated-Debye σ² of
 /// CorrelatedDebyeModel (Sevillano, Meuth & Rehr, PRB 20, 4908 (1979)); any other path the recursion
 /// σ² of the cluster's UFF network (ForceConstantModel, Sigma2Method::Recursion: Poiarkova & Rehr,
-/// J. Synchrotron Rad. 8, 313 (2001), Eqs. 5–8). UFF was parameterised on molecules and coordination compounds (Rappé et al., JACS
-/// 114, 10024 (1992)); metallic cohesion is not a sum of two-centre springs, and UFF makes metal
-/// first shells 5–8× too stiff while oxide shells come within 1.1–3× of fits of measured spectra.
+/// J. Synchrotron Rad. 8, 313 (2001), Eqs. 5–8). UFF was parameterised on molecules and
+/// coordination compounds (Rappé et al., JACS 114, 10024 (1992)); metallic cohesion is not a sum of
+/// two-centre springs, and UFF makes metal first shells 5–8× too stiff while oxide shells come
+/// within 1.1–3× of fits of measured spectra.
 /// The recursion part's network still contains the metal–metal springs of mixed clusters (it is
 /// the same network as the "recursion" model's, so the two agree on every non-metallic path).
 class HybridDebyeWallerModel final : public DebyeWallerModel {
