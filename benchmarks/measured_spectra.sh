@@ -16,6 +16,9 @@
 #   RESULTS.h5  a finished campaign (default: run examples/demo.yaml as the demo does, or reuse
 #               results/demo.h5 when it is complete)
 #   BEFORE=1    also train without augmentation/calibration (grouped CV and measured score)
+#   EXTRA_TRAIN_ARGS  appended to the demo model's training arguments (ablations, e.g.
+#               EXTRA_TRAIN_ARGS="--augment-sigma2 -0.002 0.004" for the Δσ² range before issue #13's
+#               revision; docs/ml.md)
 #   XASFORGE_SHARED  the shared folder (default ../shared)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/demo_env.sh"   # builds; cd to the checkout
@@ -64,5 +67,6 @@ train_and_score() {  # $1: label, $2: model file, rest: extra train arguments
 if [[ ${BEFORE:-0} == 1 ]]; then
   train_and_score "before (no augmentation, uncalibrated)" "$out/before.xfm" --group-cv 5
 fi
-train_and_score "demo model" "$out/demo_cn.xfm" "${demo_measured_args[@]}"
+read -r -a extra_args <<<"${EXTRA_TRAIN_ARGS:-}"
+train_and_score "demo model" "$out/demo_cn.xfm" "${demo_measured_args[@]}" "${extra_args[@]}"
 echo "measured: $last_right of $last_total right"

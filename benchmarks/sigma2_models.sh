@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 for entry in "${structures[@]}"; do
   file=${entry%%:*}
   absorber=${entry##*:}
-  for m in correlated-debye normal-modes recursion equation-of-motion; do
+  for m in correlated-debye normal-modes recursion equation-of-motion hybrid; do
     line=$("$xas" spectrum "$file" --absorber "$absorber" --rmax 6 --max-legs 4 --cluster-radius 8 --sigma2-model $m \
            --debye-temperature 350 -o "$work/chi.csv" --paths "$work/paths.txt" --timing 2>&1 >/dev/null | grep '^timing')
     s=$(echo "$line" | sed -E 's/.*sigma2 ([0-9.]+).*/\1/')

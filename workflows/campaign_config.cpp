@@ -64,9 +64,9 @@ std::string hash_resolved(const ResolvedCampaign& r) {
     // The force-constant σ² keys count only for the models that use them (same reason).
     if (key.rfind("scattering.debye_waller.", 0) == 0) {
       const std::string model = r.values.at("scattering.debye_waller.model").Scalar();
-      const bool fc = model == "equation_of_motion" || model == "recursion" || model == "normal_modes";
+      const bool fc = model == "equation_of_motion" || model == "recursion" || model == "normal_modes" || model == "hybrid";
       if (key == "scattering.debye_waller.force_constant_scale" && !fc) continue;
-      if (key == "scattering.debye_waller.recursion_levels" && model != "recursion") continue;
+      if (key == "scattering.debye_waller.recursion_levels" && model != "recursion" && model != "hybrid") continue;
     }
     std::string value;
     const ValueKind kind = kinds.at(key);

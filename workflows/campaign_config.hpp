@@ -87,7 +87,7 @@ struct TrainSettings {
   int augment_copies = 0;
   double augment_s02[2] = {0.7, 1.0};
   double augment_e0_shift_eV = 5.0;
-  double augment_sigma2[2] = {-0.002, 0.004};
+  double augment_sigma2[2] = {-0.001, 0.005};
   double augment_noise[2] = {3.0e-4, 3.0e-3};
   double augment_kmax[2] = {10.0, 14.0};
   bool calibrate = false;

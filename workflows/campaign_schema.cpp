@@ -112,16 +112,17 @@ SchemaNode build_schema() {
       number("k_step", K::kReal, "0.05", 0.01, 0.5, "Å⁻¹", "Step of the shared chi(k) grid."),
       section("debye_waller", "Thermal disorder of static structures.", {
         choice("model", K::kEnum, "correlated_debye",
-               {"none", "correlated_debye", "einstein", "constant", "equation_of_motion", "recursion", "normal_modes"},
+               {"none", "correlated_debye", "einstein", "constant", "equation_of_motion", "recursion", "normal_modes", "hybrid"},
                "Debye–Waller model; equation_of_motion, recursion and normal_modes take every path's sigma^2 from "
-               "the cluster's UFF force constants (docs/debye_waller.md)."),
+               "the cluster's UFF force constants; hybrid takes recursion for paths with a non-metal atom and "
+               "correlated_debye for paths of metal atoms only (docs/debye_waller.md)."),
         number("temperature", K::kReal, yaml_of(scattering::defaults::kTemperature_K), 0.0, 5000.0, "K", "Sample temperature."),
-        number("debye_temperature", K::kReal, yaml_of(scattering::defaults::kDebyeTemperature_K), 1.0, 5000.0, "K", "Debye temperature (correlated_debye)."),
+        number("debye_temperature", K::kReal, yaml_of(scattering::defaults::kDebyeTemperature_K), 1.0, 5000.0, "K", "Debye temperature (correlated_debye, hybrid)."),
         number("einstein_temperature", K::kReal, "300", 1.0, 5000.0, "K", "Einstein temperature (einstein)."),
         number("sigma2", K::kReal, "0.003", 0.0, 0.1, "Å²", "sigma^2 of every path (constant)."),
-        number("recursion_levels", K::kInt, "16", 1, 200, "", "Lanczos levels of the recursion model (FEFF 8.5L uses 2)."),
+        number("recursion_levels", K::kInt, "16", 1, 200, "", "Lanczos levels of the recursion and hybrid models (FEFF 8.5L uses 2)."),
         number("force_constant_scale", K::kReal, "1.0", 0.01, 100.0, "",
-               "Multiplies every UFF spring constant (equation_of_motion, recursion, normal_modes)."),
+               "Multiplies every UFF spring constant (equation_of_motion, recursion, normal_modes, hybrid)."),
       }),
     }),
     section("ensemble", "Configurational averaging (one item per member).", {
@@ -207,7 +208,7 @@ SchemaNode build_schema() {
         number("copies", K::kInt, "0", 0, 1000, "", "Copies per simulated spectrum (0: no augmentation)."),
         number("s02", K::kRange, "[0.7, 1.0]", 0.05, 2.0, "", "Amplitude reduction factor S0², uniform."),
         number("e0_shift", K::kReal, "5.0", 0.0, 50.0, "eV", "Edge-energy misalignment ΔE0, uniform in ±e0_shift."),
-        number("sigma2", K::kRange, "[-0.002, 0.004]", -0.02, 0.05, "Å²", "Added Debye–Waller σ² (chi·exp(−2Δσ²k²)), uniform."),
+        number("sigma2", K::kRange, "[-0.001, 0.005]", -0.02, 0.05, "Å²", "Added Debye–Waller σ² (chi·exp(−2Δσ²k²)), uniform."),
         number("noise", K::kRange, "[0.0003, 0.003]", 0.0, 1.0, "", "rms noise of chi at k = 10 Å⁻¹ (grows ∝ k), log-uniform."),
         number("kmax", K::kRange, "[10, 14]", 2.0, 40.0, "Å⁻¹", "Last k of the data (chi = 0 beyond), uniform."),
       }),

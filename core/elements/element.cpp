@@ -47,4 +47,19 @@ int atomic_number_or_throw(std::string_view symbol) {
   throw InputError("unknown element '" + std::string(symbol) + "'");
 }
 
+bool is_metal(int z) {
+  (void)element(z);  // range check
+  switch (z) {
+    case 1: case 2:                                          // H He
+    case 5: case 6: case 7: case 8: case 9: case 10:         // B C N O F Ne
+    case 14: case 15: case 16: case 17: case 18:             // Si P S Cl Ar
+    case 32: case 33: case 34: case 35: case 36:             // Ge As Se Br Kr
+    case 51: case 52: case 53: case 54:                      // Sb Te I Xe
+    case 85: case 86:                                        // At Rn
+      return false;
+    default:
+      return true;
+  }
+}
+
 }  // namespace xasforge::elements

@@ -28,4 +28,13 @@ std::optional<int> atomic_number(std::string_view symbol);
 /// Like atomic_number() but throws InputError("unknown element 'Xx'") for an unknown symbol.
 int atomic_number_or_throw(std::string_view symbol);
 
+/// The metal / non-metal split used wherever bonding type matters (the hybrid Debye–Waller model,
+/// docs/debye_waller.md). Non-metals: H, He, C, N, O, F, Ne, P, S, Cl, Ar, Se, Br, Kr, I, Xe, At,
+/// Rn, and the six elements most often classed as metalloids, B, Si, Ge, As, Sb, Te (the set
+/// common to most published lists, S. J. Vernon, J. Chem. Educ. 90, 1703 (2013), Table 1):
+/// their bonds to metals (borides, silicides, arsenides, antimonides, tellurides) are directional
+/// and polar-covalent, the bonding a valence force field describes. Every other element, Po and
+/// the lanthanides and actinides included, is a metal. Throws InputError unless 1 <= z <= 96.
+bool is_metal(int z);
+
 }  // namespace xasforge::elements

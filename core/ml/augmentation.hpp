@@ -16,7 +16,10 @@ struct AugmentationOptions {
   std::size_t copies = 0;                       ///< augmented copies per simulated spectrum (0: off)
   double s02_min = 0.70, s02_max = 1.00;        ///< S0², uniform
   double e0_shift_eV = 5.0;                     ///< ΔE0 uniform in [−e0_shift, +e0_shift] eV
-  double sigma2_min_A2 = -0.002, sigma2_max_A2 = 0.004;  ///< Δσ² (Å²), uniform: χ·exp(−2Δσ²k²)
+  /// Δσ² (Å²), uniform: χ·exp(−2Δσ²k²). The low end keeps the total σ² of every path of a 300 K
+  /// "hybrid" campaign positive (its stiffest metal–O paths have σ² ≈ 0.0015 Å², zero-point
+  /// motion); docs/ml.md gives the reasons for both ends.
+  double sigma2_min_A2 = -0.001, sigma2_max_A2 = 0.005;
   double noise_min = 3.0e-4, noise_max = 3.0e-3;  ///< rms noise of χ at k = 10 Å⁻¹, log-uniform
   double noise_k_power = 1.0;                   ///< noise rms ∝ (k/10 Å⁻¹)^power
   double kmax_min_invA = 10.0, kmax_max_invA = 14.0;  ///< last k of the data, uniform

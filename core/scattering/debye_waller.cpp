@@ -145,7 +145,7 @@ ConstantSigma2Model::ConstantSigma2Model(double sigma2_A2) : sigma2_(sigma2_A2) 
 }
 
 std::vector<std::string> debye_waller_model_names() {
-  return {"correlated-debye", "correlated-einstein", "constant", "none", "equation-of-motion", "recursion", "normal-modes"};
+  return {"correlated-debye", "correlated-einstein", "constant", "none", "equation-of-motion", "recursion", "normal-modes", "hybrid"};
 }
 
 std::unique_ptr<DebyeWallerModel> make_debye_waller_model(std::string_view name, const DebyeWallerSettings& settings) {
@@ -157,6 +157,8 @@ std::unique_ptr<DebyeWallerModel> make_debye_waller_model(std::string_view name,
   if (name == "equation-of-motion") return std::make_unique<ForceConstantModel>(Sigma2Method::EquationOfMotion, settings);
   if (name == "recursion") return std::make_unique<ForceConstantModel>(Sigma2Method::Recursion, settings);
   if (name == "normal-modes") return std::make_unique<ForceConstantModel>(Sigma2Method::NormalModes, settings);
+  // Recursion for paths with a non-metal atom, correlated Debye for all-metal paths.
+  if (name == "hybrid") return std::make_unique<HybridDebyeWallerModel>(settings);
   std::string valid;
   for (const auto& n : debye_waller_model_names()) valid += (valid.empty() ? "" : ", ") + n;
   throw InputError("sigma2 model: unknown model '" + std::string(name) + "'; expected one of: " + valid);

@@ -2,7 +2,8 @@
 /// Debye–Waller factors σ² of scattering paths (docs/physics.md §4): correlated Debye
 /// (Sevillano, Meuth & Rehr, PRB 20, 4908 (1979); FEFF's `DEBYE T Θ_D 0`), correlated Einstein
 /// (Larch `sigma2_eins`), a constant per path, none, or from the cluster's own force constants
-/// (equation of motion, recursion, normal modes: force_constant_dw.hpp, docs/debye_waller.md). Models are built by name through
+/// (equation of motion, recursion, normal modes: force_constant_dw.hpp, docs/debye_waller.md), or
+/// by bonding type (hybrid: recursion where a non-metal takes part, correlated Debye between metals). Models are built by name through
 /// make_debye_waller_model(); the names are also the CLI's and YAML's values.
 #include <map>
 #include <memory>
@@ -97,7 +98,8 @@ class NoDebyeWallerModel final : public DebyeWallerModel {
 std::vector<std::string> debye_waller_model_names();
 
 /// Model by name: "correlated-debye", "correlated-einstein", "constant", "none",
-/// "equation-of-motion", "recursion", "normal-modes" (the last three need set_cluster()). Throws
+/// "equation-of-motion", "recursion", "normal-modes", "hybrid" (the last four need set_cluster();
+/// hybrid also needs Θ_D and rnorm_avg_A). Throws
 /// InputError listing the valid names for an unknown name, or naming the missing setting.
 std::unique_ptr<DebyeWallerModel> make_debye_waller_model(std::string_view name, const DebyeWallerSettings& settings);
 

@@ -296,4 +296,42 @@ double ForceConstantModel::sigma2_A2(const ScatteringPath& path, int /*absorber_
   return sigma2_of_sequence(seq);
 }
 
+HybridDebyeWallerModel::HybridDebyeWallerModel(const DebyeWallerSettings& settings)
+    : debye_(settings), recursion_(Sigma2Method::Recursion, settings) {}
+
+bool HybridDebyeWallerModel::metallic_path(const ScatteringPath& path, int absorber_z) {
+  if (path.z.size() != path.scatterers_A.size()) {
+    throw InputError("hybrid: path " + std::to_string(path.index) + ": the atomic number of every scatterer is needed");
+  }
+  if (!elements::is_metal(absorber_z)) return false;
+  for (const int z : path.z) {
+    if (!elements::is_metal(z)) return false;
+  }
+  return true;
+}
+
+void HybridDebyeWallerModel::set_cluster(const std::vector<PathAtom>& atoms) {
+  fc_ready_ = false;
+  for (const auto& a : atoms) {
+    if (!elements::is_metal(a.z)) {
+      recursion_.set_cluster(atoms);
+      fc_ready_ = true;
+      return;
+    }
+  }
+}
+
+double HybridDebyeWallerModel::sigma2_A2(const ScatteringPath& path, int absorber_z) const {
+  if (metallic_path(path, absorber_z)) {
+    ++debye_paths_;
+    return debye_.sigma2_A2(path, absorber_z);
+  }
+  if (!fc_ready_) {
+    throw InputError("hybrid: path " + std::to_string(path.index) +
+                     " has a non-metal atom but no cluster with one was given (the model needs the atoms, not only the paths)");
+  }
+  ++fc_paths_;
+  return recursion_.sigma2_A2(path, absorber_z);
+}
+
 }  // namespace xasforge::scattering

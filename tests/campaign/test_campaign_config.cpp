@@ -603,11 +603,26 @@ TEST_CASE("force-constant Debye-Waller models in the campaign YAML (docs/debye_w
   // The force-constant keys do not change the hash of campaigns that do not use those models.
   const auto cd = parse_campaign(kMinimal + "scattering:\n  debye_waller: {recursion_levels: 8, force_constant_scale: 0.5}\n", "c.yaml");
   CHECK(cd.hash == base.hash);
-  for (const char* yaml : {"equation_of_motion", "recursion", "normal_modes"}) {
+  for (const char* yaml : {"equation_of_motion", "recursion", "normal_modes", "hybrid"}) {
     const std::string core = core_debye_waller_name(yaml);
-    auto m = scattering::make_debye_waller_model(core, scattering::DebyeWallerSettings{});
+    scattering::DebyeWallerSettings dws;
+    dws.debye_temperature_K = 350.0;  // hybrid's correlated-Debye part
+    dws.rnorm_avg_A = 1.4;
+    auto m = scattering::make_debye_waller_model(core, dws);
     CHECK(m->name() == core);
   }
+  // hybrid (docs/debye_waller.md): recursion levels and spring scale count for it as for recursion.
+  const auto hy = parse_campaign(kMinimal + "scattering:\n  debye_waller: {model: hybrid, debye_temperature: 350}\n", "c.yaml");
+  const auto hy8 = parse_campaign(kMinimal + "scattering:\n  debye_waller: {model: hybrid, debye_temperature: 350, recursion_levels: 8}\n",
+                                  "c.yaml");
+  CHECK(hy.scattering.debye_waller.model == "hybrid");
+  CHECK(core_debye_waller_name(hy.scattering.debye_waller.model) == "hybrid");
+  CHECK(hy8.scattering.debye_waller.recursion_levels == 8);
+  CHECK(hy.hash != hy8.hash);
+  // A bad name: the key, the value and every valid model.
+  const std::string bad = error_of(kMinimal + "scattering:\n  debye_waller: {model: hybird}\n");
+  CHECK_THAT(bad, Contains("scattering.debye_waller.model") && Contains("hybird") &&
+                      Contains("none, correlated_debye, einstein, constant, equation_of_motion, recursion, normal_modes, hybrid"));
   CHECK_THAT(error_of(kMinimal + "scattering:\n  debye_waller: {model: recursion, recursion_levels: 0}\n"),
              Contains("recursion_levels"));
 }

@@ -133,7 +133,10 @@ void run(const ShellFitCliOptions& o) {
   dws.rnorm_avg_A = phases.rnorm_avg_A;
   dws.force_constant_scale = o.force_constant_scale;
   std::vector<std::string> models = {"equation-of-motion", "recursion", "normal-modes"};
-  if (o.debye_temperature_K > 0) models.insert(models.begin(), "correlated-debye");
+  if (o.debye_temperature_K > 0) {
+    models.insert(models.begin(), "correlated-debye");
+    models.push_back("hybrid");
+  }
   for (const auto& name : models) {
     auto m = scattering::make_debye_waller_model(name, dws);
     m->set_cluster(atoms);

@@ -126,11 +126,12 @@ void run(const SpectrumOptions& o) {
   out << "# cluster_radius_A: " << o.cluster_radius_A << "  rmax_A: " << o.rmax_A << "  max_legs: " << o.max_legs
       << "  critpw: " << o.critpw << "  critcw: " << o.critcw << "  iorder: " << o.iorder << '\n';
   out << "# sigma2_model: " << o.sigma2_model << "  temperature_K: " << o.temperature_K;
-  if (o.sigma2_model == "correlated-debye") out << "  debye_temperature_K: " << o.debye_temperature_K;
+  if (o.sigma2_model == "correlated-debye" || o.sigma2_model == "hybrid") out << "  debye_temperature_K: " << o.debye_temperature_K;
   if (o.sigma2_model == "correlated-einstein") out << "  einstein_temperature_K: " << o.einstein_temperature_K;
   if (o.sigma2_model == "constant") out << "  sigma2_A2: " << o.sigma2_A2;
-  if (o.sigma2_model == "recursion") out << "  recursion_levels: " << o.recursion_levels;
-  if (o.sigma2_model == "equation-of-motion" || o.sigma2_model == "recursion" || o.sigma2_model == "normal-modes")
+  if (o.sigma2_model == "recursion" || o.sigma2_model == "hybrid") out << "  recursion_levels: " << o.recursion_levels;
+  if (o.sigma2_model == "equation-of-motion" || o.sigma2_model == "recursion" || o.sigma2_model == "normal-modes" ||
+      o.sigma2_model == "hybrid")
     out << "  force_constant_scale: " << o.force_constant_scale;
   out << '\n';
   out << "# s02: " << o.s02 << "  e0_eV: " << o.e0_eV << "  c3_A3: " << o.c3_A3 << "  c4_A4: " << o.c4_A4
@@ -176,14 +177,15 @@ void add_spectrum_options(CLI::App* cmd, const std::shared_ptr<SpectrumOptions>&
   cmd->add_option("--rmax", o->rmax_A, "Maximum half path length (Å)")->capture_default_str();
   cmd->add_option("--max-legs", o->max_legs, "Maximum number of legs per path (2..9)")->capture_default_str();
   cmd->add_option("--cluster-radius", o->cluster_radius_A, "Cluster radius for potentials and paths (Å)")->capture_default_str();
-  cmd->add_option("--sigma2-model", o->sigma2_model, "correlated-debye | correlated-einstein | constant | none | equation-of-motion | recursion | normal-modes")->capture_default_str();
+  cmd->add_option("--sigma2-model", o->sigma2_model, "correlated-debye | correlated-einstein | constant | none | equation-of-motion | recursion | normal-modes | "
+                  "hybrid (recursion for paths with a non-metal atom, correlated-debye between metals)")->capture_default_str();
   cmd->add_option("--temperature", o->temperature_K, "Temperature (K)")->capture_default_str();
-  cmd->add_option("--debye-temperature", o->debye_temperature_K, "Debye temperature (K), correlated-debye")->capture_default_str();
+  cmd->add_option("--debye-temperature", o->debye_temperature_K, "Debye temperature (K), correlated-debye and hybrid")->capture_default_str();
   cmd->add_option("--einstein-temperature", o->einstein_temperature_K, "Einstein temperature (K), correlated-einstein");
   cmd->add_option("--sigma2", o->sigma2_A2, "sigma^2 of every path (Å²), constant model");
-  cmd->add_option("--recursion-levels", o->recursion_levels, "Lanczos levels, recursion model")->capture_default_str();
+  cmd->add_option("--recursion-levels", o->recursion_levels, "Lanczos levels, recursion and hybrid models")->capture_default_str();
   cmd->add_option("--force-constant-scale", o->force_constant_scale,
-                  "Multiplies every UFF spring constant (equation-of-motion, recursion, normal-modes)")->capture_default_str();
+                  "Multiplies every UFF spring constant (equation-of-motion, recursion, normal-modes, hybrid)")->capture_default_str();
   cmd->add_option("--c3", o->c3_A3, "Third cumulant of every path (Å³)");
   cmd->add_option("--c4", o->c4_A4, "Fourth cumulant of every path (Å⁴)");
   cmd->add_option("--s02", o->s02, "Amplitude reduction factor S0²")->capture_default_str();

@@ -481,7 +481,7 @@ void add_measured_training_options(CLI::App* cmd, TrainOptions& o) {
   cmd->add_option_function<std::vector<double>>("--augment-s02", pair(a.s02_min, a.s02_max), "S0² range LO HI [0.7 1.0]")->expected(2);
   cmd->add_option("--augment-e0", a.e0_shift_eV, "ΔE0 drawn in ±X eV [5]");
   cmd->add_option_function<std::vector<double>>("--augment-sigma2", pair(a.sigma2_min_A2, a.sigma2_max_A2),
-                                                "Added σ² range LO HI in Å² [-0.002 0.004]")->expected(2);
+                                                "Added σ² range LO HI in Å² [-0.001 0.005]")->expected(2);
   cmd->add_option_function<std::vector<double>>("--augment-noise", pair(a.noise_min, a.noise_max),
                                                 "Noise rms of chi at k = 10 Å⁻¹, log-uniform LO HI [3e-4 3e-3]")->expected(2);
   cmd->add_option_function<std::vector<double>>("--augment-kmax", pair(a.kmax_min_invA, a.kmax_max_invA),

@@ -98,7 +98,7 @@ TEST_CASE("augmentation draws: seeded per (item, copy), inside the ranges", "[ml
     const AugmentationDraw d = draw_augmentation(o, item, 0);
     CHECK((d.s02 >= 0.7 && d.s02 <= 1.0));
     CHECK(std::abs(d.e0_shift_eV) <= 5.0);
-    CHECK((d.sigma2_A2 >= -0.002 && d.sigma2_A2 <= 0.004));
+    CHECK((d.sigma2_A2 >= -0.001 && d.sigma2_A2 <= 0.005));
     CHECK((d.noise >= 3e-4 && d.noise <= 3e-3));
     CHECK((d.kmax_invA >= 10.0 && d.kmax_invA <= 14.0));
     mean_s02 += d.s02 / 2000.0;

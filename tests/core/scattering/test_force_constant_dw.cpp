@@ -319,3 +319,143 @@ TEST_CASE("force-constant sigma2: models by name and their errors", "[sigma2_fc]
   CHECK_THROWS_AS(make_debye_waller_model("recursion", s), xasforge::InputError);
   CHECK_THROWS_AS(uff_atom_type(0), xasforge::InputError);
 }
+
+namespace {
+
+// The cluster of a reference feff.inp as PathAtoms, and FEFF's paths of it as ScatteringPaths
+// (positions relative to the absorber, atomic numbers from the potentials; no atom_index, so the
+// force-constant part matches the atoms by position as it does for paths from elsewhere).
+struct HybridCase {
+  std::vector<PathAtom> atoms;
+  std::vector<ScatteringPath> paths;
+  int absorber_z = 0;
+};
+
+HybridCase hybrid_case(const std::string& name) {
+  HybridCase h;
+  const auto dir = reference_dir() / "scattering" / "sigma2_fc" / name;
+  const FeffInp inp = read_feff_inp(dir / "feff.inp");
+  for (const auto& a : inp.atoms) h.atoms.push_back({a.position_A, a.ipot, inp.z_of(a.ipot), 0.0});
+  h.absorber_z = inp.z_of(0);
+  for (const auto& e : read_paths_dat(dir / "paths.dat").paths) {
+    ScatteringPath p;
+    p.index = e.index;
+    p.degeneracy = e.degeneracy;
+    p.reff_A = e.reff_A;
+    for (std::size_t j = 0; j + 1 < e.atoms.size(); ++j) {  // the last atom is the absorber
+      p.scatterers_A.push_back(e.atoms[j].position_A);
+      p.ipot.push_back(e.atoms[j].ipot);
+      p.z.push_back(inp.z_of(e.atoms[j].ipot));
+    }
+    h.paths.push_back(std::move(p));
+  }
+  return h;
+}
+
+DebyeWallerSettings hybrid_settings(double t_K) {
+  DebyeWallerSettings s = at(t_K);
+  s.debye_temperature_K = 350.0;
+  s.rnorm_avg_A = 1.39;  // any r_s > 0: the same value goes to the stand-alone correlated-Debye model
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("hybrid sigma2: the metal / non-metal split", "[sigma2_fc][hybrid]") {
+  using xasforge::elements::is_metal;
+  // The 24 non-metals of the split (noble gases, H, C N O, P S Se, halogens, and the metalloids
+  // B Si Ge As Sb Te); everything else up to Cm is a metal.
+  const std::vector<int> non_metals = {1, 2, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 32, 33, 34, 35, 36, 51, 52, 53, 54, 85, 86};
+  for (int z = 1; z <= xasforge::elements::kMaxZ; ++z) {
+    INFO("Z " << z);
+    CHECK(is_metal(z) == (std::find(non_metals.begin(), non_metals.end(), z) == non_metals.end()));
+  }
+  CHECK(is_metal(13));   // Al
+  CHECK(is_metal(84));   // Po: metallic conductor
+  CHECK(!is_metal(52));  // Te: metalloid, counted with the non-metals
+  CHECK_THROWS_AS(is_metal(0), xasforge::InputError);
+  ScatteringPath p;
+  p.scatterers_A = {Eigen::Vector3d(0, 0, 2.5)};
+  p.z = {29};
+  CHECK(HybridDebyeWallerModel::metallic_path(p, 29));
+  CHECK(!HybridDebyeWallerModel::metallic_path(p, 8));  // an O absorber
+  p.z.clear();
+  CHECK_THROWS_AS(HybridDebyeWallerModel::metallic_path(p, 29), xasforge::InputError);
+}
+
+TEST_CASE("hybrid sigma2: correlated Debye on a metal cluster, recursion where O takes part", "[sigma2_fc][hybrid]") {
+  for (double t : {10.0, 300.0}) {
+    const DebyeWallerSettings s = hybrid_settings(t);
+    // Cu metal: every path is Cu only, so every σ² is the correlated-Debye one, bit for bit.
+    {
+      const HybridCase h = hybrid_case("cu");
+      HybridDebyeWallerModel hybrid(s);
+      hybrid.set_cluster(h.atoms);
+      CorrelatedDebyeModel debye(s);
+      REQUIRE(h.paths.size() >= 5);
+      for (const auto& p : h.paths) {
+        INFO("T " << t << " Cu path " << p.index);
+        CHECK(hybrid.sigma2_A2(p, h.absorber_z) == debye.sigma2_A2(p, h.absorber_z));
+      }
+      CHECK(hybrid.force_constant_paths() == 0);
+      CHECK(hybrid.debye_paths() == h.paths.size());
+    }
+    // NiO: Ni–O and every path through an O = recursion on the same UFF network; Ni–Ni paths =
+    // correlated Debye.
+    {
+      const HybridCase h = hybrid_case("nio");
+      auto hybrid = make_debye_waller_model("hybrid", s);
+      hybrid->set_cluster(h.atoms);
+      ForceConstantModel recursion(Sigma2Method::Recursion, s);
+      recursion.set_cluster(h.atoms);
+      CorrelatedDebyeModel debye(s);
+      std::size_t with_o = 0, metal_only = 0;
+      for (const auto& p : h.paths) {
+        const bool has_o = std::find(p.z.begin(), p.z.end(), 8) != p.z.end();
+        with_o += has_o ? 1 : 0;
+        metal_only += has_o ? 0 : 1;
+        INFO("T " << t << " NiO path " << p.index << (has_o ? " (with O)" : " (Ni only)"));
+        CHECK(hybrid->sigma2_A2(p, h.absorber_z) ==
+              (has_o ? recursion.sigma2_A2(p, h.absorber_z) : debye.sigma2_A2(p, h.absorber_z)));
+      }
+      CHECK(with_o >= 5);
+      CHECK(metal_only >= 2);
+      // The first shell (6 O at 2.0885 Å) is the recursion value, and it is well below the
+      // correlated-Debye value of the light O shell (docs/debye_waller.md: 2–7× at 300 K).
+      const ScatteringPath& first = h.paths.front();
+      REQUIRE(first.z == std::vector<int>{8});
+      CHECK(hybrid->sigma2_A2(first, h.absorber_z) == recursion.sigma2_A2(first, h.absorber_z));
+      CHECK(hybrid->sigma2_A2(first, h.absorber_z) < 0.5 * debye.sigma2_A2(first, h.absorber_z));
+    }
+  }
+}
+
+TEST_CASE("hybrid sigma2: settings and errors", "[sigma2_fc][hybrid]") {
+  DebyeWallerSettings s = hybrid_settings(300.0);
+  CHECK(make_debye_waller_model("hybrid", s)->name() == "hybrid");
+  DebyeWallerSettings no_theta = s;
+  no_theta.debye_temperature_K = 0.0;
+  CHECK_THROWS_AS(make_debye_waller_model("hybrid", no_theta), xasforge::InputError);
+  DebyeWallerSettings no_levels = s;
+  no_levels.recursion_levels = 0;
+  CHECK_THROWS_AS(make_debye_waller_model("hybrid", no_levels), xasforge::InputError);
+  // A path with O but no cluster: a clear error, not a silent correlated-Debye value.
+  HybridDebyeWallerModel m(s);
+  ScatteringPath p;
+  p.index = 3;
+  p.scatterers_A = {Eigen::Vector3d(0, 0, 2.0)};
+  p.z = {8};
+  try {
+    (void)m.sigma2_A2(p, 28);
+    FAIL("no exception");
+  } catch (const xasforge::InputError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("path 3") && Catch::Matchers::Contains("non-metal"));
+  }
+  // An unknown name lists every valid one, hybrid included.
+  try {
+    (void)make_debye_waller_model("hybrd", s);
+    FAIL("no exception");
+  } catch (const xasforge::InputError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Matchers::Contains("'hybrd'") && Catch::Matchers::Contains("recursion, normal-modes, hybrid"));
+  }
+}

@@ -30,10 +30,26 @@ echo "$out"
 echo "$out" | awk '/^fit / { for (i = 1; i < NF; i++) if ($i == "sigma2") s = $(i + 1) }
                    END { if (s == "" || (s - 0.00912)^2 > 0.0003^2) { print "fitted sigma2 " s " not within 0.0003 of 0.00912"; exit 1 } }'
 echo "$out" | grep -q '^predicted recursion '
+# hybrid (docs/debye_waller.md): on Cu metal every path is Cu only, so its σ² column is the
+# correlated-Debye one at the same Θ_D, digit for digit; the header names the model and its settings.
+for m in correlated-debye hybrid; do
+  "$xas" spectrum "$cif" --absorber Cu --rmax 4.5 --max-legs 3 --cluster-radius 6 --sigma2-model $m \
+    --debye-temperature 350 --temperature 295 -o "$work/$m.csv" --paths "$work/$m.txt"
+done
+grep -q '^# sigma2_model: hybrid .*debye_temperature_K: 350  recursion_levels: 16  force_constant_scale: 1' "$work/hybrid.csv"
+cmp <(grep -v '^#' "$work/correlated-debye.txt" | awk '{print $7}') <(grep -v '^#' "$work/hybrid.txt" | awk '{print $7}') ||
+  { echo "hybrid differs from correlated-debye on Cu metal"; exit 1; }
+echo "$out" | grep -q '^predicted hybrid '
 # Input errors: a clear message and a non-zero exit.
 set +e
 msg=$("$xas" spectrum "$cif" --absorber Cu --sigma2-model recursion --recursion-levels 0 -o "$work/x.csv" 2>&1); rc=$?
 set -e
 [ $rc -ne 0 ] || { echo "recursion-levels 0 accepted"; exit 1; }
 echo "$msg" | grep -q 'recursion levels must be' || { echo "unexpected message: $msg"; exit 1; }
+set +e
+msg=$("$xas" spectrum "$cif" --absorber Cu --sigma2-model hybird -o "$work/x.csv" 2>&1); rc=$?
+set -e
+[ $rc -ne 0 ] || { echo "sigma2 model 'hybird' accepted"; exit 1; }
+echo "$msg" | grep -q "unknown model 'hybird'; expected one of: correlated-debye, .*normal-modes, hybrid" ||
+  { echo "unexpected message: $msg"; exit 1; }
 echo "sigma2 CLI checks passed"
