@@ -65,7 +65,7 @@ train_and_score() {  # $1: label, $2: model file, rest: extra train arguments
 }
 
 if [[ ${BEFORE:-0} == 1 ]]; then
-  train_and_score "before (no augmentation, uncalibrated)" "$out/before.xfm" --group-cv 5
+  train_and_score "before (no augmentation, uncalibrated)" "$out/before.xfm" --cv 5 --cv-groups structure
 fi
 read -r -a extra_args <<<"${EXTRA_TRAIN_ARGS:-}"
 train_and_score "demo model" "$out/demo_cn.xfm" "${demo_measured_args[@]}" "${extra_args[@]}"

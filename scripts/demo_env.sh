@@ -17,4 +17,4 @@ mkdir -p results
 # ablations of benchmarks/measured_spectra.sh).
 demo_train_args=(--target cn --model random_forest --trees 300 --max-features sqrt --class-weight balanced
                  --seed "${XASFORGE_DEMO_SEED:-1}")
-demo_measured_args=(--augment 2 --calibrate --group-cv 5)
+demo_measured_args=(--augment 2 --calibrate --cv 5 --cv-groups structure)
