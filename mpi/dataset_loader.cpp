@@ -6,6 +6,7 @@
 #include <hdf5.h>
 
 #include "core/error.hpp"
+#include "mpi/results_layout.hpp"
 
 namespace xasforge::mpi {
 namespace {
@@ -110,23 +111,23 @@ std::vector<int> to_ints(const std::vector<double>& v, const std::string& where)
 
 std::string feature_dataset_path(const std::string& name) {
   if (!name.empty() && name[0] == '/') return name;
-  if (name == "chir_mag") return "/features/chir_mag";
-  if (name == "soap") return "/descriptors/soap";
-  if (name == "chi") return "/spectra/chi";
+  if (name == "chir_mag") return block_paths::kChirMag;
+  if (name == "soap") return block_paths::kSoap;
+  if (name == "chi") return block_paths::kChi;
   throw InputError("features: unknown block '" + name + "'; expected chir_mag, soap, chi or a /dataset/path");
 }
 
 std::string feature_grid_path(const std::string& name) {
-  if (name == "chir_mag" || name == "/features/chir_mag") return "/features/r";
-  if (name == "chi" || name == "/spectra/chi") return "/spectra/k";
+  if (name == "chir_mag" || name == block_paths::kChirMag) return block_paths::kChirR;
+  if (name == "chi" || name == block_paths::kChi) return block_paths::kChiK;
   return "";
 }
 
 std::string target_dataset_path(const std::string& name) {
   if (!name.empty() && name[0] == '/') return name;
-  if (name == "cn") return "/labels/cn";
-  if (name == "rdf") return "/labels/rdf";
-  if (name == "chi") return "/spectra/chi";
+  if (name == "cn") return block_paths::kCn;
+  if (name == "rdf") return block_paths::kRdf;
+  if (name == "chi") return block_paths::kChi;
   if (name == "none") return "";
   throw InputError("target: unknown '" + name + "'; expected cn, rdf, chi or a /dataset/path");
 }
@@ -174,12 +175,12 @@ ml::Dataset load_dataset(const std::string& path, const DatasetRequest& request)
     y = file.read(target, td);
     check_rows(target, static_cast<std::size_t>(td[0]));
     const bool classification = request.target == "cn" || (request.target[0] == '/' && td.size() == 1);
-    data.task = classification ? ml::Task::classification : ml::Task::regression;
+    data.task = classification ? ml::Task::kClassification : ml::Task::kRegression;
     q = td.size() == 2 ? static_cast<std::size_t>(td[1]) : 1;
     if (classification && td.size() != 1) throw InputError(path + ": class labels " + target + " must be 1-D");
-    if (!classification && target == "/spectra/chi" && file.exists("/spectra/k")) {
+    if (!classification && target == block_paths::kChi && file.exists(block_paths::kChiK)) {
       std::vector<hsize_t> kd;
-      data.target_grid = file.read("/spectra/k", kd);
+      data.target_grid = file.read(block_paths::kChiK, kd);
       if (data.target_grid.size() != q)
         throw InputError(path + ": /spectra/k has " + std::to_string(data.target_grid.size()) + " points but /spectra/chi has " +
                          std::to_string(q) + " columns");
@@ -226,7 +227,7 @@ ml::Dataset load_dataset(const std::string& path, const DatasetRequest& request)
   for (Eigen::Index i = 0; i < m; ++i)
     for (std::size_t j = 0; j < p; ++j) data.features(i, static_cast<Eigen::Index>(j)) = x[rows[static_cast<std::size_t>(i)] * p + j];
   if (!target.empty()) {
-    if (data.task == ml::Task::classification) {
+    if (data.task == ml::Task::kClassification) {
       std::vector<double> picked;
       for (auto r : rows) picked.push_back(y[r]);
       data.labels = to_ints(picked, path + ": " + target + " (class labels; use a regression target for non-integer values)");

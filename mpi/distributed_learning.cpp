@@ -101,11 +101,11 @@ ml::Model train_model_distributed(const boost::mpi::communicator& comm, const ml
     norm.apply(normalised.features);
   });
   const auto local = ml::all_rows(normalised);
-  if (options.kind == ml::ModelKind::random_forest)
+  if (options.kind == ml::ModelKind::kRandomForest)
     return ml::wrap_forest(data, train_forest_distributed(comm, normalised, local, options.forest), std::move(norm));
-  if (options.kind == ml::ModelKind::gradient_boosting)
+  if (options.kind == ml::ModelKind::kGradientBoosting)
     return ml::wrap_boosting(data, train_boosting_distributed(comm, normalised, local, options.boosting), std::move(norm));
-  ml::Model m = ml::model_skeleton(data, ml::ModelKind::neural_network);
+  ml::Model m = ml::model_skeleton(data, ml::ModelKind::kNeuralNetwork);
   agree(comm, [&] {
     m.normalization = norm;
     // validate() inside train_network throws identically on every rank before any collective.

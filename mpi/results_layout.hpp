@@ -10,6 +10,22 @@
 
 namespace xasforge::mpi {
 
+/// Dataset paths of the per-item blocks that stages write and training, prediction and the
+/// ensemble summary read, each spelled once (docs/campaign.md, "The results file").
+namespace block_paths {
+inline constexpr const char* kChi = "/spectra/chi";                   ///< chi(k) on the shared grid
+inline constexpr const char* kChiK = "/spectra/k";                    ///< that grid (Å⁻¹)
+inline constexpr const char* kNPaths = "/spectra/n_paths";            ///< paths summed
+inline constexpr const char* kChirMag = "/features/chir_mag";         ///< |chi(R)|
+inline constexpr const char* kChirR = "/features/r";                  ///< its R grid (Å)
+inline constexpr const char* kSoap = "/descriptors/soap";             ///< SOAP power spectrum
+inline constexpr const char* kCn = "/labels/cn";                      ///< CrystalNN CN
+inline constexpr const char* kFirstShellCn = "/labels/first_shell_cn";
+inline constexpr const char* kFirstShellDistance = "/labels/first_shell_distance";
+inline constexpr const char* kRdf = "/labels/rdf";                    ///< absorber-centred n(R)
+inline constexpr const char* kRdfR = "/labels/rdf_r";                 ///< its R grid (Å)
+}  // namespace block_paths
+
 /// Item status as stored in /items/status.
 enum class ItemStatus : std::int8_t { kPending = 0, kDone = 1, kFailed = 2 };
 

@@ -9,6 +9,7 @@
 #include "mpi/results_file.hpp"
 #include "workflows/stages/ensemble_stage.hpp"
 #include "workflows/stages/spectrum_stage.hpp"
+#include "mpi/results_layout.hpp"
 
 namespace xasforge::workflows {
 namespace {
@@ -92,7 +93,7 @@ std::vector<EnsembleSummaryLine> write_ensemble_summary(const std::filesystem::p
   const auto content = mpi::read_results_file(results);
   const auto groups = ensemble_groups(content.items);
   const std::size_t n_items = content.items.size();
-  const auto chi = mpi::read_block(results, "/spectra/chi");
+  const auto chi = mpi::read_block(results, mpi::block_paths::kChi);
   const std::size_t n_k = n_items ? chi.size() / n_items : 0;
   const auto sigma2 = mpi::read_block(results, "/ensemble/member_sigma2");
   const auto r1 = mpi::read_block(results, "/ensemble/member_first_shell_r");

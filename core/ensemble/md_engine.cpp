@@ -9,9 +9,9 @@
 namespace xasforge::ensemble {
 
 ThermostatKind parse_thermostat(std::string_view name) {
-  if (name == "none" || name == "nve") return ThermostatKind::None;
-  if (name == "langevin") return ThermostatKind::Langevin;
-  if (name == "bussi") return ThermostatKind::Bussi;
+  if (name == "none" || name == "nve") return ThermostatKind::kNone;
+  if (name == "langevin") return ThermostatKind::kLangevin;
+  if (name == "bussi") return ThermostatKind::kBussi;
   throw InputError("unknown thermostat '" + std::string(name) + "'; expected one of: none, langevin, bussi");
 }
 
@@ -27,9 +27,9 @@ MdEngine::MdEngine(MdSystem system, std::unique_ptr<Potential> potential, MdOpti
       thermostat_rng_(options.seed, "md.thermostat") {
   if (!(options_.timestep_fs > 0)) throw InputError("md.timestep_fs must be > 0");
   if (!(options_.temperature_K >= 0)) throw InputError("md.temperature_K must be >= 0");
-  if (options_.thermostat == ThermostatKind::Langevin && !(options_.friction_per_fs > 0))
+  if (options_.thermostat == ThermostatKind::kLangevin && !(options_.friction_per_fs > 0))
     throw InputError("md.friction_per_fs must be > 0 for the Langevin thermostat");
-  if (options_.thermostat == ThermostatKind::Bussi && !(options_.tau_fs > 0))
+  if (options_.thermostat == ThermostatKind::kBussi && !(options_.tau_fs > 0))
     throw InputError("md.tau_fs must be > 0 for the Bussi thermostat");
   if (system_.size() == 0) throw InputError("md: the system has no atoms");
   system_.velocity_APerFs.resize(system_.size(), Eigen::Vector3d::Zero());
@@ -39,7 +39,7 @@ MdEngine::MdEngine(MdSystem system, std::unique_ptr<Potential> potential, MdOpti
 
 std::size_t MdEngine::degrees_of_freedom() const {
   const std::size_t n = 3 * system_.size();
-  return options_.thermostat == ThermostatKind::Langevin ? n : n - 3;
+  return options_.thermostat == ThermostatKind::kLangevin ? n : n - 3;
 }
 
 void MdEngine::compute_forces() {
@@ -82,7 +82,7 @@ void MdEngine::step() {
     for (std::size_t i = 0; i < n; ++i) system_.position_A[i] += h * system_.velocity_APerFs[i];
   };
   half_kick();
-  if (options_.thermostat == ThermostatKind::Langevin) {
+  if (options_.thermostat == ThermostatKind::kLangevin) {
     drift(0.5 * dt);
     const double c1 = std::exp(-options_.friction_per_fs * dt);
     const double c2 = std::sqrt(1.0 - c1 * c1);
@@ -97,7 +97,7 @@ void MdEngine::step() {
   }
   compute_forces();
   half_kick();
-  if (options_.thermostat == ThermostatKind::Bussi) bussi_rescale();
+  if (options_.thermostat == ThermostatKind::kBussi) bussi_rescale();
 }
 
 void MdEngine::bussi_rescale() {

@@ -18,7 +18,7 @@ namespace xasforge::ensemble {
 struct MdOptions {
   double timestep_fs = 2.0;
   double temperature_K = 300.0;
-  ThermostatKind thermostat = ThermostatKind::Langevin;
+  ThermostatKind thermostat = ThermostatKind::kLangevin;
   double friction_per_fs = 0.01;  ///< Langevin γ
   double tau_fs = 100.0;          ///< Bussi relaxation time
   double skin_A = 0.5;

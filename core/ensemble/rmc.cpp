@@ -28,9 +28,9 @@ SnapshotChiOptions ms_background_options(const RmcOptions& options) {
 }
 
 ResidualSpace parse_residual_space(const std::string& name) {
-  if (name == "k") return ResidualSpace::K;
-  if (name == "r" || name == "R") return ResidualSpace::R;
-  if (name == "wavelet" || name == "cauchy" || name == "w") return ResidualSpace::Wavelet;
+  if (name == "k") return ResidualSpace::kK;
+  if (name == "r" || name == "R") return ResidualSpace::kR;
+  if (name == "wavelet" || name == "cauchy" || name == "w") return ResidualSpace::kWavelet;
   throw InputError("rmc: unknown residual space '" + name + "'; expected one of: k, r, wavelet");
 }
 
@@ -79,7 +79,7 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
       s.target.push_back(numerics::interp_linear(dd.k_invA, dd.chi, k));
       s.kw.push_back(std::pow(k, dd.k_weight));
       double w;
-      if (dd.space == ResidualSpace::K || dd.space == ResidualSpace::Wavelet) {
+      if (dd.space == ResidualSpace::kK || dd.space == ResidualSpace::kWavelet) {
         w = (k >= dd.k_min_invA - 1e-9 && k <= dd.k_max_invA + 1e-9) ? 1.0 : 0.0;
       } else {  // Hanning window, dk = 1 Å⁻¹ (docs/physics.md §6.3)
         const double x1 = dd.k_min_invA - 0.5, x2 = dd.k_min_invA + 0.5, x3 = dd.k_max_invA - 0.5,
@@ -110,7 +110,7 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
           dd.phases, ipot, s.k, dd.e0_shift_eV, std::max(0.5, 0.8 * options_.min_distance_A), options_.chi_rmax_A + 0.01);
     }
     const std::size_t nk = s.k.size();
-    if (dd.space == ResidualSpace::R) {
+    if (dd.space == ResidualSpace::kR) {
       const double dr = units::kPi / (0.05 * 2048);
       for (long j = static_cast<long>(std::ceil(dd.r_min_A / dr)); j * dr <= dd.r_max_A; ++j) {
         const double r = static_cast<double>(j) * dr;
@@ -122,7 +122,7 @@ RmcModel::RmcModel(const structure::Structure& start, std::vector<RmcDataset> da
         ++s.n_r;
       }
       if (s.n_r == 0) throw InputError("rmc: empty R window");
-    } else if (dd.space == ResidualSpace::Wavelet) {
+    } else if (dd.space == ResidualSpace::kWavelet) {
       // The fit grid is k_g = 0.05·g (g integer). Larch's transform is a circular convolution of
       // the zero-padded input with a kernel h_R, so an impulse at g_i gives W(R, k_m) =
       // h_R(g_m − g_i). One transform of an impulse at index c = g_max on a grid of 2c+1 points
@@ -293,7 +293,7 @@ void RmcModel::set_background(std::size_t e, std::vector<double> k, std::vector<
 double RmcModel::set_misfit(const Set& s, const std::vector<double>& sum) const {
   const std::size_t nk = s.k.size();
   const double scale = s.data.s02 / s.n_absorbers;
-  if (s.data.space == ResidualSpace::K) {
+  if (s.data.space == ResidualSpace::kK) {
     double acc = 0;
     for (std::size_t i = 0; i < nk; ++i) {
       const double model = scale * sum[i] + s.data.s02 * s.bg[i];
@@ -425,7 +425,7 @@ double RmcModel::refit_s02(std::size_t e) {
   std::vector<double> c(nk);
   for (std::size_t i = 0; i < nk; ++i) c[i] = s.sum[i] / s.n_absorbers + s.bg[i];
   double num = 0, den = 0;
-  if (s.data.space == ResidualSpace::K) {
+  if (s.data.space == ResidualSpace::kK) {
     for (std::size_t i = 0; i < nk; ++i) {
       const double w = std::pow(s.kw[i] * s.window[i], 2);
       num += w * s.target[i] * c[i];
@@ -554,7 +554,7 @@ double fit_s02_e0(const structure::Structure& configuration, std::vector<RmcData
     std::vector<RmcDataset> one = {datasets.at(e)};
     one[0].e0_shift_eV = e0;
     one[0].s02 = 1.0;
-    one[0].space = ResidualSpace::K;
+    one[0].space = ResidualSpace::kK;
     RmcModel m(configuration, one, options);
     const auto c = m.model_chi(0);  // includes background
     const auto& k = m.fit_k(0);

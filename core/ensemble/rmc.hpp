@@ -35,7 +35,7 @@
 
 namespace xasforge::ensemble {
 
-enum class ResidualSpace { K, R, Wavelet };
+enum class ResidualSpace { kK, kR, kWavelet };
 
 /// "k" | "r" | "wavelet"; InputError listing the names otherwise.
 ResidualSpace parse_residual_space(const std::string& name);
@@ -47,7 +47,7 @@ struct RmcDataset {
   std::vector<double> k_invA, chi;  ///< target χ(k) on any increasing grid
   double k_min_invA = 3.0, k_max_invA = 12.0;
   int k_weight = 2;
-  ResidualSpace space = ResidualSpace::K;
+  ResidualSpace space = ResidualSpace::kK;
   double r_min_A = 1.0, r_max_A = 3.2;  ///< R-space window (also the R range in wavelet space)
   double weight = 1.0;
   double s02 = 1.0;

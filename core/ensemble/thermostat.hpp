@@ -10,7 +10,7 @@
 
 namespace xasforge::ensemble {
 
-enum class ThermostatKind { None, Langevin, Bussi };
+enum class ThermostatKind { kNone, kLangevin, kBussi };
 
 /// "none" | "nve", "langevin", "bussi"; InputError listing the names otherwise.
 ThermostatKind parse_thermostat(std::string_view name);

@@ -17,7 +17,7 @@ std::vector<std::vector<std::size_t>> kfold_splits(const Dataset& data, const st
     throw InputError("cross-validation: " + std::to_string(rows.size()) + " rows cannot make " + std::to_string(k) + " folds");
   if (!data.group.empty()) return grouped_kfold_splits(data, rows, k, seed);
   std::vector<std::vector<std::size_t>> groups;
-  if (data.task == Task::classification) {
+  if (data.task == Task::kClassification) {
     std::map<int, std::vector<std::size_t>> by_class;
     for (auto r : rows) by_class[data.labels[r]].push_back(r);
     for (auto& [c, g] : by_class) groups.push_back(std::move(g));
@@ -95,7 +95,7 @@ std::vector<std::vector<std::size_t>> grouped_kfold_splits(const Dataset& data, 
                                                            std::size_t k, std::uint64_t seed) {
   if (data.group.size() != data.rows()) throw InputError("cross-validation: grouped folds need a group per row");
   static const std::vector<int> no_labels;
-  return grouped_kfold_splits(data.group, data.task == Task::classification ? data.labels : no_labels, rows, k, seed);
+  return grouped_kfold_splits(data.group, data.task == Task::kClassification ? data.labels : no_labels, rows, k, seed);
 }
 
 namespace {
@@ -233,7 +233,7 @@ Scores run_cv_task(const Dataset& data, const std::vector<std::size_t>& rows,
   const Dataset subset = select_rows(data, test);
   const TargetMatrix values = m.predict_values(subset.features);
   Scores s = score_predictions(data, test, values, m);
-  if (data.task == Task::classification) s.predicted = m.classes_from(values);
+  if (data.task == Task::kClassification) s.predicted = m.classes_from(values);
   return s;
 }
 

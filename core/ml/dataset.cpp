@@ -13,7 +13,7 @@ void validate(const Dataset& data, std::string_view where) {
   const auto n = data.rows();
   if (n == 0) throw InputError(at + ": the data set has no rows");
   if (data.n_features() == 0) throw InputError(at + ": the data set has no feature columns");
-  if (data.task == Task::classification) {
+  if (data.task == Task::kClassification) {
     if (data.labels.size() != n)
       throw InputError(at + ": " + std::to_string(data.labels.size()) + " labels for " + std::to_string(n) +
                        " feature rows; expected one label per row");
@@ -52,7 +52,7 @@ void validate(const Dataset& data, std::string_view where) {
 
 void restrict_target_grid(Dataset& data, double lo, double hi, int weight) {
   const std::string at = data.source.empty() ? std::string("data set") : data.source;
-  if (data.task != Task::regression || data.target_grid.empty())
+  if (data.task != Task::kRegression || data.target_grid.empty())
     throw InputError(at + ": target '" + data.target_name + "' has no grid to restrict (a grid target such as chi is needed)");
   if (data.target_grid.size() != static_cast<std::size_t>(data.targets.cols()))
     throw InputError(at + ": target grid has " + std::to_string(data.target_grid.size()) + " points but targets have " +
@@ -88,11 +88,11 @@ Dataset select_rows(const Dataset& data, const std::vector<std::size_t>& rows) {
   out.source = data.source;
   const auto m = static_cast<Eigen::Index>(rows.size());
   out.features.resize(m, data.features.cols());
-  if (data.task == Task::regression) out.targets.resize(m, data.targets.cols());
+  if (data.task == Task::kRegression) out.targets.resize(m, data.targets.cols());
   for (Eigen::Index i = 0; i < m; ++i) {
     const auto r = static_cast<Eigen::Index>(rows[static_cast<std::size_t>(i)]);
     out.features.row(i) = data.features.row(r);
-    if (data.task == Task::regression) out.targets.row(i) = data.targets.row(r);
+    if (data.task == Task::kRegression) out.targets.row(i) = data.targets.row(r);
   }
   auto pick = [&](const auto& v, auto& dst) {
     if (v.empty()) return;

@@ -15,14 +15,14 @@ using FeatureMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eige
 /// Regression targets, one row per item.
 using TargetMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-enum class Task { classification, regression };
+enum class Task { kClassification, kRegression };
 
 /// Split tags as stored in /items/split.
 inline constexpr int kSplitTrain = 0;
 inline constexpr int kSplitTest = 1;
 
 struct Dataset {
-  Task task = Task::classification;
+  Task task = Task::kClassification;
   FeatureMatrix features;            // n_rows × n_features
   std::vector<int> labels;           // classification: class value per row (e.g. CN 4, 6, 8)
   TargetMatrix targets;              // regression: n_rows × n_outputs
@@ -41,7 +41,7 @@ struct Dataset {
   std::size_t rows() const { return static_cast<std::size_t>(features.rows()); }
   std::size_t n_features() const { return static_cast<std::size_t>(features.cols()); }
   std::size_t n_outputs() const {
-    return task == Task::classification ? 1 : static_cast<std::size_t>(targets.cols());
+    return task == Task::kClassification ? 1 : static_cast<std::size_t>(targets.cols());
   }
 };
 

@@ -22,17 +22,17 @@
 namespace xasforge::ml {
 
 Criterion parse_criterion(std::string_view name) {
-  if (name == "gini") return Criterion::gini;
-  if (name == "entropy") return Criterion::entropy;
-  if (name == "mse" || name == "squared_error") return Criterion::mse;
+  if (name == "gini") return Criterion::kGini;
+  if (name == "entropy") return Criterion::kEntropy;
+  if (name == "mse" || name == "squared_error") return Criterion::kMse;
   throw InputError("criterion: unknown '" + std::string(name) + "'; expected one of: gini, entropy, mse");
 }
 
 std::string to_string(Criterion c) {
   switch (c) {
-    case Criterion::gini: return "gini";
-    case Criterion::entropy: return "entropy";
-    case Criterion::mse: return "mse";
+    case Criterion::kGini: return "gini";
+    case Criterion::kEntropy: return "entropy";
+    case Criterion::kMse: return "mse";
   }
   return "gini";
 }
@@ -75,7 +75,7 @@ class Grower {
  public:
   Grower(const TreeTrainingSet& set, const std::vector<double>& weight, const TreeOptions& options, RandomStream& random)
       : set_(set), w_(weight), opt_(options), random_(random) {
-    k_ = set.task == Task::classification ? set.n_classes : set.n_outputs;
+    k_ = set.task == Task::kClassification ? set.n_classes : set.n_outputs;
     for (std::size_t i = 0; i < weight.size(); ++i)
       if (weight[i] > 0.0) idx_.push_back(static_cast<std::uint32_t>(i));
     features_.resize(set.bins->n_features);
@@ -103,7 +103,7 @@ class Grower {
     }
     evaluate_ = choose_evaluator();
 #if defined(__SSE2__)
-    if (integral_ && k_ <= 8 && opt_.criterion == Criterion::gini) {  // nodes of weight <= 32,767 use 16-bit counts
+    if (integral_ && k_ <= 8 && opt_.criterion == Criterion::kGini) {  // nodes of weight <= 32,767 use 16-bit counts
       hist16_.assign(256 * 8, 0);
       evaluate16_ = opt_.min_samples_leaf > 1 ? &Grower::evaluate_gini16<true> : &Grower::evaluate_gini16<false>;
     }
@@ -178,7 +178,7 @@ class Grower {
     double decrease = 0.0;
   };
 
-  bool classification() const { return set_.task == Task::classification; }
+  bool classification() const { return set_.task == Task::kClassification; }
 
   /// Nodes with at most this many rows gather bins from the row-major copy.
   static constexpr std::size_t kRowMajorMaxRows = 1024;
@@ -208,12 +208,12 @@ class Grower {
   /// Impurity of a node from its statistics (Gini, entropy in nats, or MSE averaged over outputs).
   double impurity(const std::vector<double>& s, double total, double sum_sq) const {
     if (total <= 0.0) return 0.0;
-    if (opt_.criterion == Criterion::gini) {
+    if (opt_.criterion == Criterion::kGini) {
       double q = 0.0;
       for (double c : s) q += c * c;
       return 1.0 - q / (total * total);
     }
-    if (opt_.criterion == Criterion::entropy) {
+    if (opt_.criterion == Criterion::kEntropy) {
       double h = 0.0;
       for (double c : s)
         if (c > 0.0) h -= (c / total) * std::log(c / total);
@@ -226,7 +226,7 @@ class Grower {
 
   /// Criterion proxy to maximise over candidate splits (the constant parent term dropped).
   double proxy(const std::vector<double>& l, double wl, const std::vector<double>& r, double wr) const {
-    if (opt_.criterion == Criterion::entropy) {
+    if (opt_.criterion == Criterion::kEntropy) {
       double v = -wl * std::log(wl) - wr * std::log(wr);
       for (std::size_t j = 0; j < k_; ++j) {
         if (l[j] > 0.0) v += l[j] * std::log(l[j]);
@@ -246,7 +246,7 @@ class Grower {
   double proxy_from_left(double wl, double wr) {
     const auto k = static_cast<Eigen::Index>(k_);
     Eigen::Map<const Eigen::VectorXd> l(left_.data(), k), p(parent_.data(), k);
-    if (opt_.criterion != Criterion::entropy) return l.squaredNorm() / wl + (p - l).squaredNorm() / wr;
+    if (opt_.criterion != Criterion::kEntropy) return l.squaredNorm() / wl + (p - l).squaredNorm() / wr;
     Eigen::Map<Eigen::VectorXd>(right_.data(), k) = p - l;
     return proxy(left_, wl, right_, wr);
   }
@@ -268,7 +268,7 @@ class Grower {
 
   /// The evaluator for this tree's task, criterion, class count and weights (chosen once).
   Evaluate choose_evaluator() const {
-    if (!classification() || opt_.criterion != Criterion::gini) return &Grower::evaluate_generic;
+    if (!classification() || opt_.criterion != Criterion::kGini) return &Grower::evaluate_generic;
     const bool count_rows = opt_.min_samples_leaf > 1;
     if (integral_) return count_rows ? pick_gini<std::uint32_t, true>() : pick_gini<std::uint32_t, false>();
     if (k_ > kFewOutputs) return &Grower::evaluate_generic;
@@ -333,7 +333,7 @@ class Grower {
         if (cnt_[b] != 0) occupied_.push_back(static_cast<std::uint8_t>(b));
     }
     const auto k = static_cast<Eigen::Index>(k_);
-    const bool few_outputs = k_ <= kFewOutputs && opt_.criterion != Criterion::entropy;
+    const bool few_outputs = k_ <= kFewOutputs && opt_.criterion != Criterion::kEntropy;
     constexpr std::size_t kNone = static_cast<std::size_t>(-1);
     std::size_t improved = kNone;
     for (std::size_t c = 0; c + 1 < occupied_.size(); ++c) {  // the highest bin is no threshold
@@ -718,9 +718,9 @@ DecisionTree grow_tree(const TreeTrainingSet& set, const std::vector<double>& sa
   if (sample_weight.size() != set.bins->n_rows)
     throw InputError("decision tree: " + std::to_string(sample_weight.size()) + " sample weights for " +
                      std::to_string(set.bins->n_rows) + " rows");
-  if (options.criterion == Criterion::mse && set.task != Task::regression)
+  if (options.criterion == Criterion::kMse && set.task != Task::kRegression)
     throw InputError("criterion mse needs a regression target");
-  if (options.criterion != Criterion::mse && set.task != Task::classification)
+  if (options.criterion != Criterion::kMse && set.task != Task::kClassification)
     throw InputError("criterion " + to_string(options.criterion) + " needs a classification target; use mse");
   Grower g(set, sample_weight, options, random);
   return g.run();

@@ -15,7 +15,7 @@
 
 namespace xasforge::ml {
 
-enum class Criterion { gini, entropy, mse };
+enum class Criterion { kGini, kEntropy, kMse };
 Criterion parse_criterion(std::string_view name);  // "gini", "entropy", "mse"
 std::string to_string(Criterion c);
 
@@ -58,7 +58,7 @@ struct DecisionTree {
 struct TreeTrainingSet {
   const BinnedMatrix* bins = nullptr;
   const FeatureBinner* binner = nullptr;
-  Task task = Task::classification;
+  Task task = Task::kClassification;
   std::size_t n_classes = 0;                  // classification
   const std::uint16_t* class_index = nullptr; // classification: class index per row
   const double* targets = nullptr;            // regression: row-major n_rows × n_outputs
@@ -66,7 +66,7 @@ struct TreeTrainingSet {
 };
 
 struct TreeOptions {
-  Criterion criterion = Criterion::gini;
+  Criterion criterion = Criterion::kGini;
   int max_depth = 0;                  // 0 = unlimited
   std::size_t min_samples_split = 2;
   std::size_t min_samples_leaf = 1;

@@ -232,7 +232,7 @@ TargetMatrix GradientBoosting::predict_raw(const FeatureMatrix& x) const {
 
 TargetMatrix GradientBoosting::predict_values(const FeatureMatrix& x) const {
   TargetMatrix raw = predict_raw(x);
-  if (task == Task::regression) return raw;
+  if (task == Task::kRegression) return raw;
   TargetMatrix p(raw.rows(), raw.cols());
   for (Eigen::Index i = 0; i < raw.rows(); ++i) softmax_row(raw.data() + i * raw.cols(), p.data() + i * p.cols(), n_outputs);
   return p;
@@ -272,7 +272,7 @@ GradientBoosting train_boosting(const Dataset& data, const std::vector<std::size
   // Targets of every training row (all parts hold the whole data set).
   std::vector<std::uint16_t> cls;
   std::vector<double> weight(n, 1.0);
-  if (data.task == Task::classification) {
+  if (data.task == Task::kClassification) {
     std::vector<int> labels;
     for (auto r : rows) labels.push_back(data.labels[r]);
     model.classes = distinct_classes(labels);
@@ -300,7 +300,7 @@ GradientBoosting train_boosting(const Dataset& data, const std::vector<std::size
     for (auto& b : model.base_score) b /= static_cast<double>(n);
   }
   const double max_weight = *std::max_element(weight.begin(), weight.end());
-  if (data.task == Task::classification && static_cast<double>(n) * max_weight > 1e9)
+  if (data.task == Task::kClassification && static_cast<double>(n) * max_weight > 1e9)
     throw InputError("gradient boosting: rows × class weight exceed the 64-bit fixed-point histogram range");
 
   // Bins from all training rows (the same cuts in every part), codes of all rows.
@@ -317,7 +317,7 @@ GradientBoosting train_boosting(const Dataset& data, const std::vector<std::size
 
   // Regression targets: the residual scale must fit the fixed-point range too.
   const std::size_t K = model.n_outputs;
-  if (data.task == Task::regression) {
+  if (data.task == Task::kRegression) {
     double spread = 0.0;
     for (auto r : rows)
       for (std::size_t k = 0; k < K; ++k)
@@ -334,7 +334,7 @@ GradientBoosting train_boosting(const Dataset& data, const std::vector<std::size
   std::vector<std::size_t> order(p);
 
   for (std::size_t round = 0; round < options.rounds; ++round) {
-    if (data.task == Task::classification)
+    if (data.task == Task::kClassification)
       for (std::size_t i = 0; i < n_local; ++i) softmax_row(score.data() + i * K, prob.data() + i * K, K);
     for (std::size_t k = 0; k < K; ++k) {
       const std::size_t t = round * K + k;
@@ -342,7 +342,7 @@ GradientBoosting train_boosting(const Dataset& data, const std::vector<std::size
       for (std::size_t i = 0; i < n_local; ++i) {
         const std::size_t gi = c.begin + i;
         double gv, hv;
-        if (data.task == Task::classification) {
+        if (data.task == Task::kClassification) {
           const double pk = prob[i * K + k], y = cls[gi] == k ? 1.0 : 0.0;
           gv = weight[gi] * (pk - y);
           hv = weight[gi] * std::max(pk * (1.0 - pk), 1e-16);

@@ -37,7 +37,7 @@ struct BoostingOptions {
 
 class GradientBoosting {
  public:
-  Task task = Task::classification;
+  Task task = Task::kClassification;
   std::vector<int> classes;
   std::size_t n_features = 0;
   std::size_t n_outputs = 0;           // classes or regression outputs

@@ -6,25 +6,25 @@
 namespace xasforge::ml {
 
 ModelKind parse_model_kind(std::string_view name) {
-  if (name == "random_forest" || name == "forest" || name == "rf") return ModelKind::random_forest;
-  if (name == "neural_network" || name == "nn" || name == "mlp") return ModelKind::neural_network;
-  if (name == "gradient_boosting" || name == "gbt" || name == "boosting") return ModelKind::gradient_boosting;
+  if (name == "random_forest" || name == "forest" || name == "rf") return ModelKind::kRandomForest;
+  if (name == "neural_network" || name == "nn" || name == "mlp") return ModelKind::kNeuralNetwork;
+  if (name == "gradient_boosting" || name == "gbt" || name == "boosting") return ModelKind::kGradientBoosting;
   throw InputError("model: unknown '" + std::string(name) + "'; expected random_forest, neural_network or gradient_boosting");
 }
 
 std::string to_string(ModelKind kind) {
-  if (kind == ModelKind::gradient_boosting) return "gradient_boosting";
-  return kind == ModelKind::random_forest ? "random_forest" : "neural_network";
+  if (kind == ModelKind::kGradientBoosting) return "gradient_boosting";
+  return kind == ModelKind::kRandomForest ? "random_forest" : "neural_network";
 }
 
 std::size_t Model::n_features() const {
-  if (kind == ModelKind::gradient_boosting) return boosting.n_features;
-  return kind == ModelKind::random_forest ? forest.n_features : network.n_inputs();
+  if (kind == ModelKind::kGradientBoosting) return boosting.n_features;
+  return kind == ModelKind::kRandomForest ? forest.n_features : network.n_inputs();
 }
 
 std::size_t Model::n_outputs() const {
-  if (kind == ModelKind::gradient_boosting) return boosting.n_outputs;
-  return kind == ModelKind::random_forest ? forest.n_outputs : network.n_outputs();
+  if (kind == ModelKind::kGradientBoosting) return boosting.n_outputs;
+  return kind == ModelKind::kRandomForest ? forest.n_outputs : network.n_outputs();
 }
 
 TargetMatrix Model::predict_values(FeatureMatrix x) const {
@@ -32,12 +32,12 @@ TargetMatrix Model::predict_values(FeatureMatrix x) const {
     throw InputError("model expects " + std::to_string(n_features()) + " features (" + feature_name + "), given " +
                      std::to_string(x.cols()));
   normalization.apply(x);
-  if (kind == ModelKind::gradient_boosting) return boosting.predict_values(x);
-  return kind == ModelKind::random_forest ? forest.predict_values(x) : network.predict_values(x);
+  if (kind == ModelKind::kGradientBoosting) return boosting.predict_values(x);
+  return kind == ModelKind::kRandomForest ? forest.predict_values(x) : network.predict_values(x);
 }
 
 std::vector<int> Model::classes_from(const TargetMatrix& p) const {
-  if (task != Task::classification) throw InputError("model: class prediction from a regression model");
+  if (task != Task::kClassification) throw InputError("model: class prediction from a regression model");
   std::vector<int> out(static_cast<std::size_t>(p.rows()));
   for (Eigen::Index i = 0; i < p.rows(); ++i) {
     Eigen::Index best = 0;
@@ -63,7 +63,7 @@ Model model_skeleton(const Dataset& data, ModelKind kind) {
 }
 
 Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normalization) {
-  Model m = model_skeleton(data, ModelKind::random_forest);
+  Model m = model_skeleton(data, ModelKind::kRandomForest);
   m.classes = forest.classes;
   m.normalization = std::move(normalization);
   m.forest = std::move(forest);
@@ -71,7 +71,7 @@ Model wrap_forest(const Dataset& data, RandomForest forest, Normalization normal
 }
 
 Model wrap_boosting(const Dataset& data, GradientBoosting boosting, Normalization normalization) {
-  Model m = model_skeleton(data, ModelKind::gradient_boosting);
+  Model m = model_skeleton(data, ModelKind::kGradientBoosting);
   m.classes = boosting.classes;
   m.normalization = std::move(normalization);
   m.boosting = std::move(boosting);
@@ -84,10 +84,10 @@ Model train_model(const Dataset& data, const std::vector<std::size_t>& rows, con
   Dataset normalised = select_rows(data, rows);
   m.normalization.apply(normalised.features);
   const auto local = all_rows(normalised);
-  if (options.kind == ModelKind::random_forest) {
+  if (options.kind == ModelKind::kRandomForest) {
     m.forest = train_forest(normalised, local, options.forest);
     m.classes = m.forest.classes;
-  } else if (options.kind == ModelKind::gradient_boosting) {
+  } else if (options.kind == ModelKind::kGradientBoosting) {
     m.boosting = train_boosting(normalised, local, options.boosting);
     m.classes = m.boosting.classes;
   } else {
@@ -101,7 +101,7 @@ Scores score_predictions(const Dataset& data, const std::vector<std::size_t>& ro
                          const Model& model) {
   Scores s;
   s.rows = rows.size();
-  if (data.task == Task::classification) {
+  if (data.task == Task::kClassification) {
     std::vector<int> truth;
     for (auto r : rows) truth.push_back(data.labels[r]);
     const auto pred = model.classes_from(predicted);

@@ -17,16 +17,16 @@
 
 namespace xasforge::ml {
 
-enum class ModelKind { random_forest, neural_network, gradient_boosting };
+enum class ModelKind { kRandomForest, kNeuralNetwork, kGradientBoosting };
 ModelKind parse_model_kind(std::string_view name);  // "random_forest", "neural_network", "gradient_boosting"
 std::string to_string(ModelKind kind);
 
 struct TrainingOptions {
-  ModelKind kind = ModelKind::random_forest;
+  ModelKind kind = ModelKind::kRandomForest;
   ForestOptions forest;
   NetworkOptions network;
   BoostingOptions boosting;
-  NormalizationKind normalization = NormalizationKind::none;
+  NormalizationKind normalization = NormalizationKind::kNone;
 };
 
 /// The Fourier-transform settings that made the training features (the campaign's `features`
@@ -38,8 +38,8 @@ struct SpectrumReduction {
 };
 
 struct Model {
-  ModelKind kind = ModelKind::random_forest;
-  Task task = Task::classification;
+  ModelKind kind = ModelKind::kRandomForest;
+  Task task = Task::kClassification;
   std::vector<int> classes;           // classification
   std::string feature_name;           // dataset path of the features, e.g. /features/chir_mag
   std::vector<double> feature_grid;   // the grid the features were sampled on (e.g. R in Å)
@@ -84,7 +84,7 @@ struct Scores {
   double r2 = 0.0;                                          // regression
   std::vector<int> predicted;  // cross-validation folds (classification): class per scored row
   /// The one figure used to rank models: accuracy or R².
-  double primary(Task task) const { return task == Task::classification ? accuracy : r2; }
+  double primary(Task task) const { return task == Task::kClassification ? accuracy : r2; }
 };
 Scores score_predictions(const Dataset& data, const std::vector<std::size_t>& rows, const TargetMatrix& predicted_values,
                          const Model& model);

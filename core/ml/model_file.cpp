@@ -29,7 +29,7 @@ std::vector<double> binary_to_doubles(const json& j, const std::string& where) {
   return v;
 }
 
-std::string task_name(Task t) { return t == Task::classification ? "classification" : "regression"; }
+std::string task_name(Task t) { return t == Task::kClassification ? "classification" : "regression"; }
 
 json forest_options_json(const ForestOptions& o) {
   return {{"trees", o.n_trees},          {"max_features", o.max_features}, {"max_depth", o.max_depth},
@@ -201,7 +201,7 @@ std::string model_to_bytes(const Model& m) {
                         {"offset", m.normalization.offset},
                         {"scale", m.normalization.scale}};
   if (m.feature_set) j["feature_set"] = feature_set_json(*m.feature_set);
-  if (m.kind == ModelKind::gradient_boosting) {
+  if (m.kind == ModelKind::kGradientBoosting) {
     json trees = json::array();
     for (const auto& t : m.boosting.trees) trees.push_back(json::binary_t(tree_bytes(t)));
     j["boosting"] = {{"options", boosting_options_json(m.boosting.options)},
@@ -209,7 +209,7 @@ std::string model_to_bytes(const Model& m) {
                      {"n_outputs", m.boosting.n_outputs},
                      {"base_score", m.boosting.base_score},
                      {"trees", std::move(trees)}};
-  } else if (m.kind == ModelKind::random_forest) {
+  } else if (m.kind == ModelKind::kRandomForest) {
     json trees = json::array();
     for (const auto& t : m.forest.trees) {
       const std::string b = t.to_bytes();
@@ -223,7 +223,7 @@ std::string model_to_bytes(const Model& m) {
     const auto& n = m.network;
     j["network"] = {{"layers", n.layers},
                     {"activation", "relu"},
-                    {"output", n.task == Task::classification ? "softmax" : "linear"},
+                    {"output", n.task == Task::kClassification ? "softmax" : "linear"},
                     {"target_mean", n.target_mean},
                     {"target_scale", n.target_scale},
                     {"parameters", doubles_to_binary(n.parameters.data(), static_cast<std::size_t>(n.parameters.size()))}};
@@ -249,7 +249,7 @@ Model model_from_bytes(const std::string& bytes, const std::string& where) {
                        std::to_string(kModelFileVersion));
     Model m;
     m.kind = parse_model_kind(j.at("model").get<std::string>());
-    m.task = j.at("task").get<std::string>() == "regression" ? Task::regression : Task::classification;
+    m.task = j.at("task").get<std::string>() == "regression" ? Task::kRegression : Task::kClassification;
     m.classes = j.at("classes").get<std::vector<int>>();
     m.target_name = j.at("target").get<std::string>();
     if (j.contains("target_grid")) {  // optional (regression on a grid); absent in older files
@@ -263,7 +263,7 @@ Model model_from_bytes(const std::string& bytes, const std::string& where) {
     m.normalization.offset = nj.at("offset").get<std::vector<double>>();
     m.normalization.scale = nj.at("scale").get<std::vector<double>>();
     if (j.contains("feature_set")) m.feature_set = feature_set_from(j.at("feature_set"));
-    if (m.kind == ModelKind::gradient_boosting) {
+    if (m.kind == ModelKind::kGradientBoosting) {
       const auto& bj = j.at("boosting");
       auto& b = m.boosting;
       b.task = m.task;
@@ -275,7 +275,7 @@ Model model_from_bytes(const std::string& bytes, const std::string& where) {
       if (b.base_score.size() != b.n_outputs || b.n_outputs == 0)
         throw InputError(where + ": boosting.base_score has " + std::to_string(b.base_score.size()) + " values for " +
                          std::to_string(b.n_outputs) + " outputs");
-      if (m.task == Task::classification && m.classes.size() != b.n_outputs)
+      if (m.task == Task::kClassification && m.classes.size() != b.n_outputs)
         throw InputError(where + ": boosting has " + std::to_string(b.n_outputs) + " outputs for " + std::to_string(m.classes.size()) + " classes");
       for (const auto& t : bj.at("trees")) {
         if (!t.is_binary()) throw InputError(where + ": boosting.trees holds a non-binary entry");
@@ -289,7 +289,7 @@ Model model_from_bytes(const std::string& bytes, const std::string& where) {
       }
       if (b.trees.size() % b.n_outputs != 0)
         throw InputError(where + ": " + std::to_string(b.trees.size()) + " boosting trees is not a multiple of " + std::to_string(b.n_outputs) + " outputs");
-    } else if (m.kind == ModelKind::random_forest) {
+    } else if (m.kind == ModelKind::kRandomForest) {
       const auto& fj = j.at("forest");
       m.forest.task = m.task;
       m.forest.classes = m.classes;

@@ -106,7 +106,7 @@ double NeuralNetwork::accumulate_gradient(const FeatureMatrix& x, const TargetMa
   const std::size_t n_layers = layers.size() - 1;
   Matrix delta = f.a.back();
   double loss = 0.0;
-  if (task == Task::classification) {
+  if (task == Task::kClassification) {
     softmax_rows(delta);
     for (std::size_t i = 0; i < n_rows; ++i) {
       const auto c = static_cast<Eigen::Index>(y(static_cast<Eigen::Index>(rows[i]), 0));
@@ -144,7 +144,7 @@ TargetMatrix NeuralNetwork::predict_values(const FeatureMatrix& x) const {
                      std::to_string(x.cols()));
   Forward f = forward(*this, Matrix(x), 0.0, 0, nullptr);
   Matrix out = std::move(f.a.back());
-  if (task == Task::classification) {
+  if (task == Task::kClassification) {
     softmax_rows(out);
   } else {
     for (Eigen::Index j = 0; j < out.cols(); ++j)
@@ -154,7 +154,7 @@ TargetMatrix NeuralNetwork::predict_values(const FeatureMatrix& x) const {
 }
 
 std::vector<int> NeuralNetwork::predict_class(const FeatureMatrix& x) const {
-  if (task != Task::classification) throw InputError("neural network: predict_class on a regression network");
+  if (task != Task::kClassification) throw InputError("neural network: predict_class on a regression network");
   const TargetMatrix p = predict_values(x);
   std::vector<int> out(static_cast<std::size_t>(p.rows()));
   for (Eigen::Index i = 0; i < p.rows(); ++i) {
@@ -170,7 +170,7 @@ double NeuralNetwork::mean_loss(const FeatureMatrix& x, const TargetMatrix& y, c
   Forward f = forward(*this, gather_rows(x, rows.data(), rows.size()), 0.0, 0, nullptr);
   Matrix out = std::move(f.a.back());
   double loss = 0.0;
-  if (task == Task::classification) {
+  if (task == Task::kClassification) {
     softmax_rows(out);
     for (std::size_t i = 0; i < rows.size(); ++i)
       loss -= std::log(std::max(out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(y(static_cast<Eigen::Index>(rows[i]), 0))), 1e-300));
@@ -209,7 +209,7 @@ NeuralNetwork train_network(const Dataset& data, const std::vector<std::size_t>&
   TargetMatrix y;
   std::vector<int> classes;
   std::vector<double> mean, scale;
-  if (subset.task == Task::classification) {
+  if (subset.task == Task::kClassification) {
     classes = distinct_classes(subset.labels);
     layers.push_back(classes.size());
     y.resize(static_cast<Eigen::Index>(n), 1);

@@ -28,7 +28,7 @@ struct NetworkOptions {
 
 class NeuralNetwork {
  public:
-  Task task = Task::classification;
+  Task task = Task::kClassification;
   std::vector<int> classes;                 // classification: class value per output
   std::vector<std::size_t> layers;          // sizes: inputs, hidden..., outputs
   std::vector<double> target_mean, target_scale;  // regression: outputs are standardised inside

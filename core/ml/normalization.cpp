@@ -9,17 +9,17 @@
 namespace xasforge::ml {
 
 NormalizationKind parse_normalization(std::string_view name) {
-  if (name == "none") return NormalizationKind::none;
-  if (name == "minmax" || name == "min_max" || name == "min-max") return NormalizationKind::min_max;
-  if (name == "mean" || name == "standard") return NormalizationKind::mean;
+  if (name == "none") return NormalizationKind::kNone;
+  if (name == "minmax" || name == "min_max" || name == "min-max") return NormalizationKind::kMinMax;
+  if (name == "mean" || name == "standard") return NormalizationKind::kMean;
   throw InputError("normalization: unknown kind '" + std::string(name) + "'; expected one of: none, minmax, mean");
 }
 
 std::string to_string(NormalizationKind kind) {
   switch (kind) {
-    case NormalizationKind::none: return "none";
-    case NormalizationKind::min_max: return "minmax";
-    case NormalizationKind::mean: return "mean";
+    case NormalizationKind::kNone: return "none";
+    case NormalizationKind::kMinMax: return "minmax";
+    case NormalizationKind::kMean: return "mean";
   }
   return "none";
 }
@@ -30,11 +30,11 @@ Normalization Normalization::fit(NormalizationKind kind, const FeatureMatrix& x,
   const auto p = static_cast<std::size_t>(x.cols());
   n.offset.assign(p, 0.0);
   n.scale.assign(p, 1.0);
-  if (kind == NormalizationKind::none) return n;
+  if (kind == NormalizationKind::kNone) return n;
   if (rows.empty()) throw InputError("normalization: no training rows to fit on");
   for (std::size_t j = 0; j < p; ++j) {
     const auto c = static_cast<Eigen::Index>(j);
-    if (kind == NormalizationKind::min_max) {
+    if (kind == NormalizationKind::kMinMax) {
       double lo = std::numeric_limits<double>::infinity(), hi = -lo;
       for (auto r : rows) {
         lo = std::min(lo, x(static_cast<Eigen::Index>(r), c));
@@ -60,7 +60,7 @@ Normalization Normalization::fit(NormalizationKind kind, const FeatureMatrix& x,
 }
 
 void Normalization::apply(FeatureMatrix& x) const {
-  if (kind == NormalizationKind::none) return;
+  if (kind == NormalizationKind::kNone) return;
   if (static_cast<std::size_t>(x.cols()) != offset.size())
     throw InputError("normalization: fitted on " + std::to_string(offset.size()) + " features, applied to " +
                      std::to_string(x.cols()));

@@ -10,16 +10,16 @@
 namespace xasforge::ml {
 
 enum class NormalizationKind {
-  none,     // x
-  min_max,  // (x - min) / (max - min), constant columns map to 0
-  mean,     // (x - mean) / standard deviation, constant columns map to 0
+  kNone,     // x
+  kMinMax,  // (x - min) / (max - min), constant columns map to 0
+  kMean,     // (x - mean) / standard deviation, constant columns map to 0
 };
 
 NormalizationKind parse_normalization(std::string_view name);  // "none", "minmax", "mean"
 std::string to_string(NormalizationKind kind);
 
 struct Normalization {
-  NormalizationKind kind = NormalizationKind::none;
+  NormalizationKind kind = NormalizationKind::kNone;
   std::vector<double> offset;  // subtracted
   std::vector<double> scale;   // then divided by
 

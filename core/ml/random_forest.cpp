@@ -56,7 +56,7 @@ TargetMatrix RandomForest::predict_values(const FeatureMatrix& x) const {
 }
 
 std::vector<int> RandomForest::predict_class(const FeatureMatrix& x) const {
-  if (task != Task::classification) throw InputError("random forest: predict_class on a regression forest");
+  if (task != Task::kClassification) throw InputError("random forest: predict_class on a regression forest");
   const TargetMatrix p = predict_values(x);
   std::vector<int> out(static_cast<std::size_t>(p.rows()));
   for (Eigen::Index i = 0; i < p.rows(); ++i) {
@@ -97,14 +97,14 @@ ForestTrainer::ForestTrainer(const Dataset& data, const std::vector<std::size_t>
   if (options_.max_depth < 0) throw InputError("random forest: max_depth must be >= 0 (0 = unlimited)");
   n_features_ = subset.n_features();
   const std::size_t n = subset.rows();
-  if (options_.criterion.empty()) options_.criterion = task_ == Task::classification ? "gini" : "mse";
+  if (options_.criterion.empty()) options_.criterion = task_ == Task::kClassification ? "gini" : "mse";
   tree_options_.criterion = parse_criterion(options_.criterion);
   tree_options_.max_depth = options_.max_depth;
   tree_options_.min_samples_leaf = options_.min_samples_leaf;
   tree_options_.min_samples_split = std::max<std::size_t>(options_.min_samples_split, 2);
   tree_options_.max_features = resolve_max_features(options_.max_features, n_features_);
   row_weight_.assign(n, 1.0);
-  if (task_ == Task::classification) {
+  if (task_ == Task::kClassification) {
     classes_ = distinct_classes(subset.labels);
     if (classes_.size() > 65535) throw InputError("random forest: more than 65535 classes");
     n_outputs_ = classes_.size();
@@ -137,9 +137,9 @@ ForestTrainer::ForestTrainer(const Dataset& data, const std::vector<std::size_t>
   set_.targets = targets_.data();
   set_.n_outputs = n_outputs_;
   // Validate the criterion against the task now rather than in every tree.
-  if ((tree_options_.criterion == Criterion::mse) != (task_ == Task::regression))
+  if ((tree_options_.criterion == Criterion::kMse) != (task_ == Task::kRegression))
     throw InputError("criterion " + options_.criterion + " does not fit a " +
-                     (task_ == Task::regression ? "regression" : "classification") + " target");
+                     (task_ == Task::kRegression ? "regression" : "classification") + " target");
 }
 
 DecisionTree ForestTrainer::grow(std::size_t tree_index) const {

@@ -39,7 +39,7 @@ std::size_t resolve_max_features(std::string_view spec, std::size_t n_features);
 
 class RandomForest {
  public:
-  Task task = Task::classification;
+  Task task = Task::kClassification;
   std::vector<int> classes;           // classification: class values, index = output column
   std::size_t n_features = 0;
   std::size_t n_outputs = 0;          // classes or regression outputs

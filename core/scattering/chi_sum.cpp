@@ -81,8 +81,8 @@ class CubicSpline {
 }  // namespace
 
 ChiConvention chi_convention_from_name(std::string_view name) {
-  if (name == "feff") return ChiConvention::Feff;
-  if (name == "larch") return ChiConvention::Larch;
+  if (name == "feff") return ChiConvention::kFeff;
+  if (name == "larch") return ChiConvention::kLarch;
   throw InputError("chi convention: unknown '" + std::string(name) + "'; expected one of: feff, larch");
 }
 
@@ -138,7 +138,7 @@ Spectrum sum_paths(const PhaseShifts& phases, const std::vector<ScatteringPath>&
     if (!pc.included) continue;
     const double r = pc.reff_A;
     const double nfac = path.degeneracy * settings.s02;
-    if (settings.convention == ChiConvention::Feff) {
+    if (settings.convention == ChiConvention::kFeff) {
       // §1.4 step 3: A = N S0² |χ̃| |D(p)|, Φ = arg χ̃ + arg D(p), 2π jumps removed.
       for (std::size_t ie = 0; ie < ne; ++ie) phase[ie] = std::arg(chi_tilde[i][ie]);
       unwrap(phase);

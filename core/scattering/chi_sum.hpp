@@ -13,8 +13,8 @@
 namespace xasforge::scattering {
 
 enum class ChiConvention {
-  Feff,   ///< ff2x: amplitude and phase linearly interpolated separately, D(p) with complex p
-  Larch,  ///< Larch: cubic interpolation of |F|r_c, phase, Re p, λ at q; extra −4pσ²/R phase
+  kFeff,   ///< ff2x: amplitude and phase linearly interpolated separately, D(p) with complex p
+  kLarch,  ///< Larch: cubic interpolation of |F|r_c, phase, Re p, λ at q; extra −4pσ²/R phase
 };
 
 /// "feff" or "larch"; InputError listing both otherwise.
@@ -34,7 +34,7 @@ struct ChiSumSettings {
   double critcw_percent = 4.0;       ///< curved-wave filter (FEFF CRITERIA critcw)
   double k_step_invA = 0.05;         ///< output grid step (ff2x: 0.05)
   double k_max_invA = 20.0;          ///< output grid end (capped at the last phase-grid k)
-  ChiConvention convention = ChiConvention::Feff;
+  ChiConvention convention = ChiConvention::kFeff;
 };
 
 /// What each path contributed (written by the CLI's --paths and kept in results files).

@@ -154,9 +154,9 @@ std::unique_ptr<DebyeWallerModel> make_debye_waller_model(std::string_view name,
   if (name == "constant") return std::make_unique<ConstantSigma2Model>(settings.sigma2_A2);
   if (name == "none") return std::make_unique<NoDebyeWallerModel>();
   // Poiarkova & Rehr, PRB 59, 948 (1999) and J. Synchrotron Rad. 8, 313 (2001).
-  if (name == "equation-of-motion") return std::make_unique<ForceConstantModel>(Sigma2Method::EquationOfMotion, settings);
-  if (name == "recursion") return std::make_unique<ForceConstantModel>(Sigma2Method::Recursion, settings);
-  if (name == "normal-modes") return std::make_unique<ForceConstantModel>(Sigma2Method::NormalModes, settings);
+  if (name == "equation-of-motion") return std::make_unique<ForceConstantModel>(Sigma2Method::kEquationOfMotion, settings);
+  if (name == "recursion") return std::make_unique<ForceConstantModel>(Sigma2Method::kRecursion, settings);
+  if (name == "normal-modes") return std::make_unique<ForceConstantModel>(Sigma2Method::kNormalModes, settings);
   // Recursion for paths with a non-metal atom, correlated Debye for all-metal paths.
   if (name == "hybrid") return std::make_unique<HybridDebyeWallerModel>(settings);
   std::string valid;

@@ -291,10 +291,10 @@ PhaseShifts read_phase_shifts(const fs::path& dir) {
   if (ps.rnorm_avg_A == 0.0 && fs::exists(dir / "feff0001.dat"))
     ps.rnorm_avg_A = read_feff_dat(dir / "feff0001.dat").rnorm_avg_A;
   switch (ihole) {
-    case 1: ps.edge = Edge::K; ps.l0 = 1; break;
-    case 2: ps.edge = Edge::L1; ps.l0 = 1; break;
-    case 3: ps.edge = Edge::L2; ps.l0 = 2; break;
-    case 4: ps.edge = Edge::L3; ps.l0 = 2; break;
+    case 1: ps.edge = Edge::kK; ps.l0 = 1; break;
+    case 2: ps.edge = Edge::kL1; ps.l0 = 1; break;
+    case 3: ps.edge = Edge::kL2; ps.l0 = 2; break;
+    case 4: ps.edge = Edge::kL3; ps.l0 = 2; break;
     default: throw InputError("'" + dir.string() + "': unsupported FEFF hole " + std::to_string(ihole));
   }
   const auto& zs = abs.z_of_ipot;
@@ -324,7 +324,7 @@ int FeffInp::z_of(int ipot) const {
 FeffInp read_feff_inp(const fs::path& path) {
   const auto lines = read_lines(path);
   FeffInp in;
-  enum class Block { None, Potentials, Atoms } block = Block::None;
+  enum class Block { kNone, kPotentials, kAtoms } block = Block::kNone;
   std::vector<double> v;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string s = lines[i];
@@ -334,10 +334,10 @@ FeffInp read_feff_inp(const fs::path& path) {
     std::string key = t[0];
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::toupper(c); });
     if (key == "END") break;
-    if (key == "POTENTIALS") { block = Block::Potentials; continue; }
-    if (key == "ATOMS") { block = Block::Atoms; continue; }
+    if (key == "POTENTIALS") { block = Block::kPotentials; continue; }
+    if (key == "ATOMS") { block = Block::kAtoms; continue; }
     double first = 0;
-    if (block != Block::None && to_double(t[0], first)) {
+    if (block != Block::kNone && to_double(t[0], first)) {
       if (!numbers(s.substr(0, s.find('\'')), v)) {
         // tags are text: keep the leading numbers
         v.clear();
@@ -347,7 +347,7 @@ FeffInp read_feff_inp(const fs::path& path) {
           v.push_back(x);
         }
       }
-      if (block == Block::Potentials) {
+      if (block == Block::kPotentials) {
         if (v.size() < 2) fail(path, i, "expected 'ipot Z [tag]'");
         in.potentials.emplace_back(static_cast<int>(v[0]), static_cast<int>(v[1]));
       } else {
@@ -356,7 +356,7 @@ FeffInp read_feff_inp(const fs::path& path) {
       }
       continue;
     }
-    block = Block::None;
+    block = Block::kNone;
     auto num = [&](std::size_t k) {
       double x = 0;
       if (t.size() <= k || !to_double(t[k], x)) fail(path, i, "card " + key + ": number expected");

@@ -13,16 +13,16 @@ namespace xasforge::scattering::feff {
 
 const char* edge_name(Edge edge) {
   switch (edge) {
-    case Edge::K: return "K";
-    case Edge::L1: return "L1";
-    case Edge::L2: return "L2";
-    case Edge::L3: return "L3";
+    case Edge::kK: return "K";
+    case Edge::kL1: return "L1";
+    case Edge::kL2: return "L2";
+    case Edge::kL3: return "L3";
   }
   return "K";
 }
 
 Edge parse_edge(const std::string& name) {
-  for (Edge e : {Edge::K, Edge::L1, Edge::L2, Edge::L3})
+  for (Edge e : {Edge::kK, Edge::kL1, Edge::kL2, Edge::kL3})
     if (name == edge_name(e)) return e;
   throw InputError("unknown edge '" + name + "'; expected K, L1, L2 or L3");
 }

@@ -40,7 +40,7 @@ std::vector<PathAtom> path_atoms(const FeffCluster& cluster);
 
 struct FeffCards {
   std::string title = "xasforge";
-  Edge edge = Edge::K;
+  Edge edge = Edge::kK;
   double s02 = 1.0;
   std::string control = "1 1 1 1 1 1";  ///< CONTROL pot xsph fms paths genfmt ff2x
   std::string print = "0 2 0 1 0 3";    ///< PRINT levels (docs/physics.md §0: phaseNN.dat, crit.dat, feffNNNN.dat)

@@ -37,9 +37,9 @@ ForceConstantModel::ForceConstantModel(Sigma2Method method, const DebyeWallerSet
 
 std::string_view ForceConstantModel::name() const {
   switch (method_) {
-    case Sigma2Method::EquationOfMotion: return "equation-of-motion";
-    case Sigma2Method::Recursion: return "recursion";
-    case Sigma2Method::NormalModes: return "normal-modes";
+    case Sigma2Method::kEquationOfMotion: return "equation-of-motion";
+    case Sigma2Method::kRecursion: return "recursion";
+    case Sigma2Method::kNormalModes: return "normal-modes";
   }
   return "";
 }
@@ -260,9 +260,9 @@ double ForceConstantModel::sigma2_of_sequence(const std::vector<int>& seq, doubl
   if (reduced_mass_amu) *reduced_mass_amu = 1.0 / q.squaredNorm();
   ++diag_.paths;
   switch (method_) {
-    case Sigma2Method::NormalModes: return normal_modes(q);
-    case Sigma2Method::Recursion: return recursion(q);
-    case Sigma2Method::EquationOfMotion: return equation_of_motion(q);
+    case Sigma2Method::kNormalModes: return normal_modes(q);
+    case Sigma2Method::kRecursion: return recursion(q);
+    case Sigma2Method::kEquationOfMotion: return equation_of_motion(q);
   }
   return 0.0;
 }
@@ -297,7 +297,7 @@ double ForceConstantModel::sigma2_A2(const ScatteringPath& path, int /*absorber_
 }
 
 HybridDebyeWallerModel::HybridDebyeWallerModel(const DebyeWallerSettings& settings)
-    : debye_(settings), recursion_(Sigma2Method::Recursion, settings) {}
+    : debye_(settings), recursion_(Sigma2Method::kRecursion, settings) {}
 
 bool HybridDebyeWallerModel::metallic_path(const ScatteringPath& path, int absorber_z) {
   if (path.z.size() != path.scatterers_A.size()) {

@@ -21,7 +21,7 @@
 
 namespace xasforge::scattering {
 
-enum class Sigma2Method { NormalModes, EquationOfMotion, Recursion };
+enum class Sigma2Method { kNormalModes, kEquationOfMotion, kRecursion };
 
 /// What the last cluster's paths revealed about the spring network.
 struct ForceConstantDiagnostics {
@@ -77,7 +77,7 @@ class ForceConstantModel final : public DebyeWallerModel {
 /// σ² by bonding type (docs/debye_waller.md, "The hybrid model"): a path whose atoms (absorber and
 /// every scatterer) are all metals (elements::is_metal) gets the correlated-Debye σ² of
 /// CorrelatedDebyeModel (Sevillano, Meuth & Rehr, PRB 20, 4908 (1979)); any other path the recursion
-/// σ² of the cluster's UFF network (ForceConstantModel, Sigma2Method::Recursion: Poiarkova & Rehr,
+/// σ² of the cluster's UFF network (ForceConstantModel, Sigma2Method::kRecursion: Poiarkova & Rehr,
 /// J. Synchrotron Rad. 8, 313 (2001), Eqs. 5–8). UFF was parameterised on molecules and
 /// coordination compounds (Rappé et al., JACS 114, 10024 (1992)); metallic cohesion is not a sum of
 /// two-centre springs, and UFF makes metal first shells 5–8× too stiff while oxide shells come

@@ -11,7 +11,7 @@
 namespace xasforge::scattering {
 
 struct PhaseSettings {
-  Edge edge = Edge::K;
+  Edge edge = Edge::kK;
   double cluster_radius_A = 8.0;  ///< atoms given to the potential calculation (FEFF ATOMS)
   int exchange = 0;               ///< FEFF EXCHANGE ixc (0 = Hedin–Lundqvist)
   double exchange_vr0_eV = 0.0;   ///< EXCHANGE vr0 (real shift)

@@ -17,11 +17,11 @@ struct PotentialPhases {
   friend bool operator==(const PotentialPhases&, const PotentialPhases&) = default;
 };
 
-enum class Edge { K, L1, L2, L3 };
+enum class Edge { kK, kL1, kL2, kL3 };
 
 /// Everything the path expansion needs from the potential calculation.
 struct PhaseShifts {
-  Edge edge = Edge::K;
+  Edge edge = Edge::kK;
   int l0 = 1;                               ///< final-state angular momentum (1 for K, L1; 2 for L2,3)
   std::vector<double> k_invA;               ///< EXAFS grid k (from the Fermi level), Å⁻¹, ne1 points
   std::vector<std::complex<double>> p_invA; ///< complex local momentum p(E), Å⁻¹

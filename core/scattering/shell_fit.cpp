@@ -37,7 +37,7 @@ void shell_model_chi(const PhaseShifts& phases, const std::vector<ScatteringPath
   s.critcw_percent = 0.0;  // every path of the shell counts
   s.k_step_invA = 0.05;
   s.k_max_invA = k_max_invA;
-  s.convention = ChiConvention::Larch;  // feffit's path sum (docs/physics.md §1.4)
+  s.convention = ChiConvention::kLarch;  // feffit's path sum (docs/physics.md §1.4)
   Spectrum sp = sum_paths(phases, paths, chi_tilde, params, s);
   k_out = std::move(sp.k_invA);
   chi_out = std::move(sp.chi);

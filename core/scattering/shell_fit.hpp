@@ -22,7 +22,7 @@ struct ShellFitOptions {
     o.kmax_invA = 12.0;
     o.dk_invA = 1.0;
     o.kweight = 2.0;
-    o.window = xafs::WindowKind::hanning;
+    o.window = xafs::WindowKind::kHanning;
     return o;
   }();
   double rmin_A = 1.0;

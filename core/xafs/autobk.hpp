@@ -18,7 +18,7 @@ struct AutobkOptions {
   std::optional<double> kmax_invA;  ///< unset: the k of the last data point
   double kweight = 1.0;
   double dk_invA = 0.1;
-  WindowKind window = WindowKind::hanning;
+  WindowKind window = WindowKind::kHanning;
   std::size_t nfft = 2048;
   double kstep_invA = 0.05;
   int nclamp = 3;

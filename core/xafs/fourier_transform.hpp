@@ -20,7 +20,7 @@ struct XftfOptions {
   double kweight = 0.0;
   double dk_invA = 1.0;
   double dk2_invA = -1.0;  ///< negative: same as dk_invA
-  WindowKind window = WindowKind::kaiser;
+  WindowKind window = WindowKind::kKaiser;
   double rmax_out_A = 10.0;
   std::size_t nfft = 2048;
   double kstep_invA = 0.05;
@@ -57,7 +57,7 @@ struct XftrOptions {
   double dr_A = 1.0;
   double dr2_A = -1.0;  ///< negative: same as dr_A
   double rweight = 0.0;
-  WindowKind window = WindowKind::kaiser;
+  WindowKind window = WindowKind::kKaiser;
   double qmax_out_invA = 30.0;
   std::size_t nfft = 2048;
 };

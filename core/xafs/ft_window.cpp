@@ -13,24 +13,24 @@ WindowKind parse_window(std::string_view name) {
   for (char c : name)
     if (c != ' ' && c != '\t') key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   key = key.substr(0, 3);
-  if (key == "han") return WindowKind::hanning;
-  if (key == "kai") return WindowKind::kaiser;
-  if (key == "par") return WindowKind::parzen;
-  if (key == "wel") return WindowKind::welch;
-  if (key == "sin") return WindowKind::sine;
-  if (key == "gau") return WindowKind::gaussian;
+  if (key == "han") return WindowKind::kHanning;
+  if (key == "kai") return WindowKind::kKaiser;
+  if (key == "par") return WindowKind::kParzen;
+  if (key == "wel") return WindowKind::kWelch;
+  if (key == "sin") return WindowKind::kSine;
+  if (key == "gau") return WindowKind::kGaussian;
   throw InputError("unknown Fourier-transform window '" + std::string(name) +
                    "'; expected one of: hanning, kaiser, parzen, welch, sine, gaussian");
 }
 
 std::string window_name(WindowKind kind) {
   switch (kind) {
-    case WindowKind::hanning: return "hanning";
-    case WindowKind::kaiser: return "kaiser";
-    case WindowKind::parzen: return "parzen";
-    case WindowKind::welch: return "welch";
-    case WindowKind::sine: return "sine";
-    case WindowKind::gaussian: return "gaussian";
+    case WindowKind::kHanning: return "hanning";
+    case WindowKind::kKaiser: return "kaiser";
+    case WindowKind::kParzen: return "parzen";
+    case WindowKind::kWelch: return "welch";
+    case WindowKind::kSine: return "sine";
+    case WindowKind::kGaussian: return "gaussian";
   }
   return "hanning";
 }
@@ -49,7 +49,7 @@ std::vector<double> ft_window(const std::vector<double>& x, double xmin, double 
   double x2 = xmin + dx1 / 2.0 + xeps;
   double x3 = xmax - dx2 / 2.0 - xeps;
   double x4 = std::min(x_hi, xmax + dx2 / 2.0);
-  if (kind == WindowKind::gaussian) dx1 = std::max(dx1, xeps);
+  if (kind == WindowKind::kGaussian) dx1 = std::max(dx1, xeps);
 
   // Python int() truncates toward zero; the arguments can be negative.
   auto asint = [&](double v) { return static_cast<long>(std::trunc((v + xeps) / xstep)); };
@@ -78,22 +78,22 @@ std::vector<double> ft_window(const std::vector<double>& x, double xmin, double 
     for (long i = a; i < b; ++i) w[static_cast<std::size_t>(i)] = f(x[static_cast<std::size_t>(i)]);
   };
   switch (kind) {
-    case WindowKind::hanning:
+    case WindowKind::kHanning:
       for_range(i1, i2, [&](double v) { const double s = std::sin((kPi / 2) * (v - x1) / (x2 - x1)); return s * s; });
       for_range(i3, i4, [&](double v) { const double c = std::cos((kPi / 2) * (v - x3) / (x4 - x3)); return c * c; });
       break;
-    case WindowKind::parzen:
+    case WindowKind::kParzen:
       for_range(i1, i2, [&](double v) { return (v - x1) / (x2 - x1); });
       for_range(i3, i4, [&](double v) { return 1 - (v - x3) / (x4 - x3); });
       break;
-    case WindowKind::welch:
+    case WindowKind::kWelch:
       for_range(i1, i2, [&](double v) { const double t = (v - x2) / (x2 - x1); return 1 - t * t; });
       for_range(i3, i4, [&](double v) { const double t = (v - x3) / (x4 - x3); return 1 - t * t; });
       break;
-    case WindowKind::sine:
+    case WindowKind::kSine:
       for_range(i1, i4, [&](double v) { return std::sin(kPi * (x4 - v) / (x4 - x1)); });
       break;
-    case WindowKind::kaiser: {
+    case WindowKind::kKaiser: {
       // scipy.special.i0 and std::cyl_bessel_i agree to ~1e-16 relative.
       const double cen = (x4 + x1) / 2;
       const double wid = (x4 - x1) / 2;
@@ -105,7 +105,7 @@ std::vector<double> ft_window(const std::vector<double>& x, double xmin, double 
       }
       break;
     }
-    case WindowKind::gaussian: {
+    case WindowKind::kGaussian: {
       const double cen = (x4 + x1) / 2;
       for (std::size_t i = 0; i < n; ++i) w[i] = std::exp(-(((x[i] - cen) * (x[i] - cen)) / (2 * dx1 * dx1)));
       break;

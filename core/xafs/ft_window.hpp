@@ -6,7 +6,7 @@
 
 namespace xasforge::xafs {
 
-enum class WindowKind { hanning, kaiser, parzen, welch, sine, gaussian };
+enum class WindowKind { kHanning, kKaiser, kParzen, kWelch, kSine, kGaussian };
 
 /// Parses a window name; like Larch only the first three letters count ("han", "kai", ...).
 /// Throws InputError listing the valid names.

@@ -9,7 +9,7 @@
 namespace xasforge::xafs {
 
 struct MuExpression::Node {
-  enum class Kind { number, name, negate, add, subtract, multiply, divide, function } kind = Kind::number;
+  enum class Kind { kNumber, kName, kNegate, kAdd, kSubtract, kMultiply, kDivide, kFunction } kind = Kind::kNumber;
   double value = 0.0;
   std::string name;  // column name or function name
   std::unique_ptr<Node> left, right;
@@ -56,23 +56,23 @@ class Parser {
   std::unique_ptr<Node> expression() {
     auto node = term();
     for (;;) {
-      if (accept('+')) node = binary(Node::Kind::add, std::move(node), term());
-      else if (accept('-')) node = binary(Node::Kind::subtract, std::move(node), term());
+      if (accept('+')) node = binary(Node::Kind::kAdd, std::move(node), term());
+      else if (accept('-')) node = binary(Node::Kind::kSubtract, std::move(node), term());
       else return node;
     }
   }
   std::unique_ptr<Node> term() {
     auto node = factor();
     for (;;) {
-      if (accept('*')) node = binary(Node::Kind::multiply, std::move(node), factor());
-      else if (accept('/')) node = binary(Node::Kind::divide, std::move(node), factor());
+      if (accept('*')) node = binary(Node::Kind::kMultiply, std::move(node), factor());
+      else if (accept('/')) node = binary(Node::Kind::kDivide, std::move(node), factor());
       else return node;
     }
   }
   std::unique_ptr<Node> factor() {
     if (accept('-')) {
       auto n = std::make_unique<Node>();
-      n->kind = Node::Kind::negate;
+      n->kind = Node::Kind::kNegate;
       n->left = factor();
       return n;
     }
@@ -111,14 +111,14 @@ class Parser {
         if (!known) fail("unknown function '" + word + "'");
         ++pos_;
         auto n = std::make_unique<Node>();
-        n->kind = Node::Kind::function;
+        n->kind = Node::Kind::kFunction;
         n->name = word;
         n->left = expression();
         if (!accept(')')) fail("missing ')' after the argument of " + word);
         return n;
       }
       auto n = std::make_unique<Node>();
-      n->kind = Node::Kind::name;
+      n->kind = Node::Kind::kName;
       n->name = word;
       return n;
     }
@@ -131,7 +131,7 @@ class Parser {
 
 void collect_names(const Node* n, std::vector<std::string>& out) {
   if (n == nullptr) return;
-  if (n->kind == Node::Kind::name) out.push_back(n->name);
+  if (n->kind == Node::Kind::kName) out.push_back(n->name);
   collect_names(n->left.get(), out);
   collect_names(n->right.get(), out);
 }
@@ -144,7 +144,7 @@ struct Bound {
 
 Bound bind(const Node* n, const ColumnFile& file) {
   Bound b{n, {}, nullptr};
-  if (n->kind == Node::Kind::name) b.column = &file.columns[file.column_index(n->name)];
+  if (n->kind == Node::Kind::kName) b.column = &file.columns[file.column_index(n->name)];
   if (n->left) b.children.push_back(bind(n->left.get(), file));
   if (n->right) b.children.push_back(bind(n->right.get(), file));
   return b;
@@ -153,14 +153,14 @@ Bound bind(const Node* n, const ColumnFile& file) {
 double eval(const Bound& b, std::size_t row) {
   const Node* n = b.node;
   switch (n->kind) {
-    case Node::Kind::number: return n->value;
-    case Node::Kind::name: return (*b.column)[row];
-    case Node::Kind::negate: return -eval(b.children[0], row);
-    case Node::Kind::add: return eval(b.children[0], row) + eval(b.children[1], row);
-    case Node::Kind::subtract: return eval(b.children[0], row) - eval(b.children[1], row);
-    case Node::Kind::multiply: return eval(b.children[0], row) * eval(b.children[1], row);
-    case Node::Kind::divide: return eval(b.children[0], row) / eval(b.children[1], row);
-    case Node::Kind::function: {
+    case Node::Kind::kNumber: return n->value;
+    case Node::Kind::kName: return (*b.column)[row];
+    case Node::Kind::kNegate: return -eval(b.children[0], row);
+    case Node::Kind::kAdd: return eval(b.children[0], row) + eval(b.children[1], row);
+    case Node::Kind::kSubtract: return eval(b.children[0], row) - eval(b.children[1], row);
+    case Node::Kind::kMultiply: return eval(b.children[0], row) * eval(b.children[1], row);
+    case Node::Kind::kDivide: return eval(b.children[0], row) / eval(b.children[1], row);
+    case Node::Kind::kFunction: {
       const double x = eval(b.children[0], row);
       if (n->name == "ln" || n->name == "log") return std::log(x);
       if (n->name == "log10") return std::log10(x);

@@ -21,7 +21,7 @@ struct ReductionOptions {
     o.kmin_invA = 3.0;
     o.kmax_invA = 12.0;
     o.dk_invA = 1.0;
-    o.window = WindowKind::hanning;
+    o.window = WindowKind::kHanning;
     o.kweight = 2.0;
     return o;
   }();

@@ -16,21 +16,21 @@ constexpr std::size_t kLarchRPoints = 326;  // int(1.01 + 10/δR), δR = π/(0.0
 FeatureNormalization parse_feature_normalization(std::string_view name) {
   std::string key;
   for (char c : name) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (key == "none") return FeatureNormalization::none;
-  if (key == "min-max" || key == "minmax" || key == "min_max") return FeatureNormalization::min_max;
-  if (key == "mean") return FeatureNormalization::mean;
+  if (key == "none") return FeatureNormalization::kNone;
+  if (key == "min-max" || key == "minmax" || key == "min_max") return FeatureNormalization::kMinMax;
+  if (key == "mean") return FeatureNormalization::kMean;
   throw InputError("unknown feature normalisation '" + std::string(name) + "'; expected one of: none, min-max, mean");
 }
 
 std::vector<double> normalize_features(const std::vector<double>& x, FeatureNormalization how) {
-  if (how == FeatureNormalization::none || x.empty()) return x;
+  if (how == FeatureNormalization::kNone || x.empty()) return x;
   const auto [lo_it, hi_it] = std::minmax_element(x.begin(), x.end());
   const double lo = *lo_it, hi = *hi_it;
   const double range = hi - lo;
   std::vector<double> out(x.size(), 0.0);
   if (!(range > 0)) return out;
   double centre = lo;
-  if (how == FeatureNormalization::mean) {
+  if (how == FeatureNormalization::kMean) {
     double sum = 0.0;
     for (double v : x) sum += v;
     centre = sum / static_cast<double>(x.size());

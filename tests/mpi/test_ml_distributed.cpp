@@ -71,8 +71,8 @@ std::string make_results_file(const boost::mpi::communicator& world, const std::
 
 TEST_CASE("distributed forest equals the serial forest, tree by tree and bitwise in prediction", "[mpi][ml]") {
   boost::mpi::communicator world;
-  for (ml::Task task : {ml::Task::classification, ml::Task::regression}) {
-    const auto d = task == ml::Task::classification ? test::three_class_problem(500, 5, 3) : test::two_output_regression(500, 3, 3);
+  for (ml::Task task : {ml::Task::kClassification, ml::Task::kRegression}) {
+    const auto d = task == ml::Task::kClassification ? test::three_class_problem(500, 5, 3) : test::two_output_regression(500, 3, 3);
     const auto train = ml::rows_in_split(d, ml::kSplitTrain);
     const ml::Dataset test_rows = ml::select_rows(d, ml::rows_in_split(d, ml::kSplitTest));
     ml::ForestOptions o;
@@ -94,15 +94,15 @@ TEST_CASE("distributed forest equals the serial forest, tree by tree and bitwise
 
 TEST_CASE("data-parallel boosted trees equal the serial model bitwise", "[mpi][ml][boosting]") {
   boost::mpi::communicator world;
-  for (ml::Task task : {ml::Task::classification, ml::Task::regression}) {
-    const auto d = task == ml::Task::classification ? test::three_class_problem(401, 5, 8) : test::two_output_regression(401, 3, 8);
+  for (ml::Task task : {ml::Task::kClassification, ml::Task::kRegression}) {
+    const auto d = task == ml::Task::kClassification ? test::three_class_problem(401, 5, 8) : test::two_output_regression(401, 3, 8);
     const auto train = ml::rows_in_split(d, ml::kSplitTrain);  // 301 rows: unequal blocks on 2 and 3 ranks
     ml::BoostingOptions o;
     o.rounds = 12;
     o.max_leaves = 9;
     o.min_samples_leaf = 5;
     o.feature_fraction = 0.7;
-    if (task == ml::Task::classification) o.class_weight = "balanced";
+    if (task == ml::Task::kClassification) o.class_weight = "balanced";
     const auto serial = ml::train_boosting(d, train, o);
     const auto dist = mpi::train_boosting_distributed(world, d, train, o);
     REQUIRE(dist.trees.size() == serial.trees.size());

@@ -8,6 +8,7 @@
 #include "core/xafs/ft_window.hpp"
 #include "core/xafs/reduction.hpp"
 #include "core/xafs/spectral_features.hpp"
+#include "mpi/results_layout.hpp"
 
 namespace xasforge::cli {
 
@@ -21,7 +22,7 @@ bool is_measured_spectrum(const std::string& path) {
 
 ml::FeatureMatrix measured_spectrum_features(const std::string& path, const ml::Model& model,
                                              const MeasuredReadOptions& options, MeasuredReduction* info) {
-  if (model.feature_name != "/features/chir_mag")
+  if (model.feature_name != mpi::block_paths::kChirMag)
     throw InputError(path + ": the model was trained on " + model.feature_name +
                      "; measured spectra give |chi(R)| features (/features/chir_mag) only");
   const auto spectrum = xafs::load_measured_spectrum(path, options.energy_column, options.mu_expression);

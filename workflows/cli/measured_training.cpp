@@ -15,6 +15,7 @@
 #include "mpi/dataset_loader.hpp"
 #include "mpi/distributed_learning.hpp"
 #include "workflows/stages/xftf_stage.hpp"
+#include "mpi/results_layout.hpp"
 
 namespace xasforge::cli {
 
@@ -23,8 +24,8 @@ SimulatedSpectra load_simulated_spectra(const std::string& results, const ml::Da
     throw InputError(results + ": the data set's rows carry no item index; augmentation needs /spectra/chi per item");
   SimulatedSpectra s;
   std::vector<std::size_t> dims;
-  s.k_invA = mpi::read_numeric_dataset(results, "/spectra/k", dims);
-  const std::vector<double> chi = mpi::read_numeric_dataset(results, "/spectra/chi", dims);
+  s.k_invA = mpi::read_numeric_dataset(results, mpi::block_paths::kChiK, dims);
+  const std::vector<double> chi = mpi::read_numeric_dataset(results, mpi::block_paths::kChi, dims);
   if (dims.size() != 2 || dims[1] != s.k_invA.size())
     throw InputError(results + ": /spectra/chi is not (items × " + std::to_string(s.k_invA.size()) + " k points)");
   const std::vector<double> structure = mpi::read_numeric_dataset(results, "/items/structure", dims);
@@ -69,7 +70,7 @@ ml::Dataset augmented_rows(const ml::Dataset& data, const std::vector<std::size_
       if (!data.item_index.empty()) out.item_index.push_back(data.item_index[r]);
     }
   }
-  if (data.task == ml::Task::regression) throw InputError("augmentation: only classification targets (cn) are supported");
+  if (data.task == ml::Task::kRegression) throw InputError("augmentation: only classification targets (cn) are supported");
   return out;
 }
 
@@ -112,7 +113,7 @@ ml::Model train_for_measured(const boost::mpi::communicator& world, const std::s
   auto say = [&](const std::string& line) {
     if (root) std::printf("%s\n", line.c_str()), std::fflush(stdout);
   };
-  if (data.task != ml::Task::classification) throw InputError("augmentation, grouped CV and calibration apply to classification (--target cn)");
+  if (data.task != ml::Task::kClassification) throw InputError("augmentation, grouped CV and calibration apply to classification (--target cn)");
   o.augment.validate();
   const bool augment = o.augment.enabled();
   SimulatedSpectra sim = load_simulated_spectra(results, data);

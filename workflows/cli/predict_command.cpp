@@ -22,6 +22,7 @@
 #include "workflows/cli/commands.hpp"
 #include "workflows/cli/feature_set_inputs.hpp"
 #include "workflows/cli/measured_spectrum_features.hpp"
+#include "mpi/results_layout.hpp"
 
 namespace xasforge::cli {
 namespace {
@@ -89,7 +90,7 @@ ml::FeatureMatrix input_features(const std::string& path, const ml::Model& model
     }
     items = d.item_index;
     x = d.features;
-  } else if (is_measured_spectrum(path) || (ends_with(path, ".csv") && model.feature_name == "/features/chir_mag" &&
+  } else if (is_measured_spectrum(path) || (ends_with(path, ".csv") && model.feature_name == mpi::block_paths::kChirMag &&
                                                csv_width(path) != model.n_features())) {
     MeasuredReduction info;
     x = measured_spectrum_features(path, model, measured, &info);
@@ -123,7 +124,7 @@ void run_predict(const PredictOptions& o) {
     if (!file) throw InputError(o.output + ": cannot write predictions");
   }
   std::ostream& out = o.output.empty() ? std::cout : file;
-  const bool classify = model.task == ml::Task::classification;
+  const bool classify = model.task == ml::Task::kClassification;
   if (root && classify && !o.quiet) {
     if (model.calibration.fitted)
       std::fprintf(stderr, "model: probabilities calibrated (temperature %.3f; held-out expected calibration error %.3f -> %.3f); "
@@ -138,7 +139,7 @@ void run_predict(const PredictOptions& o) {
     if (classify && o.probabilities)
       for (int c : model.classes) out << ",p_" << c;
     if (classify) out << ",p_top,second,p_second,unsure";
-    if (model.task == ml::Task::regression)
+    if (model.task == ml::Task::kRegression)
       for (std::size_t j = 1; j < model.n_outputs(); ++j) out << ",y" << j;
     out << '\n';
   }
@@ -151,11 +152,11 @@ void run_predict(const PredictOptions& o) {
     if (!root) continue;
     if (!o.quiet)
       for (const auto& n : notes) std::fprintf(stderr, "%s\n", n.c_str());
-    const std::vector<int> cls = model.task == ml::Task::classification ? model.classes_from(p) : std::vector<int>{};
+    const std::vector<int> cls = model.task == ml::Task::kClassification ? model.classes_from(p) : std::vector<int>{};
     char buf[64];
     for (Eigen::Index i = 0; i < p.rows(); ++i) {
       out << input << ',' << i << ',' << items[static_cast<std::size_t>(i)];
-      if (model.task == ml::Task::classification) {
+      if (model.task == ml::Task::kClassification) {
         out << ',' << cls[static_cast<std::size_t>(i)];
         if (o.probabilities)
           for (Eigen::Index j = 0; j < p.cols(); ++j) {

@@ -65,7 +65,7 @@ std::string fmt(double v, int digits = 4) {
 }
 
 nlohmann::json scores_json(const ml::Scores& s, ml::Task task) {
-  if (task == ml::Task::classification)
+  if (task == ml::Task::kClassification)
     return {{"rows", s.rows}, {"accuracy", s.accuracy}, {"macro_f1", s.macro_f1}, {"within_one", s.within_one}};
   return {{"rows", s.rows}, {"r2", s.r2}};
 }
@@ -79,7 +79,7 @@ void write_test_predictions(const std::string& path, const ml::Dataset& test, co
   if (!out) throw InputError(path + ": cannot write predictions");
   out.precision(10);
   auto item = [&](std::size_t i) { return test.item_index.empty() ? static_cast<long>(i) : test.item_index[i]; };
-  if (test.task == ml::Task::classification) {
+  if (test.task == ml::Task::kClassification) {
     const auto predicted = model.classes_from(pred);
     out << "item,true,predicted\n";
     for (std::size_t i = 0; i < test.rows(); ++i) out << item(i) << ',' << test.labels[i] << ',' << predicted[i] << '\n';
@@ -116,7 +116,7 @@ xafs::FeatureSetSpec study_feature_set(const TrainOptions& o) {
 /// per training row (classification only; the folds are those the search used).
 void write_cv_predictions(const std::string& path, const ml::Dataset& data, const std::vector<std::size_t>& train,
                           std::size_t k, std::uint64_t seed, const ml::GridResult& result) {
-  if (data.task != ml::Task::classification) throw InputError("--cv-predictions: classification targets only");
+  if (data.task != ml::Task::kClassification) throw InputError("--cv-predictions: classification targets only");
   const auto folds = ml::kfold_splits(data, train, k, seed);
   std::ofstream out(path);
   if (!out) throw InputError(path + ": cannot write cross-validation predictions");
@@ -178,7 +178,7 @@ void write_feature_rows(const std::string& path, const ml::Dataset& data, const 
   for (auto r : train) {
     out << (data.item_index.empty() ? static_cast<long>(r) : data.item_index[r]) << ','
         << (data.element_z.empty() ? 0 : data.element_z[r]) << ',' << (data.group.empty() ? -1 : data.group[r]) << ','
-        << fold[r] << ',' << (data.task == ml::Task::classification ? data.labels[r] : 0);
+        << fold[r] << ',' << (data.task == ml::Task::kClassification ? data.labels[r] : 0);
     for (std::size_t j = 0; j < data.n_features(); ++j) out << ',' << data.features(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(j));
     out << '\n';
   }
@@ -357,7 +357,7 @@ void run_train(const TrainOptions& given) {
       }
       cv_detail.push_back({{"grid_point", names[g]}, {"mean_macro_f1", f1}, {"mean_within_one", w1}, {"fold_scores", folds}});
       say("cv       " + std::to_string(o.cv) + "-fold " + (names[g].empty() ? std::string("(base)") : names[g]) + ": mean " +
-          (data.task == ml::Task::classification ? "accuracy " : "R² ") + fmt(result.mean_score[g]));
+          (data.task == ml::Task::kClassification ? "accuracy " : "R² ") + fmt(result.mean_score[g]));
       cv.push_back({{"grid_point", names[g]}, {"mean_score", result.mean_score[g]}});
     }
     chosen = grid[result.best];
@@ -368,7 +368,7 @@ void run_train(const TrainOptions& given) {
     report["cv_detail"] = cv_detail;
     report["cv_grouped_by"] = o.cv_groups;
     if (root && !o.cv_predictions.empty()) write_cv_predictions(o.cv_predictions, data, train, o.cv, o.forest.seed, result);
-    if (grouped && data.task == ml::Task::classification && !measured.any())
+    if (grouped && data.task == ml::Task::kClassification && !measured.any())
       report_grouped_cv(data, train, o.cv, o.forest.seed, result, report, say);
   }
   if (cv_in_measured && !o.cv_predictions.empty())
@@ -402,7 +402,7 @@ void run_train(const TrainOptions& given) {
     const ml::Scores s = ml::score_predictions(test_data, local, pred, model);
     if (root && !o.predictions.empty()) write_test_predictions(o.predictions, test_data, pred, model);
     report["test"] = scores_json(s, data.task);
-    if (data.task == ml::Task::classification) {
+    if (data.task == ml::Task::kClassification) {
       say("test     accuracy " + fmt(s.accuracy) + "  macro-F1 " + fmt(s.macro_f1) + "  within ±1 " + fmt(s.within_one));
       const auto predicted = model.classes_from(pred);
       const auto cm = ml::confusion_matrix(test_data.labels, predicted);
@@ -434,8 +434,8 @@ void run_train(const TrainOptions& given) {
       report["permutation_importance"] = pi.mean_drop;
     }
   }
-  if (chosen.kind == ml::ModelKind::random_forest || chosen.kind == ml::ModelKind::gradient_boosting) {
-    const auto imp = chosen.kind == ml::ModelKind::random_forest ? model.forest.feature_importances()
+  if (chosen.kind == ml::ModelKind::kRandomForest || chosen.kind == ml::ModelKind::kGradientBoosting) {
+    const auto imp = chosen.kind == ml::ModelKind::kRandomForest ? model.forest.feature_importances()
                                                                   : model.boosting.feature_importances();
     if (feature_set) report["feature_labels"] = xafs::feature_set_labels(*feature_set);
     report["mdi_importance"] = imp;

@@ -295,7 +295,7 @@ PYBIND11_MODULE(_xasforge, m) {
 
   py::class_<ml::Model>(m, "Model")
       .def_property_readonly("task",
-                             [](const ml::Model& mo) { return mo.task == ml::Task::classification ? "classification" : "regression"; })
+                             [](const ml::Model& mo) { return mo.task == ml::Task::kClassification ? "classification" : "regression"; })
       .def_property_readonly("kind", [](const ml::Model& mo) { return ml::to_string(mo.kind); })
       .def_readonly("classes", &ml::Model::classes)
       .def_readonly("feature_name", &ml::Model::feature_name)

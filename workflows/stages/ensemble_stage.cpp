@@ -93,7 +93,7 @@ std::vector<mpi::BlockSpec> EnsembleStage::blocks() const {
   namespace b = ensemble_blocks;
   namespace sp = spectra_blocks;
   std::vector<mpi::BlockSpec> out = {
-      {sp::kChi.path, k_invA_.size(), "", chi_description(), "/spectra/k", k_invA_, "angstrom^-1"},
+      {sp::kChi.path, k_invA_.size(), "", chi_description(), mpi::block_paths::kChiK, k_invA_, "angstrom^-1"},
       {sp::kPaths.path, 1, "", "mean number of scattering paths per absorber (NaN for rmc)", "", {}, ""},
       {b::kAbsorbers.path, 1, "", "absorber atoms of the class in the member's configuration", "", {}, ""},
       {b::kSigma2.path, 1, "angstrom^2",

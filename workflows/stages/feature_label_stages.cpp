@@ -7,12 +7,12 @@
 namespace xasforge::workflows {
 
 std::vector<mpi::BlockSpec> CrystalNNStage::blocks() const {
-  return {{"/labels/cn", 1, "", "CrystalNN coordination number of the absorber (pymatgen 2022.11 defaults)", "", {}, ""}};
+  return {{label_blocks::kCn.path, 1, "", "CrystalNN coordination number of the absorber (pymatgen 2022.11 defaults)", "", {}, ""}};
 }
 
 void CrystalNNStage::run(const StageContext& context, RowValues& row) const {
   const auto r = features::crystal_nn(context.structure, static_cast<std::size_t>(context.item.site));
-  row["/labels/cn"] = {static_cast<double>(r.cn)};
+  label_blocks::kCn.put(row, {static_cast<double>(r.cn)});
 }
 
 SoapStage::SoapStage(const CampaignConfig& config) {
@@ -28,12 +28,12 @@ SoapStage::SoapStage(const CampaignConfig& config) {
 SoapStage::~SoapStage() = default;
 
 std::vector<mpi::BlockSpec> SoapStage::blocks() const {
-  return {{"/descriptors/soap", soap_->n_features(), "", "SOAP power spectrum centred on the absorber", "", {}, ""}};
+  return {{feature_blocks::kSoap.path, soap_->n_features(), "", "SOAP power spectrum centred on the absorber", "", {}, ""}};
 }
 
 void SoapStage::run(const StageContext& context, RowValues& row) const {
   const Eigen::MatrixXd m = soap_->create(context.structure, {static_cast<std::size_t>(context.item.site)});
-  row["/descriptors/soap"] = std::vector<double>(m.data(), m.data() + m.size());
+  feature_blocks::kSoap.put(row, std::vector<double>(m.data(), m.data() + m.size()));
 }
 
 }  // namespace xasforge::workflows

@@ -36,7 +36,7 @@ SpectrumStage::SpectrumStage(const CampaignConfig& config)
     : k_invA_(shared_k_grid_invA(config)), provider_(scattering::make_phase_provider(config.scattering.phases, "scattering.phases")) {}
 
 std::vector<mpi::BlockSpec> SpectrumStage::blocks() const {
-  return {{spectra_blocks::kChi.path, k_invA_.size(), "", "chi(k), FEFF ff2x convention, on the shared k grid", "/spectra/k",
+  return {{spectra_blocks::kChi.path, k_invA_.size(), "", "chi(k), FEFF ff2x convention, on the shared k grid", mpi::block_paths::kChiK,
            k_invA_, "angstrom^-1"},
           {spectra_blocks::kPaths.path, 1, "", "scattering paths summed (passing the curved-wave filter)", "", {}, ""}};
 }

@@ -37,11 +37,23 @@ struct BlockHandle {
   }
 };
 
-/// Blocks more than one stage touches.
+/// The blocks of the spectrum and ensemble stages (xftf reads kChi).
 namespace spectra_blocks {
-inline constexpr BlockHandle kChi{"/spectra/chi"};        ///< chi(k) on the shared grid /spectra/k
-inline constexpr BlockHandle kPaths{"/spectra/n_paths"};  ///< paths summed (per absorber for ensembles)
+inline constexpr BlockHandle kChi{mpi::block_paths::kChi};        ///< chi(k) on the shared grid /spectra/k
+inline constexpr BlockHandle kPaths{mpi::block_paths::kNPaths};   ///< paths summed (per absorber for ensembles)
 }  // namespace spectra_blocks
+
+/// The blocks of the feature, descriptor and label stages.
+namespace feature_blocks {
+inline constexpr BlockHandle kChirMag{mpi::block_paths::kChirMag};
+inline constexpr BlockHandle kSoap{mpi::block_paths::kSoap};
+}  // namespace feature_blocks
+namespace label_blocks {
+inline constexpr BlockHandle kCn{mpi::block_paths::kCn};
+inline constexpr BlockHandle kFirstShellCn{mpi::block_paths::kFirstShellCn};
+inline constexpr BlockHandle kFirstShellDistance{mpi::block_paths::kFirstShellDistance};
+inline constexpr BlockHandle kRdf{mpi::block_paths::kRdf};
+}  // namespace label_blocks
 
 struct StageContext {
   const CampaignConfig& config;

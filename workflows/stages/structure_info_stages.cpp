@@ -10,8 +10,8 @@ namespace xasforge::workflows {
 
 std::vector<mpi::BlockSpec> NeighbourShellStage::blocks() const {
   return {
-      {"/labels/first_shell_cn", 1, "", "neighbours within 1.15 x the nearest-neighbour distance", "", {}, ""},
-      {"/labels/first_shell_distance", 1, "angstrom", "mean absorber-neighbour distance of that shell", "", {}, ""},
+      {label_blocks::kFirstShellCn.path, 1, "", "neighbours within 1.15 x the nearest-neighbour distance", "", {}, ""},
+      {label_blocks::kFirstShellDistance.path, 1, "angstrom", "mean absorber-neighbour distance of that shell", "", {}, ""},
   };
 }
 
@@ -34,8 +34,8 @@ void NeighbourShellStage::run(const StageContext& context, RowValues& row) const
   double n = 0, sum_A = 0;
   for (std::size_t i = 1; i < cluster.size(); ++i)
     if (cluster[i].distance_A <= shell_A) n += 1, sum_A += cluster[i].distance_A;
-  row["/labels/first_shell_cn"] = {n};
-  row["/labels/first_shell_distance"] = {sum_A / n};
+  label_blocks::kFirstShellCn.put(row, {n});
+  label_blocks::kFirstShellDistance.put(row, {sum_A / n});
 }
 
 RadialDistributionStage::RadialDistributionStage(const CampaignConfig& config) {
@@ -45,14 +45,14 @@ RadialDistributionStage::RadialDistributionStage(const CampaignConfig& config) {
 }
 
 std::vector<mpi::BlockSpec> RadialDistributionStage::blocks() const {
-  return {{"/labels/rdf", centres_A_.size(), "angstrom^-1",
-           "absorber-centred radial distribution n(R): neighbours per angstrom (histogram)", "/labels/rdf_r",
+  return {{label_blocks::kRdf.path, centres_A_.size(), "angstrom^-1",
+           "absorber-centred radial distribution n(R): neighbours per angstrom (histogram)", mpi::block_paths::kRdfR,
            centres_A_, "angstrom"}};
 }
 
 void RadialDistributionStage::run(const StageContext& context, RowValues& row) const {
   auto rdf = features::radial_distribution(context.structure, static_cast<std::size_t>(context.item.site), centres_A_);
-  row["/labels/rdf"] = std::move(rdf.n_total_perA);
+  label_blocks::kRdf.put(row, std::move(rdf.n_total_perA));
 }
 
 }  // namespace xasforge::workflows

@@ -16,8 +16,8 @@ XftfStage::XftfStage(const CampaignConfig& config) : k_invA_(shared_k_grid_invA(
 }
 
 std::vector<mpi::BlockSpec> XftfStage::blocks() const {
-  return {{"/features/chir_mag", r_A_.size(), "angstrom^-(kweight+1)",
-           "|chi(R)| by Larch's xftf of k^kweight chi(k) (features.k, dk, window)", "/features/r", r_A_, "angstrom"}};
+  return {{feature_blocks::kChirMag.path, r_A_.size(), "angstrom^-(kweight+1)",
+           "|chi(R)| by Larch's xftf of k^kweight chi(k) (features.k, dk, window)", mpi::block_paths::kChirR, r_A_, "angstrom"}};
 }
 
 std::vector<double> chir_feature_row(const std::vector<double>& k_invA, std::vector<double> chi_all,
@@ -54,7 +54,7 @@ std::vector<double> chir_feature_row(const std::vector<double>& k_invA, std::vec
 }
 
 void XftfStage::run(const StageContext& context, RowValues& row) const {
-  row["/features/chir_mag"] = chir_feature_row(k_invA_, spectra_blocks::kChi.get(row), context.config.features,
+  feature_blocks::kChirMag.put(row, chir_feature_row(k_invA_, spectra_blocks::kChi.get(row), context.config.features,
                                                context.config.scattering.k_step_invA, r_A_);
 }
 

@@ -270,8 +270,8 @@ Configuration textbook_ground_configuration(int z) {
 
 Configuration core_hole_configuration(int z, Edge edge) {
   Configuration c = ground_configuration(z);
-  const int hn = edge == Edge::K ? 1 : 2;
-  const int hl = (edge == Edge::L2 || edge == Edge::L3) ? 1 : 0;
+  const int hn = edge == Edge::kK ? 1 : 2;
+  const int hl = (edge == Edge::kL2 || edge == Edge::kL3) ? 1 : 0;
   set_occ(c, hn, hl, get_occ(c, hn, hl) - 1.0);
   // screening electron: first orbital (Madelung order) that the Z+1 ground state fills more
   const Configuration up = ground_configuration(std::min(z + 1, 98));

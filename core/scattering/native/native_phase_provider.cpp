@@ -229,7 +229,7 @@ std::vector<double> midpoints(const RadialGrid& g, const std::vector<double>& f,
 
 double core_hole_width_eV(int z, Edge edge) {
   if (z < 1 || z > 98) throw InputError("core-hole width: element Z=" + std::to_string(z) + " is outside 1..98");
-  const int col = edge == Edge::K ? 0 : edge == Edge::L1 ? 1 : edge == Edge::L2 ? 2 : 3;
+  const int col = edge == Edge::kK ? 0 : edge == Edge::kL1 ? 1 : edge == Edge::kL2 ? 2 : 3;
   const double w = kCoreWidth[static_cast<std::size_t>(z - 1)][static_cast<std::size_t>(col)];
   if (w <= 0)
     throw InputError("core-hole width: no tabulated width for Z=" + std::to_string(z) + " at the " +
@@ -488,7 +488,7 @@ PhaseShifts NativePhaseProvider::compute_cluster(const feff::FeffCluster& cluste
 
   PhaseShifts out;
   out.edge = settings.edge;
-  out.l0 = (settings.edge == Edge::L2 || settings.edge == Edge::L3) ? 2 : 1;
+  out.l0 = (settings.edge == Edge::kL2 || settings.edge == Edge::kL3) ? 2 : 1;
   out.mu_eV = edge * kEvPerHartree;
   out.kf_invA = kf / kAngstromPerBohr;
   out.vint_eV = vint * kEvPerHartree;

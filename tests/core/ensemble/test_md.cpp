@@ -103,7 +103,7 @@ TEST_CASE("Sutton-Chen lattice constant and cohesive energy of Cu and Ni", "[ens
 
 TEST_CASE("NVE energy drift of Sutton-Chen Cu is below 2e-5 eV/atom per ps", "[ensemble][md]") {
   MdOptions o;
-  o.thermostat = ThermostatKind::None;
+  o.thermostat = ThermostatKind::kNone;
   o.timestep_fs = 2.0;
   o.seed = 11;
   MdEngine md(make_supercell(fcc_conventional(3.61, 29), 3, 3, 3), make_potential("sutton_chen", {{"element", 29}}, {}), o);
@@ -130,7 +130,7 @@ TEST_CASE("NVE energy drift of Sutton-Chen Cu is below 2e-5 eV/atom per ps", "[e
 }
 
 TEST_CASE("NVT: mean temperature and its canonical fluctuation (stochastic, fixed seeds)", "[ensemble][md]") {
-  for (auto kind : {ThermostatKind::Langevin, ThermostatKind::Bussi}) {
+  for (auto kind : {ThermostatKind::kLangevin, ThermostatKind::kBussi}) {
     MdOptions o;
     o.thermostat = kind;
     o.temperature_K = 300.0;

@@ -51,7 +51,7 @@ structure::Structure cu_conventional() {
 std::vector<MdSystem> cu_snapshots(double t_K, std::size_t n, std::uint64_t seed) {
   MdOptions o;
   o.temperature_K = t_K;
-  o.thermostat = ThermostatKind::Langevin;
+  o.thermostat = ThermostatKind::kLangevin;
   o.friction_per_fs = 0.01;
   o.timestep_fs = 2.0;
   o.seed = seed;

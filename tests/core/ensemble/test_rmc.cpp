@@ -118,7 +118,7 @@ TEST_CASE("HRMC fits the measured Cu foil with S0^2 fixed at 0.9 and physical fi
   const auto ideal = cu_supercell(4, 3.615);
   MdOptions mo;
   mo.temperature_K = 300;
-  mo.thermostat = ThermostatKind::Langevin;
+  mo.thermostat = ThermostatKind::kLangevin;
   mo.friction_per_fs = 0.01;
   mo.timestep_fs = 2.0;
   mo.seed = 11;
@@ -144,7 +144,7 @@ TEST_CASE("HRMC fits the measured Cu foil with S0^2 fixed at 0.9 and physical fi
   d.k_max_invA = 12;
   d.s02 = 0.90;  // fixed: a physical value for Cu K (not refitted)
   // Misfit in R space (Larch feffit's R-factor): Hanning window k 3–12 (dk 1), k², R 1.0–5.4 Å.
-  d.space = ResidualSpace::R;
+  d.space = ResidualSpace::kR;
   d.r_min_A = 1.0;
   d.r_max_A = 5.4;
   {
@@ -247,7 +247,7 @@ TEST_CASE("RMC pair model equals the single-scattering path expansion", "[ensemb
 
 TEST_CASE("RMC incremental update equals a full recomputation", "[ensemble][rmc]") {
   const auto cfg = jiggle(cu_supercell(4), 0.05, 8);
-  for (auto space : {ResidualSpace::K, ResidualSpace::R, ResidualSpace::Wavelet}) {
+  for (auto space : {ResidualSpace::kK, ResidualSpace::kR, ResidualSpace::kWavelet}) {
     RmcOptions o;
     o.chi_rmax_A = 5.4;
     o.min_distance_A = 1.9;
@@ -282,7 +282,7 @@ TEST_CASE("several data sets at once: the misfit is the weighted sum", "[ensembl
   RmcDataset a = cu_dataset(3, 14);
   use_synthetic_target(a, target, o);
   RmcDataset b = a;  // the same spectrum compared in R space, with another weight
-  b.space = ResidualSpace::R;
+  b.space = ResidualSpace::kR;
   b.k_min_invA = 3.5;
   b.k_max_invA = 13.5;
   b.weight = 0.5;
@@ -337,8 +337,8 @@ TEST_CASE("Cauchy-wavelet misfit equals the direct transform of the residual", "
   d.r_min_A = 1.5;
   d.r_max_A = 3.0;
   use_synthetic_target(d, target_cfg, o);
-  d.space = ResidualSpace::Wavelet;
-  CHECK(parse_residual_space("wavelet") == ResidualSpace::Wavelet);
+  d.space = ResidualSpace::kWavelet;
+  CHECK(parse_residual_space("wavelet") == ResidualSpace::kWavelet);
   RmcModel m(cfg, {d}, o);
   const auto& k = m.fit_k(0);
   const auto model = m.model_chi(0);
@@ -382,7 +382,7 @@ TEST_CASE("RMC in Cauchy-wavelet space recovers the first shell of a synthetic t
   d.r_min_A = 1.5;
   d.r_max_A = 3.0;  // first shell
   use_synthetic_target(d, target_cfg, o);
-  d.space = ResidualSpace::Wavelet;
+  d.space = ResidualSpace::kWavelet;
   o.n_moves = 20000;  // ≈ 80 moves per atom: enough for the first shell (the k-space test runs 60 000)
   o.temperature = 1e-5;
   o.final_temperature = 0.0;

@@ -13,7 +13,7 @@ namespace xasforge::test {
 inline ml::Dataset three_class_problem(std::size_t n, std::size_t n_noise, std::uint64_t seed) {
   ml::RandomStream r(seed, 7);
   ml::Dataset d;
-  d.task = ml::Task::classification;
+  d.task = ml::Task::kClassification;
   d.features.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(2 + n_noise));
   for (std::size_t i = 0; i < n; ++i) {
     const auto row = static_cast<Eigen::Index>(i);
@@ -33,7 +33,7 @@ inline ml::Dataset three_class_problem(std::size_t n, std::size_t n_noise, std::
 inline ml::Dataset two_output_regression(std::size_t n, std::size_t n_noise, std::uint64_t seed) {
   ml::RandomStream r(seed, 11);
   ml::Dataset d;
-  d.task = ml::Task::regression;
+  d.task = ml::Task::kRegression;
   d.features.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(3 + n_noise));
   d.targets.resize(static_cast<Eigen::Index>(n), 2);
   for (std::size_t i = 0; i < n; ++i) {

@@ -54,11 +54,11 @@ Dataset fixture(const std::string& name, Task task) {
   d.task = task;
   const auto p = static_cast<Eigen::Index>(rows.front().size() - 2);
   d.features.resize(static_cast<Eigen::Index>(rows.size()), p);
-  if (task == Task::regression) d.targets.resize(static_cast<Eigen::Index>(rows.size()), 1);
+  if (task == Task::kRegression) d.targets.resize(static_cast<Eigen::Index>(rows.size()), 1);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (Eigen::Index j = 0; j < p; ++j) d.features(static_cast<Eigen::Index>(i), j) = rows[i][static_cast<std::size_t>(j)];
     const double y = rows[i][static_cast<std::size_t>(p)];
-    if (task == Task::regression) d.targets(static_cast<Eigen::Index>(i), 0) = y;
+    if (task == Task::kRegression) d.targets(static_cast<Eigen::Index>(i), 0) = y;
     else d.labels.push_back(static_cast<int>(y));
     d.split.push_back(static_cast<int>(rows[i].back()));
   }
@@ -79,7 +79,7 @@ BoostingOptions sklearn_settings(std::size_t rounds) {
 }  // namespace
 
 TEST_CASE("boosted regression trees match scikit-learn's HistGradientBoostingRegressor", "[ml][boosting]") {
-  const Dataset d = fixture("boosting_regression.csv", Task::regression);
+  const Dataset d = fixture("boosting_regression.csv", Task::kRegression);
   const auto train = rows_in_split(d, kSplitTrain), test = rows_in_split(d, kSplitTest);
   const auto model = train_boosting(d, train, sklearn_settings(20));
   CHECK(model.trees.size() == 20);
@@ -108,7 +108,7 @@ TEST_CASE("boosted regression trees match scikit-learn's HistGradientBoostingReg
 }
 
 TEST_CASE("boosted softmax trees match scikit-learn's HistGradientBoostingClassifier", "[ml][boosting]") {
-  const Dataset d = fixture("boosting_classification.csv", Task::classification);
+  const Dataset d = fixture("boosting_classification.csv", Task::kClassification);
   const auto train = rows_in_split(d, kSplitTrain), test = rows_in_split(d, kSplitTest);
   const auto model = train_boosting(d, train, sklearn_settings(30));
   CHECK(model.classes == std::vector<int>{4, 6, 8});
@@ -196,15 +196,15 @@ TEST_CASE("boosting gives the same trees for any number of parts", "[ml][boostin
 TEST_CASE("boosting model file round trip and options", "[ml][boosting]") {
   const auto d = test::three_class_problem(300, 3, 9);
   TrainingOptions o;
-  o.kind = ModelKind::gradient_boosting;
+  o.kind = ModelKind::kGradientBoosting;
   o.boosting.rounds = 5;
-  o.normalization = NormalizationKind::min_max;
+  o.normalization = NormalizationKind::kMinMax;
   const auto rows = all_rows(d);
   Model m = train_model(d, rows, o);
   xafs::FeatureSetSpec fs = xafs::parse_feature_set("chir_mag:1,peaks");
   m.feature_set = fs;
   const Model back = model_from_bytes(model_to_bytes(m), "memory");
-  CHECK(back.kind == ModelKind::gradient_boosting);
+  CHECK(back.kind == ModelKind::kGradientBoosting);
   REQUIRE(back.feature_set.has_value());
   CHECK(*back.feature_set == fs);
   CHECK(back.boosting.trees == m.boosting.trees);

@@ -44,7 +44,7 @@ TEST_CASE("filters by element and split", "[ml][dataset]") {
 
 TEST_CASE("a grid target is restricted to a k range and k-weighted", "[ml][dataset]") {
   Dataset d;
-  d.task = Task::regression;
+  d.task = Task::kRegression;
   d.target_name = "chi";
   d.features = FeatureMatrix::Zero(2, 1);
   d.target_grid = {0.0, 1.0, 2.0, 3.0, 4.0};
@@ -76,7 +76,7 @@ TEST_CASE("a grid target is restricted to a k range and k-weighted", "[ml][datas
 TEST_CASE("normalization is fitted on the training rows only", "[ml][normalization]") {
   FeatureMatrix x(3, 2);
   x << 0, 10, 2, 10, 4, 30;
-  const auto mm = Normalization::fit(NormalizationKind::min_max, x, {0, 1});
+  const auto mm = Normalization::fit(NormalizationKind::kMinMax, x, {0, 1});
   FeatureMatrix y = x;
   mm.apply(y);
   // Column 0: min 0, max 2 from rows 0-1; row 2 (value 4) maps to 2, outside [0, 1]. Exact arithmetic.
@@ -84,7 +84,7 @@ TEST_CASE("normalization is fitted on the training rows only", "[ml][normalizati
   CHECK(y(1, 0) == 1.0);
   CHECK(y(2, 0) == 2.0);
   CHECK(y(2, 1) == 20.0);  // column 1 constant on rows 0-1: scale 1, offset 10
-  const auto mean = Normalization::fit(NormalizationKind::mean, x, {0, 1, 2});
+  const auto mean = Normalization::fit(NormalizationKind::kMean, x, {0, 1, 2});
   FeatureMatrix z = x;
   mean.apply(z);
   // mean 2, population sd sqrt(8/3): row 2 -> 2 / sqrt(8/3); 1e-14 covers the rounding of sqrt.

@@ -270,7 +270,7 @@ TEST_CASE("grouped folds: every group in one fold, every row once, balanced, see
   CHECK(grouped_kfold_splits(group, labels, rows, 5, 10) != folds);
   // The Dataset form (train --cv K --cv-groups structure) gives the same split.
   Dataset d;
-  d.task = Task::classification;
+  d.task = Task::kClassification;
   d.features = FeatureMatrix::Zero(static_cast<Eigen::Index>(rows.size()), 1);
   d.labels = labels;
   d.group = group;

@@ -15,14 +15,14 @@ using namespace xasforge::ml;
 using Catch::Matchers::Contains;
 
 TEST_CASE("network gradient matches finite differences", "[ml][network]") {
-  for (Task task : {Task::classification, Task::regression}) {
-    auto net = NeuralNetwork::initialise(task, {4, 5, 3, task == Task::classification ? 3u : 2u}, 3);
+  for (Task task : {Task::kClassification, Task::kRegression}) {
+    auto net = NeuralNetwork::initialise(task, {4, 5, 3, task == Task::kClassification ? 3u : 2u}, 3);
     FeatureMatrix x(6, 4);
-    TargetMatrix y(6, task == Task::classification ? 1 : 2);
+    TargetMatrix y(6, task == Task::kClassification ? 1 : 2);
     RandomStream r(1, 2);
     for (Eigen::Index i = 0; i < 6; ++i) {
       for (Eigen::Index j = 0; j < 4; ++j) x(i, j) = r.normal();
-      for (Eigen::Index j = 0; j < y.cols(); ++j) y(i, j) = task == Task::classification ? static_cast<double>(i % 3) : r.normal();
+      for (Eigen::Index j = 0; j < y.cols(); ++j) y(i, j) = task == Task::kClassification ? static_cast<double>(i % 3) : r.normal();
     }
     const std::vector<std::size_t> rows{0, 1, 2, 3, 4, 5};
     Eigen::VectorXd g = Eigen::VectorXd::Zero(net.parameters.size()), dummy = g;
@@ -76,13 +76,13 @@ TEST_CASE("model files round-trip bitwise and reject foreign or newer files", "[
   const auto train = rows_in_split(d, kSplitTrain);
   const Dataset test = select_rows(d, rows_in_split(d, kSplitTest));
   const auto path = (xasforge::test::binary_dir() / "test_ml_model.xfm").string();
-  for (ModelKind kind : {ModelKind::random_forest, ModelKind::neural_network}) {
+  for (ModelKind kind : {ModelKind::kRandomForest, ModelKind::kNeuralNetwork}) {
     TrainingOptions o;
     o.kind = kind;
     o.forest.n_trees = 10;
     o.network.hidden = {8};
     o.network.max_epochs = 3;
-    o.normalization = NormalizationKind::min_max;
+    o.normalization = NormalizationKind::kMinMax;
     const Model m = train_model(d, train, o);
     save_model(path, m);
     const Model back = load_model(path);

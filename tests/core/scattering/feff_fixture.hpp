@@ -84,7 +84,7 @@ inline scattering::PotentialPhases read_phase_file(const fs::path& p, std::vecto
 inline scattering::PhaseShifts read_fixture_phases(const fs::path& dir) {
   using namespace xasforge::units;
   scattering::PhaseShifts ph;
-  ph.edge = scattering::Edge::K;
+  ph.edge = scattering::Edge::kK;
   ph.l0 = 1;
   std::vector<double> e;
   std::vector<std::complex<double>> pb, er;

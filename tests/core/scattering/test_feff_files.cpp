@@ -41,7 +41,7 @@ TEST_CASE("phaseNN.dat: EXAFS grid rows, units and header quantities (Cu referen
 
 TEST_CASE("read_phase_shifts fills every header quantity (Cu reference run, docs/physics.md §0)", "[feff_files]") {
   const PhaseShifts ps = feff::read_phase_shifts(case_dir("cu_ref"));
-  CHECK(ps.edge == Edge::K);
+  CHECK(ps.edge == Edge::kK);
   CHECK(ps.l0 == 1);
   REQUIRE(ps.k_invA.size() == 59);
   // the EXAFS grid: k = 0 … 20 Å⁻¹ (§5); E printed to 7 digits gives k to ~1e-5 Å⁻¹

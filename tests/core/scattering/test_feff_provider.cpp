@@ -130,7 +130,7 @@ TEST_CASE("FEFF provider run live on Cu reproduces the fixture phaseNN.dat and c
   CHECK(live.kf_invA == Approx(ref.kf_invA).epsilon(1e-6));
   CHECK(live.core_hole_width_eV == Approx(1.729188).epsilon(1e-6));  // pot.json gamach
   CHECK(live.rnorm_avg_A / 0.52917721067 == Approx(2.6313).margin(1e-4));
-  CHECK(live.edge == Edge::K);
+  CHECK(live.edge == Edge::kK);
   CHECK(provider.feff_runs() == 1);
   // same structure and absorber: cache; an equivalent site (fcc: all sites) is the same class
   provider.compute(cu_fcc(), 0, set);

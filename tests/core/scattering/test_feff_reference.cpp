@@ -254,11 +254,11 @@ TEST_CASE("Larch convention reproduces Larch's path2chi sum (σ² 0.005, ΔE0 0 
     ChiSumSettings st;
     st.critcw_percent = 0;
     st.e0_eV = e0;
-    st.convention = ChiConvention::Larch;
+    st.convention = ChiConvention::kLarch;
     const Spectrum ours = sum_paths(ph, paths, amps, params, st);
     REQUIRE(ours.k_invA.size() == larch.k.size());
     const double r_larch = r_factor(ours.k_invA, ours.chi, larch.chi, 3.0, 14.0, 2);
-    st.convention = ChiConvention::Feff;
+    st.convention = ChiConvention::kFeff;
     const Spectrum ff = sum_paths(ph, paths, amps, params, st);
     const double r_feff = r_factor(ff.k_invA, ff.chi, larch.chi, 3.0, 14.0, 2);
     std::printf("larch convention (e0 %.0f eV) vs Larch: R %.2e;  feff convention vs Larch: R %.2e\n", e0, r_larch, r_feff);

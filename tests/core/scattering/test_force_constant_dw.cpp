@@ -169,7 +169,7 @@ std::vector<int> sequence_of(const PathsDatEntry& e, const FeffCase& c) {
 TEST_CASE("force-constant sigma2: a diatomic is one oscillator for every method", "[sigma2_fc]") {
   for (double t : {0.0, 10.0, 300.0, 1000.0}) {
     const double want = oscillator_sigma2(300.0, 58.6934 * 15.999 / (58.6934 + 15.999), t);
-    for (auto m : {Sigma2Method::NormalModes, Sigma2Method::Recursion, Sigma2Method::EquationOfMotion}) {
+    for (auto m : {Sigma2Method::kNormalModes, Sigma2Method::kRecursion, Sigma2Method::kEquationOfMotion}) {
       ForceConstantModel model(m, at(t));
       model.set_network(diatomic(300.0), 0);
       double mu = 0.0;
@@ -179,7 +179,7 @@ TEST_CASE("force-constant sigma2: a diatomic is one oscillator for every method"
       // Normal modes and recursion are exact for one mode (rounding only). The equation of motion
       // smooths the density by a Gaussian of 1.5 % of the band; for one mode at the band top the
       // bias of the smoothed 1/ω·coth weight is ~3(0.015)² ≈ 0.07 %: 0.5 % leaves room.
-      CHECK_THAT(s2, WithinRel(want, m == Sigma2Method::EquationOfMotion ? 5e-3 : 1e-10));
+      CHECK_THAT(s2, WithinRel(want, m == Sigma2Method::kEquationOfMotion ? 5e-3 : 1e-10));
     }
   }
 }
@@ -226,7 +226,7 @@ TEST_CASE("force-constant sigma2: classical limit is k_B T c^T Phi^+ c", "[sigma
   FeffCase c = feff_case("nio");
   // High enough that every mode is classical: x = ħω/2k_BT < 0.01 for ω up to ~1000 cm⁻¹.
   const double t = 1.0e5;
-  ForceConstantModel model(Sigma2Method::NormalModes, at(t));
+  ForceConstantModel model(Sigma2Method::kNormalModes, at(t));
   model.set_network(c.net, c.absorber);
   const Eigen::MatrixXd phi(force_constant_matrix(c.net));
   const Eigen::MatrixXd pinv = phi.completeOrthogonalDecomposition().pseudoInverse();
@@ -247,12 +247,12 @@ TEST_CASE("force-constant sigma2: classical limit is k_B T c^T Phi^+ c", "[sigma
 
 TEST_CASE("force-constant sigma2: recursion converges to the normal modes", "[sigma2_fc]") {
   FeffCase c = feff_case("cu");
-  ForceConstantModel exact(Sigma2Method::NormalModes, at(300.0));
+  ForceConstantModel exact(Sigma2Method::kNormalModes, at(300.0));
   exact.set_network(c.net, c.absorber);
   const PathsDat paths = read_paths_dat(reference_dir() / "scattering" / "sigma2_fc" / "cu" / "paths.dat");
   double prev_err = 1e9;
   for (int levels : {2, 8, 32}) {
-    ForceConstantModel rec(Sigma2Method::Recursion, at(300.0, levels));
+    ForceConstantModel rec(Sigma2Method::kRecursion, at(300.0, levels));
     rec.set_network(c.net, c.absorber);
     double err = 0.0;
     for (const auto& e : paths.paths) {
@@ -276,9 +276,9 @@ TEST_CASE("force-constant sigma2: FEFF 8.5L DEBYE idwopt 1 and 2 on the same spr
     const auto rm = read_s2(dir / "s2_rm2.dat");
     REQUIRE(em.size() == paths.paths.size());
     REQUIRE(rm.size() == paths.paths.size());
-    ForceConstantModel eom(Sigma2Method::EquationOfMotion, at(300.0));
-    ForceConstantModel rec(Sigma2Method::Recursion, at(300.0, 2));  // FEFF's sigrm: two levels
-    ForceConstantModel exact(Sigma2Method::NormalModes, at(300.0));
+    ForceConstantModel eom(Sigma2Method::kEquationOfMotion, at(300.0));
+    ForceConstantModel rec(Sigma2Method::kRecursion, at(300.0, 2));  // FEFF's sigrm: two levels
+    ForceConstantModel exact(Sigma2Method::kNormalModes, at(300.0));
     for (auto* m : {&eom, &rec, &exact}) m->set_network(c.net, c.absorber);
     for (std::size_t i = 0; i < paths.paths.size(); ++i) {
       const auto seq = sequence_of(paths.paths[i], c);
@@ -406,7 +406,7 @@ TEST_CASE("hybrid sigma2: correlated Debye on a metal cluster, recursion where O
       const HybridCase h = hybrid_case("nio");
       auto hybrid = make_debye_waller_model("hybrid", s);
       hybrid->set_cluster(h.atoms);
-      ForceConstantModel recursion(Sigma2Method::Recursion, s);
+      ForceConstantModel recursion(Sigma2Method::kRecursion, s);
       recursion.set_cluster(h.atoms);
       CorrelatedDebyeModel debye(s);
       std::size_t with_o = 0, metal_only = 0;

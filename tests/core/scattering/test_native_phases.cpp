@@ -98,7 +98,7 @@ TEST_CASE("Native atoms: neutral, FEFF's configurations and core-hole rule", "[n
     if (o.n == 4 && o.l == 1) ni4p = o.occupation;
   CHECK(ni4p == 1.0);
   // Cu K final state: 1s hole, screening electron in 4p (Zn in the table has 4s1 4p1)
-  const auto hole = native::core_hole_configuration(29, Edge::K);
+  const auto hole = native::core_hole_configuration(29, Edge::kK);
   CHECK(hole.electrons() == 29.0);
   CHECK(hole.label() == "Z29 1s1 2s2 2p6 3s2 3p6 3d10 4s1 4p1");
   const native::Atom a = native::solve_atom(cu);
@@ -216,8 +216,8 @@ TEST_CASE("Provider factory and bad input", "[native]") {
   PhaseSettings s;
   s.exchange = 7;
   CHECK_THROWS_AS(p.compute_cluster(load_case("cu_fcc").cluster, s), InputError);
-  CHECK_THROWS_AS(native::core_hole_width_eV(1, Edge::L3), InputError);
-  CHECK(native::core_hole_width_eV(29, Edge::K) == Approx(1.55));  // Krause & Oliver 1979
+  CHECK_THROWS_AS(native::core_hole_width_eV(1, Edge::kL3), InputError);
+  CHECK(native::core_hole_width_eV(29, Edge::kK) == Approx(1.55));  // Krause & Oliver 1979
 }
 
 // Hidden benchmark case for benchmarks/scattering_vs_feff.sh: per FEFF run folder given in

@@ -21,7 +21,7 @@ constexpr double kBohr = xasforge::units::kAngstromPerBohr;
 // §3.11 worked example: Cu–Cu SS path 1 of the reference run at EXAFS grid point 49 (k = 10 Å⁻¹).
 PhaseShifts worked_example_phases() {
   PhaseShifts ph;
-  ph.edge = Edge::K;
+  ph.edge = Edge::kK;
   ph.l0 = 1;
   // Two grid points so the calculator's grid checks pass; only the second is examined.
   ph.k_invA = {9.0, 5.291773 / kBohr};

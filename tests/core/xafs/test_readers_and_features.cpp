@@ -131,13 +131,13 @@ TEST_CASE("features: Larch R grid; k grid; wavelet; normalisations", "[xafs][fea
   CHECK(r.chir.r_A[static_cast<std::size_t>(peak)] > 1.8);
   CHECK(r.chir.r_A[static_cast<std::size_t>(peak)] < 2.5);
 
-  const auto mm = chir_magnitude_features(r.chir, FeatureNormalization::min_max);
+  const auto mm = chir_magnitude_features(r.chir, FeatureNormalization::kMinMax);
   CHECK(*std::min_element(mm.begin(), mm.end()) == 0.0);
   CHECK(*std::max_element(mm.begin(), mm.end()) == 1.0);
-  const auto mean = normalize_features({1.0, 2.0, 6.0}, FeatureNormalization::mean);
+  const auto mean = normalize_features({1.0, 2.0, 6.0}, FeatureNormalization::kMean);
   CHECK_THAT(mean[0], Catch::Matchers::WithinAbs((1.0 - 3.0) / 5.0, 1e-15));
-  CHECK(normalize_features({2.0, 2.0}, FeatureNormalization::min_max) == std::vector<double>{0.0, 0.0});
-  CHECK(parse_feature_normalization("min-max") == FeatureNormalization::min_max);
+  CHECK(normalize_features({2.0, 2.0}, FeatureNormalization::kMinMax) == std::vector<double>{0.0, 0.0});
+  CHECK(parse_feature_normalization("min-max") == FeatureNormalization::kMinMax);
   CHECK_THROWS_AS(parse_feature_normalization("zscore"), InputError);
 
   // On Larch's own grid the interpolation returns the values; between points it interpolates.
@@ -153,7 +153,7 @@ TEST_CASE("features: Larch R grid; k grid; wavelet; normalisations", "[xafs][fea
   CHECK_THAT(kf[60], Catch::Matchers::WithinRel(r.autobk.chi[100] * 25.0, 1e-12));
 
   const CauchyWavelet w = cauchy_wavelet(r.autobk.k_invA, r.autobk.chi, 2.0, 6.0);
-  const auto wf = wavelet_features(w, FeatureNormalization::min_max);
+  const auto wf = wavelet_features(w, FeatureNormalization::kMinMax);
   CHECK(wf.size() == w.r_A.size() + w.k_invA.size());
 }
 

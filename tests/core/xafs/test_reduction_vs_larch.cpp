@@ -132,14 +132,14 @@ TEST_CASE("pre_edge + autobk + xftf with non-default arguments match Larch", "[x
     o.autobk.kmax_invA = 13.0;
     o.autobk.kweight = 1;
     o.autobk.dk_invA = 0.5;
-    o.autobk.window = WindowKind::kaiser;
+    o.autobk.window = WindowKind::kKaiser;
     o.autobk.nclamp = 2;
     o.autobk.clamp_lo = 1;
     o.autobk.clamp_hi = 2;
     o.xftf.kmin_invA = 2.5;
     o.xftf.kmax_invA = 11.5;
     o.xftf.dk_invA = 2;
-    o.xftf.window = WindowKind::welch;
+    o.xftf.window = WindowKind::kWelch;
     o.xftf.kweight = 3;
     cases.push_back({"cu_foil_options", "Cu_Foil_rt_2016Foils.xdi", "ln(col3/col2)", o});
   }
@@ -154,7 +154,7 @@ TEST_CASE("pre_edge + autobk + xftf with non-default arguments match Larch", "[x
     o.xftf.kmin_invA = 2;
     o.xftf.kmax_invA = 9.5;
     o.xftf.dk_invA = 1;
-    o.xftf.window = WindowKind::parzen;
+    o.xftf.window = WindowKind::kParzen;
     o.xftf.kweight = 1;
     cases.push_back({"zno_options", "ZnO.xdi", "ln(col2/col3)", o});
   }

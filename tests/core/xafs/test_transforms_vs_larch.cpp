@@ -80,7 +80,7 @@ TEST_CASE("xftf of a single sine wave peaks at its distance (analytic)", "[xafs]
   XftfOptions o;
   o.kmin_invA = 3;
   o.kmax_invA = 17;
-  o.window = WindowKind::hanning;
+  o.window = WindowKind::kHanning;
   const auto mag = xftf(k, chi, o).magnitude();
   const auto peak = std::distance(mag.begin(), std::max_element(mag.begin(), mag.end()));
   const double dr = std::numbers::pi / (0.05 * 2048);
@@ -99,14 +99,14 @@ TEST_CASE("xftr inverts xftf inside the window (identity)", "[xafs][identity]") 
   fo.kmin_invA = 2;
   fo.kmax_invA = 18;
   fo.dk_invA = 2;
-  fo.window = WindowKind::hanning;
+  fo.window = WindowKind::kHanning;
   fo.rmax_out_A = 30;
   const ChiR chir = xftf(k, chi, fo);
   XftrOptions ro;
   ro.rmin_A = 0.5;
   ro.rmax_A = 6.0;
   ro.dr_A = 0.5;
-  ro.window = WindowKind::hanning;
+  ro.window = WindowKind::kHanning;
   const ChiQ chiq = xftr(chir.r_A, chir.chir, ro);
   for (std::size_t i = 100; i <= 300; i += 20) {
     INFO("q = " << chiq.q_invA[i]);
@@ -117,14 +117,14 @@ TEST_CASE("xftr inverts xftf inside the window (identity)", "[xafs][identity]") 
 TEST_CASE("windows: analytic values and errors", "[xafs][analytic]") {
   std::vector<double> x;
   for (int i = 0; i < 400; ++i) x.push_back(0.05 * i);
-  const auto w = ft_window(x, 3.0, 12.0, 1.0, 1.0, WindowKind::hanning);
+  const auto w = ft_window(x, 3.0, 12.0, 1.0, 1.0, WindowKind::kHanning);
   CHECK(w[0] == 0.0);
   CHECK(w[100] == 1.0);   // k = 5, inside the plateau
   CHECK(w[399] == 0.0);
   // k = 3.0 is the taper midpoint: sin²(π/4) = 1/2 up to the 1e-4·step offset Larch adds.
   CHECK_THAT(w[60], Catch::Matchers::WithinAbs(0.5, 1e-4));
   CHECK_THROWS_AS(parse_window("triangle"), InputError);
-  CHECK(parse_window("Kaiser-Bessel") == WindowKind::kaiser);
+  CHECK(parse_window("Kaiser-Bessel") == WindowKind::kKaiser);
 }
 
 TEST_CASE("cauchy_wavelet equals Larch", "[xafs][reference]") {
