@@ -5,7 +5,7 @@
 # bundled structures that hold Fe or Co, on 2 MPI ranks (examples/forward_soap.yaml, native
 # phases), trains on k^2 chi(k) over k 3-12 1/A, scores 5-fold CV and a 20 % hold-out, both
 # grouped by structure (no site of a scored structure is trained on), and draws the parity plot
-# (results/forward_report/). About 7 minutes on 2 cores; idempotent like scripts/demo.sh.
+# (results/forward_report/). 3-6 minutes on 2 cores; idempotent like scripts/demo.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/demo_env.sh"
 
