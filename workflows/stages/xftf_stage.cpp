@@ -55,7 +55,7 @@ std::vector<double> chir_feature_row(const std::vector<double>& k_invA, std::vec
 
 void XftfStage::run(const StageContext& context, RowValues& row) const {
   feature_blocks::kChirMag.put(row, chir_feature_row(k_invA_, spectra_blocks::kChi.get(row), context.config.features,
-                                               context.config.scattering.k_step_invA, r_A_);
+                                                     context.config.scattering.k_step_invA, r_A_));
 }
 
 }  // namespace xasforge::workflows
