@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/ensemble/md_system.hpp"
+#include "core/ensemble/member_settings.hpp"
 #include "core/ensemble/neighbor_list.hpp"
 #include "core/ensemble/potential.hpp"
 #include "core/ensemble/random_stream.hpp"
@@ -16,8 +17,8 @@
 namespace xasforge::ensemble {
 
 struct MdOptions {
-  double timestep_fs = 2.0;
-  double temperature_K = 300.0;
+  double timestep_fs = defaults::kMdTimestep_fs;
+  double temperature_K = defaults::kMdTemperature_K;
   ThermostatKind thermostat = ThermostatKind::kLangevin;
   double friction_per_fs = 0.01;  ///< Langevin γ
   double tau_fs = 100.0;          ///< Bussi relaxation time

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ensemble/member_settings.hpp"
 #include "core/ensemble/md_system.hpp"
 #include "core/ensemble/pair_chi_table.hpp"
 #include "core/ensemble/shell_statistics.hpp"
@@ -48,7 +49,7 @@ struct RmcDataset {
   double k_min_invA = 3.0, k_max_invA = 12.0;
   int k_weight = 2;
   ResidualSpace space = ResidualSpace::kK;
-  double r_min_A = 1.0, r_max_A = 3.2;  ///< R-space window (also the R range in wavelet space)
+  double r_min_A = defaults::kRmcRMin_A, r_max_A = defaults::kRmcRMax_A;  ///< R-space window (also the R range in wavelet space)
   double weight = 1.0;
   double s02 = 1.0;
   double e0_shift_eV = 0.0;
@@ -59,10 +60,10 @@ struct RmcDataset {
 
 struct RmcOptions {
   double chi_rmax_A = 5.5;       ///< pairs up to this distance enter χ (< half the cell width)
-  double max_step_A = 0.05;      ///< moves are uniform in a ball of this radius
+  double max_step_A = defaults::kRmcMaxStep_A;  ///< moves are uniform in a ball of this radius
   double min_distance_A = 2.0;   ///< closest approach; moves violating it are rejected
-  std::size_t n_moves = 100000;
-  double temperature = 1e-5;     ///< Metropolis temperature in misfit units
+  std::size_t n_moves = static_cast<std::size_t>(defaults::kRmcMoves);
+  double temperature = defaults::kRmcTemperature;  ///< Metropolis temperature in misfit units
   double final_temperature = -1; ///< < 0: constant temperature
   std::size_t history_every = 1000;
   /// Every this many moves, S0² of every data set is re-fitted by linear least squares in its

@@ -132,6 +132,7 @@ TEST_CASE("NVE energy drift of Sutton-Chen Cu is below 2e-5 eV/atom per ps", "[e
 TEST_CASE("NVT: mean temperature and its canonical fluctuation (stochastic, fixed seeds)", "[ensemble][md]") {
   for (auto kind : {ThermostatKind::kLangevin, ThermostatKind::kBussi}) {
     MdOptions o;
+    o.timestep_fs = 2.0;  // the engine default these tests were written with
     o.thermostat = kind;
     o.temperature_K = 300.0;
     o.friction_per_fs = 0.02;

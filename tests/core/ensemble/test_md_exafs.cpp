@@ -134,8 +134,11 @@ TEST_CASE("MD-EXAFS chi(k) of Cu at 300 K is close to the correlated-Debye spect
   }
   const auto snaps = cu_snapshots(300.0, 20, 302);
   RmcOptions o;
+  o.max_step_A = 0.05;  // the engine defaults these tests were written with
+  o.n_moves = 100000;
   o.chi_rmax_A = 4.8;  // shells 1–3 (≤ 4.42 Å), as FEFF's RPATH 5.0 (4th shell at 5.10 Å)
   RmcDataset d;
+  d.r_max_A = 3.2;  // the engine default these tests were written with
   d.absorber_z = 29;
   d.phases = phases;
   d.k_invA = k;

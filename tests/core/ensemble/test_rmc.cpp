@@ -45,6 +45,7 @@ const scattering::PhaseShifts& cu_phases() {
 /// placeholder target (χ = 1) until a real one is set.
 RmcDataset cu_dataset(double k_min, double k_max) {
   RmcDataset d;
+  d.r_max_A = 3.2;  // the engine default these tests were written with
   d.absorber_z = 29;
   d.phases = cu_phases();
   d.k_min_invA = k_min;
@@ -195,6 +196,8 @@ TEST_CASE("HRMC fits the measured Cu foil with S0^2 fixed at 0.9 and physical fi
 TEST_CASE("RMC E0 refit recovers the E0 shift of a synthetic target", "[ensemble][rmc]") {
   const auto cfg = jiggle(cu_supercell(4), 0.06, 21);
   RmcOptions o;
+  o.max_step_A = 0.05;  // the engine defaults these tests were written with
+  o.n_moves = 100000;
   o.chi_rmax_A = 5.4;
   RmcDataset d = cu_dataset(3, 12);
   d.e0_shift_eV = 3.3;
@@ -217,6 +220,8 @@ TEST_CASE("RMC E0 refit recovers the E0 shift of a synthetic target", "[ensemble
 TEST_CASE("RMC pair model equals the single-scattering path expansion", "[ensemble][rmc]") {
   const auto cfg = jiggle(cu_supercell(4), 0.05, 8);
   RmcOptions o;
+  o.max_step_A = 0.05;  // the engine defaults these tests were written with
+  o.n_moves = 100000;
   o.chi_rmax_A = 5.4;
   RmcDataset d = cu_dataset(3, 14);
   RmcModel m(cfg, {d}, o);
@@ -249,9 +254,12 @@ TEST_CASE("RMC incremental update equals a full recomputation", "[ensemble][rmc]
   const auto cfg = jiggle(cu_supercell(4), 0.05, 8);
   for (auto space : {ResidualSpace::kK, ResidualSpace::kR, ResidualSpace::kWavelet}) {
     RmcOptions o;
+    o.max_step_A = 0.05;  // the engine defaults these tests were written with
+    o.n_moves = 100000;
     o.chi_rmax_A = 5.4;
     o.min_distance_A = 1.9;
     RmcDataset d;
+    d.r_max_A = 3.2;  // the engine default these tests were written with
     d.absorber_z = 29;
     d.phases = cu_phases();
     d.k_invA = {0.0, 20.0};
@@ -278,6 +286,8 @@ TEST_CASE("several data sets at once: the misfit is the weighted sum", "[ensembl
   const auto cfg = jiggle(cu_supercell(4), 0.05, 12);
   const auto target = jiggle(cu_supercell(4), 0.07, 13);
   RmcOptions o;
+  o.max_step_A = 0.05;  // the engine defaults these tests were written with
+  o.n_moves = 100000;
   o.chi_rmax_A = 5.4;
   RmcDataset a = cu_dataset(3, 14);
   use_synthetic_target(a, target, o);
@@ -298,6 +308,8 @@ TEST_CASE("EvAX: the population's best misfit decreases and recovers the first s
   const auto ideal = cu_supercell(4);
   const auto target_cfg = jiggle(ideal, 0.07, 99);
   RmcOptions o;
+  o.max_step_A = 0.05;  // the engine defaults these tests were written with
+  o.n_moves = 100000;
   o.chi_rmax_A = 5.4;
   o.min_distance_A = 2.0;
   o.seed = 8;
@@ -332,6 +344,8 @@ TEST_CASE("Cauchy-wavelet misfit equals the direct transform of the residual", "
   const auto target_cfg = jiggle(cu_supercell(4), 0.07, 21);
   const auto cfg = jiggle(cu_supercell(4), 0.04, 22);
   RmcOptions o;
+  o.max_step_A = 0.05;  // the engine defaults these tests were written with
+  o.n_moves = 100000;
   o.chi_rmax_A = 5.4;
   RmcDataset d = cu_dataset(3, 12);
   d.r_min_A = 1.5;
@@ -402,6 +416,8 @@ TEST_CASE("RMC in Cauchy-wavelet space recovers the first shell of a synthetic t
 TEST_CASE("RMC cell-scale refit recovers an isotropic expansion of a synthetic target", "[ensemble][rmc]") {
   const auto cfg = jiggle(cu_supercell(4), 0.06, 22);
   RmcOptions o;
+  o.max_step_A = 0.05;  // the engine defaults these tests were written with
+  o.n_moves = 100000;
   o.chi_rmax_A = 5.4;
   RmcDataset d = cu_dataset(3, 12);
   {
@@ -420,10 +436,13 @@ TEST_CASE("RMC cell-scale refit recovers an isotropic expansion of a synthetic t
 TEST_CASE("HRMC: incremental Sutton-Chen energy change equals the full recomputation", "[ensemble][rmc]") {
   const auto cfg = jiggle(cu_supercell(4, 3.615), 0.06, 31);
   RmcOptions o;
+  o.max_step_A = 0.05;  // the engine defaults these tests were written with
+  o.n_moves = 100000;
   o.chi_rmax_A = 5.4;
   o.min_distance_A = 1.9;
   o.energy_temperature_K = 300;
   RmcDataset d;
+  d.r_max_A = 3.2;  // the engine default these tests were written with
   d.absorber_z = 29;
   d.phases = cu_phases();
   d.k_invA = {0.0, 20.0};
