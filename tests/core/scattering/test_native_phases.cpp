@@ -40,8 +40,9 @@ struct Case {
   SpectrumSettings settings;
 };
 
-Case load_case(const std::string& name) {
-  const auto inp = feff::read_feff_inp(fixture(name) / "feff.inp");
+/// A FEFF run folder's feff.inp as a Case; `label` names the cluster in errors.
+Case load_run(const fs::path& dir, const std::string& label) {
+  const auto inp = feff::read_feff_inp(dir / "feff.inp");
   Case c;
   std::vector<structure::ClusterAtom> atoms;
   for (const auto& a : inp.atoms) {
@@ -53,7 +54,7 @@ Case load_case(const std::string& name) {
     c.atoms.push_back({a.position_A, a.ipot, inp.z_of(a.ipot), 0.0});
   }
   std::stable_sort(atoms.begin(), atoms.end(), [](const auto& a, const auto& b) { return a.distance_A < b.distance_A; });
-  c.cluster = feff::assign_potentials(atoms, name);
+  c.cluster = feff::assign_potentials(atoms, label);
   c.settings.paths.rmax_A = inp.rpath_A.value_or(6.0);
   c.settings.paths.max_legs = inp.nleg.value_or(4);
   if (inp.debye_theta_K) {
@@ -65,6 +66,8 @@ Case load_case(const std::string& name) {
   }
   return c;
 }
+
+Case load_case(const std::string& name) { return load_run(fixture(name), name); }
 
 }  // namespace
 
@@ -233,18 +236,9 @@ TEST_CASE("native stage timing", "[.bench_native]") {
   while (ss >> dir) {
     const fs::path p(dir);
     const auto inp = feff::read_feff_inp(p / "feff.inp");
-    std::vector<structure::ClusterAtom> atoms;
-    std::vector<PathAtom> patoms;
-    for (const auto& a : inp.atoms) {
-      structure::ClusterAtom ca;
-      ca.z = inp.z_of(a.ipot);
-      ca.position_A = a.position_A;
-      ca.distance_A = a.position_A.norm();
-      atoms.push_back(ca);
-      patoms.push_back({a.position_A, a.ipot, inp.z_of(a.ipot), 0.0});
-    }
-    std::stable_sort(atoms.begin(), atoms.end(), [](const auto& a, const auto& b) { return a.distance_A < b.distance_A; });
-    const auto cluster = feff::assign_potentials(atoms, dir);
+    const Case run = load_run(p, dir);
+    const auto& cluster = run.cluster;
+    const auto& patoms = run.atoms;
     SpectrumSettings st;
     st.paths.rmax_A = inp.rpath_A.value_or(6.0);
     st.paths.max_legs = inp.nleg.value_or(4);
